@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { SwitchboardError } from '../platform/switchboard-error.ts';
+
+const port = z.coerce
+  .number({ message: 'must be a number' })
+  .int('must be a whole number')
+  .min(0, 'must be between 0 and 65535')
+  .max(65535, 'must be between 0 and 65535');
+
+const url = (protocols: readonly string[]) =>
+  z.string().refine(
+    (value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+  );
+
+const positiveSeconds = z.coerce
+  .number({ message: 'must be a number of seconds' })
+  .positive('must be greater than 0');
+
+/**
+ * Every setting Switchboard reads, by environment variable. Defaults work on a
+ * fresh machine with local Postgres, Redis, drachtio-server and FreeSWITCH.
+ */
+const environmentSchema = z.object({
+  // Where call records, tickets and users live.
+  DATABASE_URL: url(['postgres:', 'postgresql:']).default('postgres://127.0.0.1:5432/switchboard'),
+  // Where the ACD keeps queues and agent state, and where events stream.
+  REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
+  // Every Redis key starts with this, so several deployments (or test runs) share one Redis.
+  REDIS_KEY_PREFIX: z.string().min(1, 'must not be empty').default('sb:'),
+  // Interface and port of the HTTP API and web desktops.
+  HTTP_HOST: z.string().min(1, 'must not be empty').default('0.0.0.0'),
+  HTTP_PORT: port.default(3000),
+  // drachtio-server's command socket, where SIP signalling is controlled.
+  DRACHTIO_HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+  DRACHTIO_PORT: port.default(9022),
+  DRACHTIO_SECRET: z.string().min(1, 'must not be empty').default('cymru'),
+  // FreeSWITCH event socket, where media is controlled.
+  FREESWITCH_HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
+  FREESWITCH_PORT: port.default(8021),
+  FREESWITCH_SECRET: z.string().min(1, 'must not be empty').default('ClueCon'),
+  // Admin-authored IVR flow files.
+  FLOWS_DIR: z.string().min(1, 'must not be empty').default('flows'),
+  // Call recordings are written here.
+  RECORDINGS_DIR: z.string().min(1, 'must not be empty').default('var/recordings'),
+  // How long SIGTERM waits for live calls and requests before closing anyway.
+  SHUTDOWN_DRAIN_SECONDS: positiveSeconds.default(30),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+});
+
+export type EnvironmentVariable = keyof z.input<typeof environmentSchema>;
+
+export interface Config {
+  readonly databaseUrl: string;
+  readonly redis: { readonly url: string; readonly keyPrefix: string };
+  readonly http: { readonly host: string; readonly port: number };
+  readonly drachtio: { readonly host: string; readonly port: number; readonly secret: string };
+  readonly freeswitch: { readonly host: string; readonly port: number; readonly secret: string };
+  readonly flowsDir: string;
+  readonly recordingsDir: string;
+  readonly shutdownDrainMs: number;
+  readonly logLevel: string;
+}
+
+/** Every setting by variable name, for the README table and `switchboard config`. */
+export const configVariables = Object.keys(environmentSchema.shape) as EnvironmentVariable[];
+
+/**
+ * Parses the environment once at start-up into a frozen config. Every invalid
+ * variable is reported, each by name with what is wrong.
+ *
+ * @example
+ * const config = loadConfig(process.env);
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = environmentSchema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '(environment)');
+      return `${name}=${JSON.stringify(env[name] ?? '')}: ${issue.message}`;
+    });
+    throw new SwitchboardError(
+      'config_invalid',
+      `Invalid configuration:\n  ${problems.join('\n  ')}`,
+      { problems },
+    );
+  }
+  const e = parsed.data;
+  return deepFreeze({
+    databaseUrl: e.DATABASE_URL,
+    redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
+    drachtio: { host: e.DRACHTIO_HOST, port: e.DRACHTIO_PORT, secret: e.DRACHTIO_SECRET },
+    freeswitch: { host: e.FREESWITCH_HOST, port: e.FREESWITCH_PORT, secret: e.FREESWITCH_SECRET },
+    flowsDir: e.FLOWS_DIR,
+    recordingsDir: e.RECORDINGS_DIR,
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_SECONDS * 1000,
+    logLevel: e.LOG_LEVEL,
+  });
+}
+
+function deepFreeze<T extends object>(value: T): T {
+  for (const child of Object.values(value)) {
+    if (child !== null && typeof child === 'object') deepFreeze(child as object);
+  }
+  return Object.freeze(value);
+}

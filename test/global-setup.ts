@@ -1,0 +1,2 @@
+// Filled in with the Postgres template database by the foundation work.
+export default function setup(): void {}
