@@ -1,0 +1,67 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from '../platform/logger.ts';
+import { SwitchboardError, type ErrorCode } from '../platform/switchboard-error.ts';
+
+/** The one place error codes become HTTP statuses. */
+const httpStatusByCode: Readonly<Record<ErrorCode, number>> = {
+  config_invalid: 500,
+  validation_failed: 400,
+  flow_invalid: 422,
+  not_found: 404,
+  conflict: 409,
+  forbidden: 403,
+  unauthenticated: 401,
+  unavailable: 503,
+  internal: 500,
+};
+
+/** The one JSON error shape every route answers with. */
+export interface ErrorBody {
+  readonly error: {
+    readonly code: ErrorCode;
+    readonly message: string;
+    readonly details?: unknown;
+  };
+}
+
+export const notFoundHandler: RequestHandler = (req, res) => {
+  const body: ErrorBody = {
+    error: { code: 'not_found', message: `No route for ${req.method} ${req.path}` },
+  };
+  res.status(404).json(body);
+};
+
+/** Turns any thrown error into the JSON shape; internals and stacks stay in the log. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    let body: ErrorBody;
+    let status: number;
+    if (error instanceof SwitchboardError) {
+      status = httpStatusByCode[error.code];
+      body = { error: { code: error.code, message: error.message, details: error.details } };
+    } else if (isBodyParserError(error)) {
+      status = error.status;
+      body = {
+        error: {
+          code: 'validation_failed',
+          message: `Request body is not valid JSON: ${error.message}`,
+        },
+      };
+    } else {
+      status = 500;
+      body = { error: { code: 'internal', message: 'Internal error' } };
+    }
+    const log = (req as { log?: Logger }).log ?? logger;
+    if (status >= 500) log.error({ err: error }, 'request failed');
+    else log.info({ code: body.error.code, status }, 'request refused');
+    res.status(status).json(body);
+  };
+}
+
+function isBodyParserError(
+  error: unknown,
+): error is { status: number; message: string; type: string } {
+  if (typeof error !== 'object' || error === null || !('type' in error)) return false;
+  const status = (error as { status?: unknown }).status;
+  return typeof status === 'number' && status < 500;
+}

@@ -1,0 +1,138 @@
+import { Command, Option } from 'commander';
+import { NO_MIGRATIONS } from 'kysely';
+import { systemClock } from '../platform/clock.ts';
+import { uuidGenerator } from '../platform/id-generator.ts';
+import { createLogger } from '../platform/logger.ts';
+import { SwitchboardError } from '../platform/switchboard-error.ts';
+import { connectDatabase } from '../sql/connect-database.ts';
+import { ensureDatabase } from '../sql/ensure-database.ts';
+import { assertMigrated, createSchemaMigrator } from '../sql/schema-migrator.ts';
+import { configVariables, loadConfig, type Config } from './config.ts';
+import { startService } from './switchboard-service.ts';
+
+/** What the CLI touches of the outside world; tests pass their own. */
+export interface CliIo {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** Resolves when the process is asked to stop (SIGTERM, SIGINT). */
+  readonly stopSignal: () => Promise<string>;
+}
+
+/** Exit codes: 0 done, 1 the work failed, 2 bad configuration or usage. */
+export function buildCli(io: CliIo): Command {
+  const program = new Command('switchboard')
+    .description('Switchboard: a telephony-first contact center')
+    .showHelpAfterError()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });
+
+  const config = (): Config => loadConfig(io.env);
+
+  program
+    .command('start')
+    .description('start the API, SIP/media control and ACD with the configured settings')
+    .action(async () => {
+      const settings = config();
+      const logger = createLogger({ level: settings.logLevel });
+      const service = await startService({
+        config: settings,
+        logger,
+        clock: systemClock,
+        ids: uuidGenerator,
+      });
+      io.stdout(
+        `Switchboard is up: ${service.url} (health ${service.url}/healthz, readiness ${service.url}/readyz)\n`,
+      );
+      const signal = await io.stopSignal();
+      await service.stop(signal);
+    });
+
+  const db = program.command('db').description('database administration');
+  db.command('migrate')
+    .description('create the database if missing and apply every pending migration')
+    .addOption(new Option('--down', 'revert every migration (drops all Switchboard tables)'))
+    .action(async (options: { down?: boolean }) => {
+      const settings = config();
+      if (await ensureDatabase(settings.databaseUrl)) io.stdout('created database\n');
+      const database = connectDatabase(settings.databaseUrl, { maxConnections: 1 });
+      try {
+        const migrator = createSchemaMigrator(database);
+        const result =
+          options.down === true
+            ? await migrator.migrateTo(NO_MIGRATIONS)
+            : await migrator.migrateToLatest();
+        const lines = assertMigrated(result);
+        io.stdout(lines.length === 0 ? 'database is up to date\n' : `${lines.join('\n')}\n`);
+      } finally {
+        await database.destroy();
+      }
+    });
+  db.command('status')
+    .description('list migrations and whether each is applied')
+    .action(async () => {
+      const database = connectDatabase(config().databaseUrl, { maxConnections: 1 });
+      try {
+        for (const m of await createSchemaMigrator(database).getMigrations()) {
+          io.stdout(`${m.executedAt ? 'applied' : 'pending'}  ${m.name}\n`);
+        }
+      } finally {
+        await database.destroy();
+      }
+    });
+
+  program
+    .command('config')
+    .description('validate the settings and list every variable Switchboard reads')
+    .action(() => {
+      config();
+      io.stdout(`configuration is valid; variables: ${configVariables.join(', ')}\n`);
+    });
+
+  program.addHelpText(
+    'after',
+    () =>
+      `\nEvery command:\n${listCommands(program)
+        .map((line) => `  ${line}`)
+        .join('\n')}\n`,
+  );
+  return program;
+}
+
+/** Every runnable command path with its description, for `--help`. */
+function listCommands(command: Command, prefix = 'switchboard'): string[] {
+  return command.commands.flatMap((child) => {
+    const path = `${prefix} ${child.name()}`;
+    return child.commands.length > 0
+      ? listCommands(child, path)
+      : [`${path.padEnd(34)} ${child.description()}`];
+  });
+}
+
+/** Runs the CLI and returns the process exit code; never throws. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const program = buildCli(io);
+  program.exitOverride();
+  for (const command of program.commands) command.exitOverride();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (isCommanderExit(error)) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof SwitchboardError && error.code === 'config_invalid') {
+      io.stderr(`${error.message}\n`);
+      return 2;
+    }
+    io.stderr(`switchboard: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
+
+function isCommanderExit(error: unknown): error is { exitCode: number; code: string } {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'exitCode' in error &&
+    'code' in error &&
+    String((error as { code: unknown }).code).startsWith('commander.')
+  );
+}

@@ -1,0 +1,17 @@
+// The process entry point (bin/switchboard.js loads it): real argv, env,
+// stdio and signals go in here and nowhere else.
+import { runCli } from './cli-program.ts';
+
+const stopSignal = (): Promise<string> =>
+  new Promise((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+
+const code = await runCli(process.argv.slice(2), {
+  env: process.env,
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  stopSignal,
+});
+process.exitCode = code;

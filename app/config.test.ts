@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { SwitchboardError } from '../platform/switchboard-error.ts';
+import { loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('gives defaults that work on a fresh machine', () => {
+    const config = loadConfig({});
+    expect(config.databaseUrl).toBe('postgres://127.0.0.1:5432/switchboard');
+    expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(config.drachtio).toMatchObject({ host: '127.0.0.1', port: 9022 });
+    expect(config.freeswitch).toMatchObject({ host: '127.0.0.1', port: 8021 });
+    expect(config.http.port).toBe(3000);
+  });
+
+  it('returns a frozen object, nested parts included', () => {
+    const config = loadConfig({ HTTP_PORT: '8080' });
+    expect(config.http.port).toBe(8080);
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.http)).toBe(true);
+  });
+
+  it.each([
+    ['HTTP_PORT', 'eighty', 'must be a number'],
+    ['HTTP_PORT', '70000', 'between 0 and 65535'],
+    ['DRACHTIO_PORT', '90.5', 'whole number'],
+    ['DATABASE_URL', 'mysql://localhost/db', 'postgres://'],
+    ['REDIS_URL', 'not a url', 'redis://'],
+    ['LOG_LEVEL', 'loud', 'must be one of'],
+    ['SHUTDOWN_DRAIN_SECONDS', '-1', 'greater than 0'],
+  ])('names %s=%s and says what is wrong', (variable, value, problem) => {
+    let error: unknown;
+    try {
+      loadConfig({ [variable]: value });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SwitchboardError);
+    const message = (error as Error).message;
+    expect(message).toContain(`${variable}="${value}"`);
+    expect(message).toContain(problem);
+  });
+
+  it('reports every bad variable at once', () => {
+    expect(() => loadConfig({ HTTP_PORT: 'x', FREESWITCH_PORT: 'y' })).toThrow(
+      /HTTP_PORT[\s\S]*FREESWITCH_PORT/,
+    );
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ HTTP_PORT: '' }).http.port).toBe(3000);
+  });
+});

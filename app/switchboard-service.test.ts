@@ -1,0 +1,106 @@
+// Real Postgres (a cloned test database), real Redis reached through a TCP
+// proxy the test can cut, and a real HTTP server on a free port.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../platform/clock.ts';
+import { SequentialIdGenerator } from '../platform/id-generator.ts';
+import { createLogger } from '../platform/logger.ts';
+import { TcpProxy } from '../test/tcp-proxy.ts';
+import { createTestDatabase, type TestDatabase } from '../test/test-database.ts';
+import { testRedisUrl } from '../test/test-redis.ts';
+import { loadConfig } from './config.ts';
+import { startService, type RunningService } from './switchboard-service.ts';
+
+let database: TestDatabase;
+let proxy: TcpProxy;
+let service: RunningService;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  const redis = new URL(testRedisUrl);
+  proxy = new TcpProxy(redis.hostname, Number(redis.port || 6379));
+  const port = await proxy.start();
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    REDIS_URL: `redis://127.0.0.1:${port}`,
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: '0',
+    // Nothing listens on port 1: drachtio and FreeSWITCH are reported down.
+    DRACHTIO_PORT: '1',
+    FREESWITCH_PORT: '1',
+    SHUTDOWN_DRAIN_SECONDS: '2',
+  });
+  service = await startService({
+    config,
+    logger: createLogger({ level: 'silent' }),
+    clock: new ManualClock(0),
+    ids: new SequentialIdGenerator('req'),
+  });
+});
+
+afterAll(async () => {
+  await service.stop('test over');
+  await proxy.cut();
+  await database.cleanup();
+});
+
+interface Readiness {
+  status: string;
+  components: { name: string; ok: boolean; required: boolean; state: string }[];
+}
+
+async function readiness(): Promise<{ code: number; body: Readiness }> {
+  const response = await fetch(`${service.url}/readyz`);
+  return { code: response.status, body: (await response.json()) as Readiness };
+}
+
+async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean): Promise<T> {
+  let last = await probe();
+  for (let attempt = 0; attempt < 100 && !accept(last); attempt += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    last = await probe();
+  }
+  return last;
+}
+
+describe('health and readiness', () => {
+  it('answers /healthz while alive', async () => {
+    const response = await fetch(`${service.url}/healthz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'alive' });
+  });
+
+  it('is ready with Postgres and Redis, reporting drachtio and FreeSWITCH as not required', async () => {
+    const { code, body } = await eventually(readiness, (r) => r.code === 200);
+    expect(code).toBe(200);
+    expect(body.status).toBe('ready');
+    const byName = Object.fromEntries(body.components.map((c) => [c.name, c]));
+    expect(byName.postgres).toMatchObject({ ok: true, required: true });
+    expect(byName.redis).toMatchObject({ ok: true, required: true });
+    expect(byName.drachtio).toMatchObject({ ok: false, required: false });
+    expect(byName.drachtio?.state).toContain('unreachable at 127.0.0.1:1');
+    expect(byName.freeswitch).toMatchObject({ ok: false, required: false });
+  });
+
+  it('turns unready when Redis becomes unreachable and ready again when it returns', async () => {
+    await proxy.cut();
+    const down = await eventually(readiness, (r) => r.code === 503);
+    expect(down.code).toBe(503);
+    expect(down.body.status).toBe('unready');
+    expect(down.body.components.find((c) => c.name === 'redis')?.ok).toBe(false);
+    expect(down.body.components.find((c) => c.name === 'postgres')?.ok).toBe(true);
+
+    await proxy.start();
+    const up = await eventually(readiness, (r) => r.code === 200);
+    expect(up.code).toBe(200);
+    expect(up.body.status).toBe('ready');
+  });
+
+  it('answers an unknown route with the JSON error shape', async () => {
+    const response = await fetch(`${service.url}/no-such-thing`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({
+      error: { code: 'not_found', message: 'No route for GET /no-such-thing' },
+    });
+    expect(response.headers.get('x-request-id')).toMatch(/^req-\d+$/);
+  });
+});
