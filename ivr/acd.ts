@@ -3,7 +3,9 @@
  * Owned here, by its callers; `routing/` implements it over Redis and
  * `ivr/in-memory-acd.ts` is the in-memory twin. Both pass `ivr/acd-contract.ts`.
  *
- * Priority runs from 1 (most urgent) to 5 (least urgent).
+ * Priority runs from 1 (most urgent) to 5 (least urgent). Contacts in a queue
+ * are served by priority, then by arrival; `ivr/acd-contract.ts` holds every
+ * implementation to that and to the rest of the behaviour described here.
  *
  * @example
  * const placement = await acd.enqueue({ contactId: callId, channel: 'voice', queueId: 'support',

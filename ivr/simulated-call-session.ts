@@ -361,7 +361,7 @@ export class SimulatedCallSession implements CallSession {
   }
 
   private log(entry: DistributiveOmit<TranscriptEntry, 'atMs'>): void {
-    this.entries.push({ atMs: this.clock.now() - this.startedAt, ...entry } as TranscriptEntry);
+    this.entries.push({ atMs: this.clock.now() - this.startedAt, ...entry });
   }
 }
 
