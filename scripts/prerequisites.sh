@@ -40,7 +40,11 @@ ensure_node() {
 ensure_npm_dependencies() {
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     say "installing npm dependencies"
-    npm ci --no-audit --no-fund --loglevel=error
+    # Not `npm ci`: the lock file here lacks other platforms' optional binaries
+    # (the registry mirror does not carry them), which `npm ci` refuses. `npm
+    # install --no-save` still installs exactly the locked versions.
+    npm install --no-save --no-audit --no-fund --loglevel=error
+    touch node_modules/.package-lock.json
   fi
 }
 
