@@ -51,7 +51,10 @@ module.exports = {
     {
       name: 'production-code-skips-test-helpers',
       severity: 'error',
-      from: { path: '^(api|channels|flows|ivr|media|routing|sql|web|platform|app)/', pathNot: '\\.test\\.ts$|contract\\.ts$' },
+      from: {
+        path: '^(api|channels|flows|ivr|media|routing|sql|web|platform|app)/',
+        pathNot: '\\.test\\.ts$|contract\\.ts$',
+      },
       to: { path: '^test/' },
     },
     {
@@ -67,6 +70,9 @@ module.exports = {
     exclude: { path: '^(node_modules|dist|var)/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+    },
   },
 };
