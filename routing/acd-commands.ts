@@ -1,0 +1,132 @@
+import type { Redis } from 'ioredis';
+import type { Clock } from '../platform/clock.ts';
+import type { IdGenerator } from '../platform/id-generator.ts';
+import type { Logger } from '../platform/logger.ts';
+import { SwitchboardError, type ErrorCode } from '../platform/switchboard-error.ts';
+import { createAcdKeys, type AcdKeys } from './acd-keys.ts';
+import { loadScriptSources } from './scripts/script-source.ts';
+import type { Deadline, DeadlineScheduler } from './timer/deadline.ts';
+
+export type AcdScriptName =
+  | 'accept-offer'
+  | 'agent-status'
+  | 'agents-available'
+  | 'cancel'
+  | 'complete-contact'
+  | 'configure-agent'
+  | 'configure-queue'
+  | 'contact-placement'
+  | 'end-wrap-up'
+  | 'enqueue'
+  | 'max-wait'
+  | 'queue-snapshot'
+  | 'queue-wait-estimate'
+  | 'reconcile-agent'
+  | 'reconcile-contact'
+  | 'reject-offer'
+  | 'request-callback'
+  | 'ring-timeout'
+  | 'set-agent-state';
+
+export interface AcdCommandsOptions {
+  /** Commands connection; the scripts are defined on it. */
+  readonly redis: Redis;
+  /** Prefix of every routing key (e.g. `sb:`); one Redis can host several prefixes. */
+  readonly keyPrefix: string;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly logger: Logger;
+  /**
+   * Approximate cap on the event stream (trimmed with MAXLEN ~). Consumers
+   * that fall further behind than this lose events, so size it for the
+   * Postgres writer's worst outage. Default 1,000,000.
+   */
+  readonly eventStreamMaxLength?: number;
+  /** Fires deadlines on time; without one only the reconciler's sweep fires them. */
+  readonly scheduler?: DeadlineScheduler;
+}
+
+type ScriptCommand = (...args: (string | number)[]) => Promise<string>;
+
+interface ScriptReply {
+  readonly error?: ErrorCode;
+  readonly message?: string;
+  readonly due?: readonly Deadline[] | Record<string, never>;
+}
+
+const errorCodes = new Set<string>(['not_found', 'conflict', 'validation_failed']);
+
+/**
+ * Runs the ACD scripts: one call is one atomic routing operation. Adds the
+ * common arguments (prefix, now, operation id), turns refusals into
+ * {@link SwitchboardError}s and hands new deadlines to the scheduler.
+ */
+export class AcdCommands {
+  readonly keys: AcdKeys;
+  readonly redis: Redis;
+  private readonly commands = new Map<AcdScriptName, ScriptCommand>();
+  private readonly streamMaxLength: string;
+
+  constructor(private readonly options: AcdCommandsOptions) {
+    this.redis = options.redis;
+    this.keys = createAcdKeys(options.keyPrefix);
+    this.streamMaxLength = String(options.eventStreamMaxLength ?? 1_000_000);
+    const connection = options.redis as unknown as Record<string, ScriptCommand | undefined>;
+    for (const source of loadScriptSources()) {
+      if (connection[source.commandName] === undefined) {
+        options.redis.defineCommand(source.commandName, {
+          numberOfKeys: source.numberOfKeys,
+          lua: source.lua,
+        });
+      }
+      const command = connection[source.commandName];
+      if (command) this.commands.set(source.name as AcdScriptName, command.bind(options.redis));
+    }
+  }
+
+  get clock(): Clock {
+    return this.options.clock;
+  }
+
+  /** Runs one script; `keys` and `args` are the script-specific KEYS and ARGV[5...]. */
+  async run<T extends object>(
+    name: AcdScriptName,
+    keys: readonly string[],
+    args: readonly (string | number)[],
+  ): Promise<T> {
+    const command = this.commands.get(name);
+    if (!command) throw new SwitchboardError('internal', `ACD script ${name} is not loaded`);
+    let raw: string;
+    try {
+      raw = await command(
+        ...keys,
+        this.options.keyPrefix,
+        this.options.clock.now(),
+        this.options.ids.next(),
+        this.streamMaxLength,
+        ...args,
+      );
+    } catch (error) {
+      throw new SwitchboardError(
+        'unavailable',
+        `routing store failed running ${name}: ${String(error)}`,
+      );
+    }
+    const reply = JSON.parse(raw) as ScriptReply & T;
+    if (reply.error) {
+      const code: ErrorCode = errorCodes.has(reply.error) ? reply.error : 'internal';
+      throw new SwitchboardError(code, reply.message ?? `${name} refused`);
+    }
+    const due = Array.isArray(reply.due) ? reply.due : [];
+    if (due.length > 0 && this.options.scheduler) this.schedule(due);
+    return reply;
+  }
+
+  private schedule(deadlines: readonly Deadline[]): void {
+    // Not awaited: the deadline is already durable in Redis, so a scheduling
+    // failure only delays it until the reconciler's sweep.
+    this.options.scheduler?.schedule(deadlines).catch((error: unknown) => {
+      this.options.logger.warn({ err: error, deadlines }, 'could not schedule routing deadlines');
+    });
+  }
+}

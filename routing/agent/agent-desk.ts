@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import type { Channel } from '../../ivr/acd.ts';
+import type { AcdCommands } from '../acd-commands.ts';
+import { parseInput } from '../parse-input.ts';
+import { contactIdSchema, routingName } from '../routing-ids.ts';
+import type { AgentState, AgentStatus, ConnectedContact, RingingOffer } from './agent-state.ts';
+
+const breakReasonSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'use a lowercase code like lunch or training (max 64)');
+const offerIdSchema = z.string().min(1).max(200);
+
+type StoredOffer = Omit<RingingOffer, 'attributes'> & { readonly attributes: string };
+
+interface StatusReply {
+  readonly state: AgentState;
+  readonly reason: string;
+  readonly wrapUpUntil: number;
+  readonly misses: number;
+  readonly offers: readonly StoredOffer[] | Record<string, never>;
+  readonly contacts: readonly ConnectedContact[] | Record<string, never>;
+}
+
+/** What the HTTP layer learns when an agent accepts. */
+export interface AcceptedContact {
+  readonly contactId: string;
+  readonly queueId: string;
+  readonly channel: Channel;
+  readonly waitMs: number;
+}
+
+/**
+ * The agent's side of routing, for the HTTP layer: presence, answering
+ * offers, finishing contacts. Every method is one atomic script; errors are
+ * {@link SwitchboardError}s (`not_found` for unknown agents, offers or
+ * contacts; `conflict` for a change the agent's state does not allow).
+ *
+ * @example
+ * await desk.logIn('alice');
+ * const { offers } = await desk.status('alice');
+ * await desk.accept('alice', offers[0].offerId);
+ * await desk.complete('alice', offers[0].contactId); // wrap-up, then available
+ */
+export class AgentDesk {
+  constructor(private readonly commands: AcdCommands) {}
+
+  /** Logs in as available (consecutive misses and per-login counters reset). */
+  async logIn(agentId: string): Promise<AgentState> {
+    return this.presence(agentId, 'log-in', '');
+  }
+
+  /** Withdraws ringing offers; refused while a contact is connected. Idempotent. */
+  async logOut(agentId: string): Promise<AgentState> {
+    return this.presence(agentId, 'log-out', '');
+  }
+
+  /**
+   * `available` ends a break or wrap-up and matches the agent at once;
+   * `break` needs a reason code, withdraws ringing offers and is refused
+   * while a contact is connected.
+   */
+  async setState(
+    agentId: string,
+    state: 'available' | 'break',
+    reason?: string,
+  ): Promise<AgentState> {
+    if (state === 'available') return this.presence(agentId, 'available', '');
+    const code = parseInput(breakReasonSchema, reason, 'reason');
+    return this.presence(agentId, 'break', code);
+  }
+
+  async accept(agentId: string, offerId: string): Promise<AcceptedContact> {
+    const agent = parseInput(routingName, agentId, 'agentId');
+    const offer = parseInput(offerIdSchema, offerId, 'offerId');
+    return this.commands.run<AcceptedContact>(
+      'accept-offer',
+      [this.commands.keys.offer(offer), this.commands.keys.agent(agent)],
+      [agent, offer],
+    );
+  }
+
+  /** Declines a ringing offer: the contact moves on, the agent stays available. */
+  async reject(agentId: string, offerId: string): Promise<void> {
+    const agent = parseInput(routingName, agentId, 'agentId');
+    const offer = parseInput(offerIdSchema, offerId, 'offerId');
+    await this.commands.run(
+      'reject-offer',
+      [this.commands.keys.offer(offer), this.commands.keys.agent(agent)],
+      [agent, offer],
+    );
+  }
+
+  /**
+   * Ends a connected contact. Returns when wrap-up ends (ms since the
+   * epoch), or 0 when the agent is free again at once.
+   */
+  async complete(agentId: string, contactId: string): Promise<number> {
+    const agent = parseInput(routingName, agentId, 'agentId');
+    const contact = parseInput(contactIdSchema, contactId, 'contactId');
+    const reply = await this.commands.run<{ wrapUpUntil: number }>(
+      'complete-contact',
+      [this.commands.keys.contact(contact), this.commands.keys.agent(agent)],
+      [agent, contact],
+    );
+    return reply.wrapUpUntil;
+  }
+
+  /** The agent's "ready" button during wrap-up. */
+  async finishWrapUp(agentId: string): Promise<void> {
+    const agent = parseInput(routingName, agentId, 'agentId');
+    await this.commands.run('end-wrap-up', [this.commands.keys.agent(agent)], [agent, 'agent', 0]);
+  }
+
+  async status(agentId: string): Promise<AgentStatus> {
+    const agent = parseInput(routingName, agentId, 'agentId');
+    const reply = await this.commands.run<StatusReply>(
+      'agent-status',
+      [this.commands.keys.agent(agent)],
+      [agent],
+    );
+    // cjson encodes an empty list as {}.
+    const offers: readonly StoredOffer[] = Array.isArray(reply.offers) ? reply.offers : [];
+    const contacts: readonly ConnectedContact[] = Array.isArray(reply.contacts)
+      ? reply.contacts
+      : [];
+    return {
+      agentId: agent,
+      state: reply.state,
+      reason: reply.reason,
+      wrapUpUntil: reply.wrapUpUntil,
+      consecutiveMisses: reply.misses,
+      offers: offers.map((offer) => ({
+        ...offer,
+        callbackNumber: offer.callbackNumber || undefined,
+        callerNumber: offer.callerNumber || undefined,
+        attributes: JSON.parse(offer.attributes) as Record<string, string>,
+      })),
+      contacts,
+    };
+  }
+
+  private async presence(agentId: string, action: string, reason: string): Promise<AgentState> {
+    const agent = parseInput(routingName, agentId, 'agentId');
+    const reply = await this.commands.run<{ state: AgentState }>(
+      'set-agent-state',
+      [this.commands.keys.agent(agent)],
+      [agent, action, reason],
+    );
+    return reply.state;
+  }
+}

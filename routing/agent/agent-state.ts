@@ -1,0 +1,55 @@
+import type { Channel } from '../../ivr/acd.ts';
+
+/**
+ * An agent's state, derived in one place (scripts/includes/agent.lua) from
+ * presence and load, in this precedence: offline (not logged in), break
+ * (with a reason), wrap-up, reserved (an offer is ringing), busy (connected
+ * to a contact), available.
+ */
+export type AgentState = 'offline' | 'available' | 'reserved' | 'busy' | 'wrap-up' | 'break';
+
+export const agentStates: readonly AgentState[] = [
+  'offline',
+  'available',
+  'reserved',
+  'busy',
+  'wrap-up',
+  'break',
+];
+
+/** Break reason set by routing when an agent lets too many offers ring out. */
+export const missedOffersReason = 'missed-offers';
+
+/** A ringing offer as the agent's desk shows it. */
+export interface RingingOffer {
+  readonly offerId: string;
+  readonly contactId: string;
+  readonly queueId: string;
+  readonly channel: Channel;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  /** True when accepting means dialling the customer back at `callbackNumber`. */
+  readonly callback: boolean;
+  readonly callbackNumber?: string;
+  readonly callerNumber?: string;
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+export interface ConnectedContact {
+  readonly contactId: string;
+  readonly queueId: string;
+  readonly channel: Channel;
+  readonly acceptedAt: number;
+}
+
+export interface AgentStatus {
+  readonly agentId: string;
+  readonly state: AgentState;
+  /** Break reason; '' otherwise. */
+  readonly reason: string;
+  /** When wrap-up ends on its own, ms since the epoch; 0 when not in wrap-up. */
+  readonly wrapUpUntil: number;
+  readonly consecutiveMisses: number;
+  readonly offers: readonly RingingOffer[];
+  readonly contacts: readonly ConnectedContact[];
+}

@@ -1,0 +1,58 @@
+--[[
+  The agent answers: the contact leaves the line and is connected; for
+  ring-all the other ringing offers are withdrawn and those agents matched
+  again. Resets the agent's consecutive-miss count.
+    KEYS[1] offer hash
+    KEYS[2] agent hash
+    ARGV[5] agent id
+    ARGV[6] offer id
+  Returns { contactId, queueId, channel, waitMs } or error not_found / conflict.
+]]
+--- @include "context"
+--- @include "keys"
+--- @include "events"
+--- @include "agent"
+--- @include "contact"
+--- @include "match"
+
+local a, offerId = ARGV[5], ARGV[6]
+local o = redis.call('HMGET', KEYS[1], 'contactId', 'agentId', 'channel', 'queueId')
+if not o[1] then
+  return fail('not_found', 'offer ' .. offerId .. ' is no longer ringing')
+end
+if o[2] ~= a then return fail('conflict', 'offer ' .. offerId .. ' was made to another agent') end
+local c, ch = o[1], o[3]
+local ct = loadContact(c)
+redis.call('DEL', KEYS[1])
+redis.call('SREM', K.agentOffers(a), offerId)
+redis.call('SREM', K.contactOffers(c), offerId)
+clearDeadline('ring', offerId)
+if ct == nil or ct.state ~= 'offered' then
+  -- The contact vanished without withdrawing this offer; free the agent instead.
+  redis.call('HINCRBY', KEYS[2], 'load:' .. ch, -1)
+  syncAgent(a)
+  matchAgent(a, nil)
+  return fail('not_found', 'contact ' .. c .. ' is gone')
+end
+local waited = NOW - ct.enqueuedAt
+redis.call('HSET', K.contact(c), 'state', 'connected', 'agentId', a, 'offerId', offerId, 'acceptedAt', NOW)
+leaveLine(ct)
+clearDeadline('maxwait', c)
+redis.call('SADD', K.agentContacts(a), c)
+redis.call('HSET', KEYS[2], 'misses', 0)
+redis.call('HINCRBY', KEYS[2], 'calls', 1)
+countDay(ct.queue, 'answered', 1)
+countDay(ct.queue, 'answerWaitMs', waited)
+if waited <= num(hget(K.queue(ct.queue), 'serviceLevelMs'), 0) then
+  countDay(ct.queue, 'answeredWithinTarget', 1)
+end
+emit('contact.accepted', { 'contactId', c, 'queueId', ct.queue, 'channel', ch, 'agentId', a,
+  'offerId', offerId, 'waitMs', waited })
+local withdrawn = {}
+for _, other in ipairs(redis.call('SMEMBERS', K.contactOffers(c))) do
+  local _, b = releaseOffer(other, 'withdrawn')
+  if b then withdrawn[#withdrawn + 1] = b end
+end
+syncAgent(a)
+for _, b in ipairs(withdrawn) do matchAgent(b, nil) end
+return done({ contactId = c, queueId = ct.queue, channel = ch, waitMs = waited })

@@ -1,0 +1,32 @@
+--[[
+  An agent's desk view: state, break reason, wrap-up end, ringing offers with
+  their contacts, connected contacts. Read-only.
+    KEYS[1] agent hash
+    ARGV[5] agent id
+  Returns { state, reason, wrapUpUntil, misses, offers = [...], contacts = [...] } or error not_found.
+]]
+--- @include "context"
+--- @include "keys"
+
+local a = ARGV[5]
+local f = redis.call('HMGET', KEYS[1], 'configured', 'state', 'reason', 'wrapUntil', 'misses')
+if f[1] ~= '1' then return fail('not_found', 'agent ' .. a .. ' has no profile') end
+local offers = {}
+for _, offerId in ipairs(redis.call('SMEMBERS', K.agentOffers(a))) do
+  local o = redis.call('HMGET', K.offer(offerId), 'contactId', 'queueId', 'channel', 'createdAt', 'expiresAt')
+  if o[1] then
+    local cb = redis.call('HMGET', K.contact(o[1]), 'callback', 'callbackNumber', 'callerNumber', 'attributes')
+    offers[#offers + 1] = { offerId = offerId, contactId = o[1], queueId = o[2], channel = o[3],
+      createdAt = tonumber(o[4]), expiresAt = tonumber(o[5]), callback = cb[1] == '1',
+      callbackNumber = cb[2] or '', callerNumber = cb[3] or '', attributes = cb[4] or '{}' }
+  end
+end
+local contacts = {}
+for _, c in ipairs(redis.call('SMEMBERS', K.agentContacts(a))) do
+  local o = redis.call('HMGET', K.contact(c), 'queueId', 'channel', 'acceptedAt')
+  if o[1] then
+    contacts[#contacts + 1] = { contactId = c, queueId = o[1], channel = o[2], acceptedAt = tonumber(o[3]) }
+  end
+end
+return done({ state = f[2] or 'offline', reason = f[3] or '', wrapUpUntil = num(f[4], 0),
+  misses = num(f[5], 0), offers = offers, contacts = contacts })

@@ -1,0 +1,23 @@
+--[[
+  Counts the queue's agents that are available now and hold the skills.
+  Read-only.
+    KEYS[1] queue configuration hash
+    KEYS[2] queue members set
+    ARGV[5] queue id
+    ARGV[6] requirement signature
+  Returns { count } or error not_found.
+]]
+--- @include "context"
+--- @include "keys"
+--- @include "events"
+--- @include "agent"
+--- @include "contact"
+--- @include "match"
+
+if redis.call('EXISTS', KEYS[1]) == 0 then return fail('not_found', 'queue ' .. ARGV[5] .. ' is not configured') end
+local req = parseSignature(ARGV[6])
+local count = 0
+for _, a in ipairs(redis.call('SMEMBERS', KEYS[2])) do
+  if hget(K.agent(a), 'state') == 'available' and agentMeets(a, req) then count = count + 1 end
+end
+return done({ count = count })

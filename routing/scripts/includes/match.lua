@@ -1,0 +1,173 @@
+-- Matching and offers. Matching runs inside the script that changed
+-- something (enqueue, agent freed, offer released), so there is no polling.
+
+local function agentMeets(a, req)
+  if #req == 0 then return true end
+  local names = {}
+  for i, r in ipairs(req) do names[i] = r[1] end
+  local levels = redis.call('HMGET', K.agentSkills(a), unpack(names))
+  for i, r in ipairs(req) do
+    if num(levels[i], 0) < r[2] then return false end
+  end
+  return true
+end
+
+-- Available agents for a requirement in strategy order: walks the smallest
+-- availability set that every qualified agent must be in.
+local function findAgents(q, ch, req, exclude, wantAll)
+  local key = K.queueAvailable(q, ch)
+  local size = redis.call('ZCARD', key)
+  for _, r in ipairs(req) do
+    local candidate = K.queueAvailableSkill(q, ch, r[1])
+    local n = redis.call('ZCARD', candidate)
+    if n < size then key, size = candidate, n end
+  end
+  local found = {}
+  local start = 0
+  while start < size do
+    local batch = redis.call('ZRANGE', key, start, start + 49)
+    for _, a in ipairs(batch) do
+      if a ~= exclude and agentMeets(a, req) then
+        found[#found + 1] = a
+        if not wantAll or #found >= RING_ALL_LIMIT then return found end
+      end
+    end
+    start = start + 50
+  end
+  return found
+end
+
+local function meetsSignature(levels, sig)
+  for _, r in ipairs(parseSignature(sig)) do
+    if (levels[r[1]] or 0) < r[2] then return false end
+  end
+  return true
+end
+
+-- The best waiting contact the agent qualifies for on the channel across its
+-- queues: lowest rank, then lowest ticket (first in, first out).
+local function bestContactFor(a, ch, excludeTicket)
+  local levels, names = agentSkillTable(a)
+  local lookups = { '*' }
+  for _, n in ipairs(names) do lookups[#lookups + 1] = n end
+  local bestTicket, bestRank
+  for _, q in ipairs(redis.call('HKEYS', K.agentQueues(a))) do
+    for _, s in ipairs(lookups) do
+      for _, sig in ipairs(redis.call('SMEMBERS', K.queueBuckets(q, ch, s))) do
+        if meetsSignature(levels, sig) then
+          local head = redis.call('ZRANGE', K.queueBucket(q, ch, sig), 0, 1, 'WITHSCORES')
+          local ticket, rank = head[1], tonumber(head[2])
+          if ticket == excludeTicket then ticket, rank = head[3], tonumber(head[4]) end
+          if ticket and (bestRank == nil or rank < bestRank or (rank == bestRank and ticket < bestTicket)) then
+            bestTicket, bestRank = ticket, rank
+          end
+        end
+      end
+    end
+  end
+  return bestTicket
+end
+
+local function offerContact(ct, agents)
+  local queueKey = K.queue(ct.queue)
+  local ringMs = num(hget(queueKey, 'ringTimeoutMs'), 20000)
+  local strategy = hget(queueKey, 'strategy')
+  if ct.state == 'waiting' then removeWaiting(ct) end
+  redis.call('HSET', K.contact(ct.id), 'state', 'offered')
+  ct.state = 'offered'
+  local cb = redis.call('HMGET', K.contact(ct.id), 'callback', 'callbackNumber')
+  for _, a in ipairs(agents) do
+    local offerId = nextId('o')
+    redis.call('HSET', K.offer(offerId), 'contactId', ct.id, 'agentId', a, 'queueId', ct.queue,
+      'channel', ct.channel, 'createdAt', NOW, 'expiresAt', NOW + ringMs)
+    redis.call('SADD', K.agentOffers(a), offerId)
+    redis.call('SADD', K.contactOffers(ct.id), offerId)
+    redis.call('HINCRBY', K.agent(a), 'load:' .. ct.channel, 1)
+    if strategy == 'round-robin' then
+      redis.call('HSET', K.agent(a), 'rr:' .. ct.queue, redis.call('HINCRBY', K.queueStats(ct.queue), 'rr', 1))
+    end
+    setDeadline('ring', offerId, NOW + ringMs)
+    emit('contact.offered', { 'contactId', ct.id, 'queueId', ct.queue, 'channel', ct.channel,
+      'agentId', a, 'offerId', offerId, 'priority', ct.priority, 'waitMs', NOW - ct.enqueuedAt,
+      'callback', cb[1] or '0', 'callbackNumber', cb[2] or '' })
+    syncAgent(a)
+  end
+end
+
+-- Offers a waiting contact to the best available agent (every one for
+-- ring-all). Returns whether an offer was made.
+local function matchContact(ct, exclude)
+  if ct == nil or ct.state ~= 'waiting' then return false end
+  local strategy = hget(K.queue(ct.queue), 'strategy')
+  local found = findAgents(ct.queue, ct.channel, parseSignature(ct.sig), exclude, strategy == 'ring-all')
+  if #found == 0 then return false end
+  offerContact(ct, found)
+  return true
+end
+
+-- Fills the agent's free capacity with the best waiting contacts.
+local function matchAgent(a, excludeTicket)
+  for _, ch in ipairs(CHANNELS) do
+    local guard = 0
+    while guard < 50 and canTake(a, ch) do
+      guard = guard + 1
+      local ticket = bestContactFor(a, ch, excludeTicket)
+      if not ticket then break end
+      local ct = loadContact(contactIdOf(ticket))
+      if ct == nil or ct.state ~= 'waiting' then break end
+      if hget(K.queue(ct.queue), 'strategy') == 'ring-all' then
+        if not matchContact(ct, nil) then break end
+      else
+        offerContact(ct, { a })
+      end
+    end
+  end
+end
+
+-- Back in line after its last offer ended, keeping ticket and rank; past its
+-- max wait it overflows instead. Returns the contact if it is waiting.
+local function requeueContact(ct, a, offerId, reason)
+  if ct.deadline > 0 and NOW >= ct.deadline and not ct.callback then
+    ct.state = 'offered'
+    return expireContact(ct)
+  end
+  addWaiting(ct)
+  emit('contact.requeued', { 'contactId', ct.id, 'queueId', ct.queue, 'channel', ct.channel,
+    'agentId', a, 'offerId', offerId, 'reason', reason })
+  return ct
+end
+
+-- Ends one ringing offer (outcome: rejected, timed-out, withdrawn) and frees
+-- the agent's capacity. Returns the contact if it is waiting again, and the agent.
+local function releaseOffer(offerId, outcome)
+  local o = redis.call('HMGET', K.offer(offerId), 'contactId', 'agentId', 'channel', 'queueId')
+  if not o[1] then return nil, nil end
+  local c, a, ch = o[1], o[2], o[3]
+  redis.call('DEL', K.offer(offerId))
+  redis.call('SREM', K.agentOffers(a), offerId)
+  redis.call('SREM', K.contactOffers(c), offerId)
+  redis.call('HINCRBY', K.agent(a), 'load:' .. ch, -1)
+  clearDeadline('ring', offerId)
+  emit('offer.' .. outcome, { 'offerId', offerId, 'contactId', c, 'agentId', a, 'queueId', o[4],
+    'channel', ch })
+  local ct = loadContact(c)
+  local waiting = nil
+  if ct and ct.state == 'offered' and redis.call('SCARD', K.contactOffers(c)) == 0 then
+    waiting = requeueContact(ct, a, offerId, outcome)
+  end
+  syncAgent(a)
+  return waiting, a
+end
+
+-- After an offer ended: the contact goes to someone else first, the agent
+-- looks at other contacts, and only then may the two meet again, so a free
+-- agent never idles while a contact it qualifies for waits.
+local function rematch(ct, a)
+  if ct then matchContact(ct, a) end
+  if a then
+    local exclude = nil
+    if ct and ct.state == 'waiting' then exclude = ct.ticket end
+    matchAgent(a, exclude)
+  end
+  if ct and ct.state == 'waiting' then matchContact(ct, nil) end
+end
