@@ -1,0 +1,252 @@
+/**
+ * Registrar against real Redis (bindings, throttle) and real Postgres
+ * (sip_credentials); REGISTER requests are parsed from SIP text by
+ * drachtio-srf's own parser.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import { ManualClock } from '../../platform/clock.ts';
+import { createLogger } from '../../platform/logger.ts';
+import { SipCredentialRepository } from '../../sql/repositories/sip-credential-repository.ts';
+import { createTestDatabase, type TestDatabase } from '../../test/test-database.ts';
+import { createTestRedis, type TestRedis } from '../../test/test-redis.ts';
+import { RecordedResponse, sipRequestFromText } from '../sip/sip-request-from-text.ts';
+import { DigestAuthenticator, digestHa1, expectedDigestResponse } from './digest-auth.ts';
+import { Registrar } from './registrar.ts';
+import { RegistrationStore } from './registration-store.ts';
+import { RegistrationThrottle } from './registration-throttle.ts';
+
+const realm = 'switchboard';
+let database: TestDatabase;
+let testRedis: TestRedis;
+let redis: Redis;
+let aliceId: string;
+let prefixCount = 0;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  testRedis = createTestRedis();
+  redis = testRedis.connect();
+  const alice = await database.db
+    .insertInto('users')
+    .values({
+      email: 'alice@example.com',
+      display_name: 'Alice',
+      role: 'agent',
+      password_hash: null,
+      team_id: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  aliceId = alice.id;
+  await database.db
+    .insertInto('sip_credentials')
+    .values({
+      user_id: aliceId,
+      username: 'alice',
+      realm,
+      ha1: digestHa1('alice', realm, 's3cret'),
+    })
+    .execute();
+});
+
+afterAll(async () => {
+  await testRedis.cleanup();
+  await database.cleanup();
+});
+
+interface Phone {
+  readonly address: string;
+  readonly contact: string;
+  readonly callId: string;
+  cseq: number;
+}
+
+let clock: ManualClock;
+let registrar: Registrar;
+let store: RegistrationStore;
+
+beforeEach(() => {
+  clock = new ManualClock(1_800_000_000_000);
+  prefixCount += 1;
+  const keyPrefix = `${testRedis.keyPrefix}${prefixCount}:`;
+  store = new RegistrationStore(redis, clock, keyPrefix);
+  registrar = new Registrar({
+    authenticator: new DigestAuthenticator({ realm, secret: 'test-secret', clock }),
+    credentials: new SipCredentialRepository(database.db),
+    store,
+    throttle: new RegistrationThrottle(redis, { keyPrefix, maxFailures: 3 }),
+    clock,
+    logger: createLogger({ level: 'silent' }),
+  });
+});
+
+function phone(address: string, port = 5060): Phone {
+  return {
+    address,
+    contact: `sip:alice@${address}:${port}`,
+    callId: `call-${address}-${port}`,
+    cseq: 0,
+  };
+}
+
+function registerText(
+  device: Phone,
+  options: { authorization?: string; expires?: number; contact?: string; user?: string },
+) {
+  device.cseq += 1;
+  const user = options.user ?? 'alice';
+  const lines = [
+    `REGISTER sip:pbx.example.com SIP/2.0`,
+    `Via: SIP/2.0/UDP ${device.address}:5060;branch=z9hG4bK${device.cseq}x${device.address}`,
+    `Max-Forwards: 70`,
+    `To: <sip:${user}@pbx.example.com>`,
+    `From: <sip:${user}@pbx.example.com>;tag=${device.cseq}77`,
+    `Call-ID: ${device.callId}`,
+    `CSeq: ${device.cseq} REGISTER`,
+    `Contact: ${options.contact ?? `<${device.contact}>`}`,
+    ...(options.expires === undefined ? [] : [`Expires: ${options.expires}`]),
+    ...(options.authorization === undefined ? [] : [`Authorization: ${options.authorization}`]),
+    'User-Agent: baresip v3.10.1',
+    'Content-Length: 0',
+    '',
+    '',
+  ];
+  return sipRequestFromText(lines.join('\n'), { address: device.address });
+}
+
+function authorizationFor(challenge: string, username: string, password: string): string {
+  const nonce = /nonce="([^"]+)"/.exec(challenge)?.[1] ?? '';
+  const base = {
+    username,
+    realm,
+    nonce,
+    uri: 'sip:pbx.example.com',
+    response: '',
+    qop: 'auth',
+    nc: '00000001',
+    cnonce: 'c0ffee',
+  };
+  const response = expectedDigestResponse(base, 'REGISTER', digestHa1(username, realm, password));
+  return `Digest username="${username}", realm="${realm}", nonce="${nonce}", uri="sip:pbx.example.com", response="${response}", algorithm=MD5, qop=auth, nc=00000001, cnonce="c0ffee"`;
+}
+
+async function send(request: ReturnType<typeof registerText>) {
+  const response = new RecordedResponse();
+  await registrar.handle(request, response);
+  const final = response.final;
+  if (final === undefined) throw new Error('no final response');
+  return final;
+}
+
+/** Challenge, then answer it: what a softphone does. */
+async function register(
+  device: Phone,
+  options: { password?: string; user?: string; expires?: number; contact?: string } = {},
+) {
+  const challenge = await send(registerText(device, options));
+  expect(challenge.status).toBe(401);
+  const authorization = authorizationFor(
+    challenge.headers['WWW-Authenticate'] ?? '',
+    options.user ?? 'alice',
+    options.password ?? 's3cret',
+  );
+  return send(registerText(device, { ...options, authorization }));
+}
+
+describe('Registrar', () => {
+  it('challenges, then binds a device that answers with the right password', async () => {
+    const desk = phone('198.51.100.7');
+    const ok = await register(desk, { expires: 600 });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.Contact).toBe(`<${desk.contact}>;expires=600`);
+    const bindings = await store.bindings(aliceId);
+    expect(bindings.map((b) => b.contact)).toEqual([desk.contact]);
+    expect(bindings[0]?.userAgent).toBe('baresip v3.10.1');
+  });
+
+  it('keeps several devices per agent and lets each lapse at its own expiry', async () => {
+    const desk = phone('198.51.100.7');
+    const mobile = phone('203.0.113.9', 5062);
+    expect((await register(desk, { expires: 600 })).status).toBe(200);
+    const second = await register(mobile, { expires: 120 });
+    expect(second.headers.Contact).toBe(
+      `<${desk.contact}>;expires=600, <${mobile.contact}>;expires=120`,
+    );
+    clock.advance(121_000);
+    expect((await store.bindings(aliceId)).map((b) => b.contact)).toEqual([desk.contact]);
+  });
+
+  it('shortens long registrations and refuses too-brief ones with 423', async () => {
+    const desk = phone('198.51.100.7');
+    expect((await register(desk, { expires: 86_400 })).headers.Contact).toMatch(/expires=3600$/);
+    const brief = await register(phone('198.51.100.8'), { expires: 10 });
+    expect(brief.status).toBe(423);
+    expect(brief.headers['Min-Expires']).toBe('60');
+  });
+
+  it('removes one binding with Expires: 0 and all with Contact: *', async () => {
+    const desk = phone('198.51.100.7');
+    const mobile = phone('203.0.113.9');
+    await register(desk, { expires: 600 });
+    await register(mobile, { expires: 600 });
+    expect((await register(desk, { expires: 0 })).status).toBe(200);
+    expect((await store.bindings(aliceId)).map((b) => b.contact)).toEqual([mobile.contact]);
+    expect((await register(mobile, { expires: 0, contact: '*' })).status).toBe(200);
+    expect(await store.bindings(aliceId)).toEqual([]);
+  });
+
+  it('answers a wrong password and an unknown user with the same challenge', async () => {
+    const wrong = await register(phone('198.51.100.20'), { password: 'guess' });
+    const unknown = await register(phone('198.51.100.21'), { user: 'mallory', password: 'guess' });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    const shape = (header: string | undefined) => header?.replace(/nonce="[^"]+"/, 'nonce="N"');
+    expect(shape(wrong.headers['WWW-Authenticate'])).toBe(
+      shape(unknown.headers['WWW-Authenticate']),
+    );
+    expect(wrong.reason).toBe(unknown.reason);
+    expect(await store.bindings(aliceId)).toEqual([]);
+  });
+
+  it('refuses an address after repeated failures, even with the right password', async () => {
+    const attacker = phone('192.0.2.66');
+    for (let attempt = 0; attempt < 3; attempt++) {
+      expect((await register(attacker, { password: `guess-${attempt}` })).status).toBe(401);
+    }
+    expect((await send(registerText(attacker, {}))).status).toBe(403);
+    const elsewhere = await register(phone('192.0.2.67'));
+    expect(elsewhere.status).toBe(200);
+  });
+
+  it('tells a phone with an old nonce that it is stale, without counting a failure', async () => {
+    const desk = phone('198.51.100.7');
+    const challenge = await send(registerText(desk, {}));
+    clock.advance(10 * 60_000);
+    const authorization = authorizationFor(
+      challenge.headers['WWW-Authenticate'] ?? '',
+      'alice',
+      's3cret',
+    );
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const stale = await send(registerText(desk, { authorization }));
+      expect(stale.status).toBe(401);
+      expect(stale.headers['WWW-Authenticate']).toMatch(/stale=TRUE/);
+    }
+    expect((await register(desk)).status).toBe(200);
+  });
+
+  it("refuses a forged nonce and a user binding another user's address", async () => {
+    const desk = phone('198.51.100.7');
+    const forged = authorizationFor('nonce="1234.abcd"', 'alice', 's3cret');
+    expect((await send(registerText(desk, { authorization: forged }))).status).toBe(401);
+    const challenge = await send(registerText(desk, {}));
+    const authorization = authorizationFor(
+      challenge.headers['WWW-Authenticate'] ?? '',
+      'alice',
+      's3cret',
+    );
+    const other = await send(registerText(desk, { authorization, user: 'bob' }));
+    expect(other.status).toBe(403);
+  });
+});

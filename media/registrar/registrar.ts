@@ -1,0 +1,177 @@
+import type { Clock } from '../../platform/clock.ts';
+import { SwitchboardError } from '../../platform/switchboard-error.ts';
+import type { Logger } from '../../platform/logger.ts';
+import { unquote, uriUser, type SipRequest, type SipResponse } from '../sip/sip-message.ts';
+import { callRefused, sipFailureFor } from '../sip/sip-status.ts';
+import { digestCredentialsFrom, type DigestAuthenticator } from './digest-auth.ts';
+import type { Binding, RegistrationStore } from './registration-store.ts';
+import type { RegistrationThrottle } from './registration-throttle.ts';
+
+/** Looks up a phone's digest HA1; `sql/repositories/sip-credential-repository.ts` implements it. */
+export interface SipCredentialLookup {
+  findForRegistration(
+    realm: string,
+    username: string,
+  ): Promise<{ readonly userId: string; readonly ha1: string } | undefined>;
+}
+
+export interface RegistrarOptions {
+  readonly authenticator: DigestAuthenticator;
+  readonly credentials: SipCredentialLookup;
+  readonly store: RegistrationStore;
+  readonly throttle: RegistrationThrottle;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Shortest registration accepted; shorter asks get 423 (RFC 3261 §10.3). Default 60 s. */
+  readonly minExpiresSeconds?: number;
+  /** Longest registration granted; longer asks are shortened. Default 3600 s. */
+  readonly maxExpiresSeconds?: number;
+}
+
+/**
+ * The registrar for agents' and supervisors' phones: REGISTER with Digest
+ * authentication against the stored HA1, bindings kept in Redis, several
+ * devices per user.
+ *
+ * Every authentication failure, whether the user exists or not, gets the same
+ * fresh 401 challenge, so the registrar cannot be used to discover usernames;
+ * failures are counted per source address and past the limit the address is
+ * refused with 403 before any credential check.
+ *
+ * @example
+ * srf.register((req, res) => void registrar.handle(req, res));
+ */
+export class Registrar {
+  private readonly minExpires: number;
+  private readonly maxExpires: number;
+
+  constructor(private readonly options: RegistrarOptions) {
+    this.minExpires = options.minExpiresSeconds ?? 60;
+    this.maxExpires = options.maxExpiresSeconds ?? 3600;
+  }
+
+  /** Answers one REGISTER. Never rejects: every failure becomes a SIP response. */
+  async handle(request: SipRequest, response: SipResponse): Promise<void> {
+    try {
+      await this.register(request, response);
+    } catch (error) {
+      this.options.logger.error(
+        { err: error instanceof Error ? error.message : String(error) },
+        'register failed',
+      );
+      if (!response.finalResponseSent) {
+        const failure = sipFailureFor(error);
+        response.send(failure.status, failure.reason, { headers: failure.headers });
+      }
+    }
+  }
+
+  private async register(request: SipRequest, response: SipResponse): Promise<void> {
+    const { authenticator, throttle } = this.options;
+    const source = request.source_address;
+    if (await throttle.isBlocked(source)) throw callRefused('throttled', 'too many failures');
+
+    const credentials = request.has('Authorization')
+      ? digestCredentialsFrom(request.getParsedHeader('Authorization')[0])
+      : undefined;
+    if (credentials === undefined) {
+      this.challenge(response);
+      return;
+    }
+    const nonce = authenticator.nonceState(credentials.nonce);
+    if (nonce === 'stale') {
+      // The phone knows the password; it only needs a new nonce (RFC 2617 §3.2.1).
+      this.challenge(response, true);
+      return;
+    }
+    const record =
+      credentials.realm === authenticator.realm
+        ? await this.options.credentials.findForRegistration(
+            authenticator.realm,
+            credentials.username,
+          )
+        : undefined;
+    const verified = authenticator.verify(credentials, 'REGISTER', record?.ha1);
+    if (nonce === 'forged' || !verified || record === undefined) {
+      await throttle.recordFailure(source);
+      this.options.logger.info({ source, username: credentials.username }, 'register refused');
+      this.challenge(response);
+      return;
+    }
+    // A user may only bind their own address-of-record.
+    if (uriUser(request.getParsedHeader('To').uri) !== credentials.username) {
+      throw new SwitchboardError('forbidden', 'To does not match the authenticated user');
+    }
+    await this.updateBindings(request, response, record.userId);
+  }
+
+  private async updateBindings(
+    request: SipRequest,
+    response: SipResponse,
+    userId: string,
+  ): Promise<void> {
+    const { store, clock } = this.options;
+    const headerExpires = parseSeconds(request.get('Expires'));
+    // drachtio parses `Contact: *` as one contact whose URI is `*`.
+    const parsed = request.has('Contact') ? request.getParsedHeader('Contact') : [];
+    const contacts = parsed === '*' || parsed.some((c) => c.uri.trim() === '*') ? '*' : parsed;
+    const callId = request.get('Call-ID') ?? '';
+    const cseq = Number.parseInt(request.get('CSeq') ?? '0', 10);
+
+    if (contacts === '*') {
+      // RFC 3261 §10.3 step 6: `Contact: *` is only valid with Expires: 0.
+      if (headerExpires !== 0) {
+        response.send(400, 'Invalid Wildcard', {});
+        return;
+      }
+      await store.clear(userId);
+      response.send(200, {});
+      return;
+    }
+
+    const added: Binding[] = [];
+    const removed: string[] = [];
+    for (const contact of contacts) {
+      const asked = parseSeconds(unquote(contact.params.expires)) ?? headerExpires ?? 3600;
+      if (asked === 0) {
+        removed.push(contact.uri);
+        continue;
+      }
+      if (asked < this.minExpires) {
+        response.send(423, 'Interval Too Brief', {
+          headers: { 'Min-Expires': String(this.minExpires) },
+        });
+        return;
+      }
+      added.push({
+        contact: contact.uri,
+        expiresAt: clock.now() + Math.min(asked, this.maxExpires) * 1000,
+        callId,
+        cseq,
+        sourceAddress: request.source_address,
+        userAgent: request.get('User-Agent'),
+      });
+    }
+    const current =
+      added.length === 0 && removed.length === 0
+        ? await store.bindings(userId)
+        : await store.save(userId, added, removed);
+    const now = clock.now();
+    const contactHeader = current
+      .map((b) => `<${b.contact}>;expires=${Math.max(0, Math.round((b.expiresAt - now) / 1000))}`)
+      .join(', ');
+    response.send(200, { headers: contactHeader === '' ? {} : { Contact: contactHeader } });
+    this.options.logger.info({ userId, devices: current.length }, 'registered');
+  }
+
+  private challenge(response: SipResponse, stale = false): void {
+    response.send(401, 'Unauthorized', {
+      headers: { 'WWW-Authenticate': this.options.authenticator.challenge({ stale }) },
+    });
+  }
+}
+
+function parseSeconds(value: string | undefined): number | undefined {
+  if (value === undefined || !/^\s*\d+\s*$/.test(value)) return undefined;
+  return Number.parseInt(value, 10);
+}

@@ -1,0 +1,83 @@
+/**
+ * The parts of drachtio-srf's request, response and dialog objects that
+ * Switchboard uses, as small interfaces. Real drachtio objects satisfy them
+ * structurally; tests pass drachtio's own parser output or in-process twins.
+ * Keeping to these shapes is what lets the same handlers run against a real
+ * drachtio-server and against the twins.
+ */
+
+/** A name-addr as drachtio parses it: `"Alice" <sip:alice@host>;tag=1`. */
+export interface ParsedNameAddr {
+  readonly name?: string;
+  readonly uri: string;
+  readonly params: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * A parsed `Authorization` credential. drachtio keeps the quotes of quoted
+ * values (`username: '"alice"'`); {@link unquote} strips them.
+ */
+export type ParsedAuthorization = Readonly<Record<string, string | undefined>> & {
+  readonly scheme?: string;
+};
+
+/** An incoming SIP request (drachtio-srf `Request`). */
+export interface SipRequest {
+  readonly method: string;
+  readonly uri: string;
+  readonly body: string;
+  /** Where the request came from (drachtio `source_address`). */
+  readonly source_address: string;
+  /** Header value, or undefined when absent. */
+  get(name: string): string | undefined;
+  has(name: string): boolean;
+  getParsedHeader(name: 'contact' | 'Contact'): readonly ParsedNameAddr[] | '*';
+  getParsedHeader(name: 'to' | 'from' | 'To' | 'From' | 'refer-to' | 'Refer-To'): ParsedNameAddr;
+  getParsedHeader(name: 'authorization' | 'Authorization'): readonly ParsedAuthorization[];
+  /** drachtio emits `cancel` when the caller sends CANCEL for a pending INVITE. */
+  on(event: 'cancel', listener: () => void): unknown;
+}
+
+/** Options drachtio-srf's `res.send` takes. */
+export interface SipSendOptions {
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+}
+
+/** The response to an incoming request (drachtio-srf `Response`). */
+export interface SipResponse {
+  /** True once a final (>= 200) response has gone out. */
+  readonly finalResponseSent: boolean;
+  send(status: number, options?: SipSendOptions): void;
+  send(status: number, reason: string, options?: SipSendOptions): void;
+}
+
+/** An established SIP dialog (drachtio-srf `Dialog`). */
+export interface SipDialog {
+  readonly sip: { readonly callId: string };
+  readonly remote: { readonly sdp: string };
+  readonly local: { readonly sdp: string };
+  /** Sends BYE. Resolves once drachtio has sent it. */
+  destroy(options?: { readonly headers?: Readonly<Record<string, string>> }): Promise<unknown>;
+  /** Sends a re-INVITE with `sdp`; resolves with the far end's answer SDP. */
+  modify(sdp: string): Promise<string>;
+  /** `destroy`: the far end sent BYE. `refer`: the far end asks to transfer. */
+  on(event: 'destroy', listener: () => void): unknown;
+  on(event: 'refer', listener: (request: SipRequest, response: SipResponse) => void): unknown;
+  removeListener(event: string, listener: (...args: never[]) => void): unknown;
+}
+
+/** Removes the surrounding quotes drachtio leaves on quoted header parameters. */
+export function unquote(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) {
+    return value.slice(1, -1).replace(/\\(.)/g, '$1');
+  }
+  return value;
+}
+
+/** The user part of a `sip:` URI (`sip:+15551234567@host` gives `+15551234567`). */
+export function uriUser(uri: string): string | undefined {
+  const match = /^sips?:([^@;>]+)@/i.exec(uri.trim());
+  return match?.[1] === undefined ? undefined : decodeURIComponent(match[1]);
+}

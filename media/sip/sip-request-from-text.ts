@@ -1,0 +1,64 @@
+/**
+ * Test support: a drachtio-srf `Request` built by drachtio's own parser from
+ * raw SIP text, so handlers under test see exactly the objects (header
+ * casing, parsed Contact and Authorization shapes, quoting) a real
+ * drachtio-server connection would hand them.
+ */
+import { createRequire } from 'node:module';
+import type { EventEmitter } from 'node:events';
+import type { SipRequest, SipResponse, SipSendOptions } from './sip-message.ts';
+
+const require = createRequire(import.meta.url);
+
+type DrachtioRequestClass = new (
+  message: unknown,
+  meta: { source: string; address: string; port: string; protocol: string },
+) => SipRequest & EventEmitter;
+type SipMessageClass = new (raw: string) => unknown;
+
+const DrachtioRequest = require('drachtio-srf/lib/request.js') as DrachtioRequestClass;
+const SipMessage = require('drachtio-srf/lib/sip-parser/message.js') as SipMessageClass;
+
+/** A network request as drachtio-srf presents it; `emit('cancel')` simulates a CANCEL. */
+export function sipRequestFromText(
+  raw: string,
+  source: { readonly address: string; readonly port?: number } = { address: '192.0.2.10' },
+): SipRequest & EventEmitter {
+  const text = raw.replace(/\r?\n/g, '\r\n');
+  return new DrachtioRequest(new SipMessage(text), {
+    source: 'network',
+    address: source.address,
+    port: String(source.port ?? 5060),
+    protocol: 'udp',
+  });
+}
+
+/** One response sent through {@link RecordedResponse}. */
+export interface SentResponse {
+  readonly status: number;
+  readonly reason?: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+}
+
+/** A drachtio-shaped response that remembers what was sent. */
+export class RecordedResponse implements SipResponse {
+  readonly sent: SentResponse[] = [];
+
+  get finalResponseSent(): boolean {
+    return this.sent.some((response) => response.status >= 200);
+  }
+
+  /** The final response, which every request must get exactly once. */
+  get final(): SentResponse | undefined {
+    const finals = this.sent.filter((response) => response.status >= 200);
+    if (finals.length > 1) throw new Error(`${finals.length} final responses sent`);
+    return finals[0];
+  }
+
+  send(status: number, reasonOrOptions?: string | SipSendOptions, maybe?: SipSendOptions): void {
+    const options = typeof reasonOrOptions === 'string' ? maybe : reasonOrOptions;
+    const reason = typeof reasonOrOptions === 'string' ? reasonOrOptions : undefined;
+    this.sent.push({ status, reason, headers: { ...options?.headers }, body: options?.body });
+  }
+}
