@@ -24,7 +24,10 @@ const promptName = z
 export const promptParam = z.union([
   promptName,
   z.strictObject({ file: promptName, language: languageParam.optional() }),
-  z.strictObject({ text: z.string().min(1, 'must not be empty'), language: languageParam.optional() }),
+  z.strictObject({
+    text: z.string().min(1, 'must not be empty'),
+    language: languageParam.optional(),
+  }),
 ]);
 export type PromptParam = z.output<typeof promptParam>;
 
@@ -49,8 +52,13 @@ export function toPrompts(
   const list = Array.isArray(param) ? param : [param];
   return list.map((item): Prompt => {
     if (typeof item === 'string') return { kind: 'file', name: item, language };
-    if ('file' in item) return { kind: 'file', name: item.file, language: item.language ?? language };
-    return { kind: 'tts', text: interpolate(item.text, context), language: item.language ?? language };
+    if ('file' in item)
+      return { kind: 'file', name: item.file, language: item.language ?? language };
+    return {
+      kind: 'tts',
+      text: interpolate(item.text, context),
+      language: item.language ?? language,
+    };
   });
 }
 

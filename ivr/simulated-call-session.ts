@@ -36,6 +36,8 @@ export interface SimulatedCallSessionOptions {
   readonly agentTalkMs?: number;
   /** How a transfer to `destination` goes; default: answered after 5 s. */
   readonly transfer?: (destination: string) => SimulatedTransfer;
+  /** Sees every transcript entry as it happens, e.g. to interleave it with flow events. */
+  readonly onTranscript?: (entry: TranscriptEntry) => void;
 }
 
 type Wake = 'key' | 'timeout';
@@ -361,7 +363,9 @@ export class SimulatedCallSession implements CallSession {
   }
 
   private log(entry: DistributiveOmit<TranscriptEntry, 'atMs'>): void {
-    this.entries.push({ atMs: this.clock.now() - this.startedAt, ...entry });
+    const stamped: TranscriptEntry = { atMs: this.clock.now() - this.startedAt, ...entry };
+    this.entries.push(stamped);
+    this.options.onTranscript?.(stamped);
   }
 }
 

@@ -36,7 +36,9 @@ describe('speakValue', () => {
   });
 
   it('says dates in each language', () => {
-    expect(strip(speakValue('date', '2025-03-14', 'en'))).toBe('months/3 ordinals/14 2 thousand 20 5');
+    expect(strip(speakValue('date', '2025-03-14', 'en'))).toBe(
+      'months/3 ordinals/14 2 thousand 20 5',
+    );
     expect(strip(speakValue('date', '2025-03-14', 'zh'))).toBe(
       '2 0 2 5 date/year 3 date/month 10 4 date/day',
     );

@@ -160,7 +160,11 @@ function speakMoney(value: string, language: Language, currency: Currency): stri
   const minor = cents % 100;
   if (language === 'zh') {
     if (currency === 'USD') {
-      return [...chineseInteger(major), 'currency/dollar', ...(minor > 0 ? [...chineseInteger(minor), 'currency/cent'] : [])];
+      return [
+        ...chineseInteger(major),
+        'currency/dollar',
+        ...(minor > 0 ? [...chineseInteger(minor), 'currency/cent'] : []),
+      ];
     }
     const jiao = Math.floor(minor / 10);
     const fen = minor % 10;
@@ -181,7 +185,16 @@ function speakMoney(value: string, language: Language, currency: Currency): stri
 /** Every prompt name `say` may need in a language; the validator checks they all exist. */
 export function sayPromptNames(language: Language): string[] {
   const digits = Array.from({ length: 10 }, (_, d) => `numbers/${d}`);
-  const common = [...digits, 'keys/star', 'keys/pound', 'point', 'minus', 'currency/dollar', 'currency/cent', 'currency/yuan'];
+  const common = [
+    ...digits,
+    'keys/star',
+    'keys/pound',
+    'point',
+    'minus',
+    'currency/dollar',
+    'currency/cent',
+    'currency/yuan',
+  ];
   if (language === 'zh') {
     return [
       ...common,

@@ -12,7 +12,11 @@ const context: FlowContext = {
 describe('interpolate', () => {
   it('fills call, vars and digits, encoding each value', () => {
     expect(
-      interpolate('/a?p={{call.callerNumber}}&acc={{ vars.account }}&d={{digits}}', context, encodeURIComponent),
+      interpolate(
+        '/a?p={{call.callerNumber}}&acc={{ vars.account }}&d={{digits}}',
+        context,
+        encodeURIComponent,
+      ),
     ).toBe('/a?p=%2B1%20555&acc=A%26B&d=42');
   });
 
@@ -21,9 +25,8 @@ describe('interpolate', () => {
   });
 
   it('names placeholders that refer to nothing', () => {
-    expect(unknownReferences('{{call.callerNumber}} {{env.SECRET}} {{vars.x}} {{call.tags}}')).toEqual([
-      'env.SECRET',
-      'call.tags',
-    ]);
+    expect(
+      unknownReferences('{{call.callerNumber}} {{env.SECRET}} {{vars.x}} {{call.tags}}'),
+    ).toEqual(['env.SECRET', 'call.tags']);
   });
 });

@@ -44,7 +44,12 @@ const enqueueParams = z.strictObject({
 
 type EnqueueParams = z.output<typeof enqueueParams>;
 
-const positionPrompts = ['queue/you-are-number', 'queue/in-line', 'queue/estimated-wait', 'queue/minutes'];
+const positionPrompts = [
+  'queue/you-are-number',
+  'queue/in-line',
+  'queue/estimated-wait',
+  'queue/minutes',
+];
 
 /**
  * Puts the caller in an ACD queue with required skills and priority. While
@@ -86,12 +91,29 @@ async function waitInQueue(params: EnqueueParams, step: StepContext): Promise<St
   // Watch before joining so an offer made during enqueue is not missed.
   const unwatch = acd.watch(contactId, (update) => updates.push(update));
   let leftQueue = false;
+  let gaveUp = false;
+  // The caller is gone or the flow moved on: give the place up so no agent
+  // rings for nobody. Runs synchronously on abort so the runtime sees the
+  // tracked work before it decides the flow is done.
+  const giveUpPlace = () => {
+    if (leftQueue || gaveUp) return;
+    gaveUp = true;
+    void step
+      .track(acd.cancel(contactId, 'abandoned'))
+      .catch((error: unknown) =>
+        step.logger.warn({ err: error }, 'could not take an abandoned caller out of the queue'),
+      );
+  };
+  step.signal.addEventListener('abort', giveUpPlace, { once: true });
   try {
     await acd.enqueue({
       contactId,
       channel: 'voice',
       queueId,
-      requiredSkills: Object.entries(params.skills).map(([skill, minLevel]) => ({ skill, minLevel })),
+      requiredSkills: Object.entries(params.skills).map(([skill, minLevel]) => ({
+        skill,
+        minLevel,
+      })),
       priority: params.priority,
       callerNumber: session.callerNumber,
       attributes: stringAttributes(step.flow.vars),
@@ -122,7 +144,8 @@ async function waitInQueue(params: EnqueueParams, step: StepContext): Promise<St
           });
           const winner = await firstOf(input, updates.next(cycle.signal));
           if (winner.kind === 'first') {
-            if (params.callback === undefined || winner.value.digits !== params.callback.key) continue;
+            if (params.callback === undefined || winner.value.digits !== params.callback.key)
+              continue;
             const number = interpolate(params.callback.number, step.flow);
             await acd.requestCallback(contactId, number);
             leftQueue = true;
@@ -143,12 +166,8 @@ async function waitInQueue(params: EnqueueParams, step: StepContext): Promise<St
     }
   } finally {
     unwatch();
-    if (!leftQueue) {
-      // The caller is gone or the flow moved on: give the place up so no agent rings for nobody.
-      void step.track(acd.cancel(contactId, 'abandoned')).catch((error: unknown) =>
-        step.logger.warn({ err: error }, 'could not take an abandoned caller out of the queue'),
-      );
-    }
+    step.signal.removeEventListener('abort', giveUpPlace);
+    giveUpPlace();
   }
 
   async function handleUpdate(update: ContactUpdate): Promise<StepOutput | undefined> {
@@ -177,7 +196,11 @@ async function waitInQueue(params: EnqueueParams, step: StepContext): Promise<St
   }
 }
 
-async function announcement(params: EnqueueParams, step: StepContext, language: Language): Promise<Prompt[]> {
+async function announcement(
+  params: EnqueueParams,
+  step: StepContext,
+  language: Language,
+): Promise<Prompt[]> {
   const contactId = step.session.callId;
   const prompts: Prompt[] = [];
   const file = (name: string): Prompt => ({ kind: 'file', name, language });

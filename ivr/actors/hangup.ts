@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { languageParam, promptFiles, promptListParam, stepLanguage, toPrompts } from '../prompt-param.ts';
+import {
+  languageParam,
+  promptFiles,
+  promptListParam,
+  stepLanguage,
+  toPrompts,
+} from '../prompt-param.ts';
 import type { IvrActor } from './ivr-actor.ts';
 
 const hangupParams = z.strictObject({
@@ -19,7 +25,9 @@ export const hangup: IvrActor<typeof hangupParams> = {
   async run(params, step) {
     const language = stepLanguage(params.language, step.flow);
     if (params.prompt !== undefined) {
-      await step.session.play(toPrompts(params.prompt, language, step.flow), { signal: step.signal });
+      await step.session.play(toPrompts(params.prompt, language, step.flow), {
+        signal: step.signal,
+      });
     }
     step.report({ kind: 'hungUp', cause: params.cause });
     await step.session.hangup(params.cause);

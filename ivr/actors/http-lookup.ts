@@ -7,11 +7,16 @@ import { seconds, variableName } from './step-params.ts';
 
 const jsonPath = z
   .string()
-  .regex(/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*|\[\d+\])*$/, 'must be a path like account.tier or items[0].id');
+  .regex(
+    /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*|\[\d+\])*$/,
+    'must be a path like account.tier or items[0].id',
+  );
 
 const httpLookupParams = z.strictObject({
   /** The endpoint; placeholders are URL-encoded, e.g. `https://crm.example.com/a?phone={{call.callerNumber}}`. */
-  url: z.string().regex(/^(https?:\/\/|\{\{)/, 'must start with https:// (or a {{vars...}} base URL)'),
+  url: z
+    .string()
+    .regex(/^(https?:\/\/|\{\{)/, 'must start with https:// (or a {{vars...}} base URL)'),
   method: z.enum(['GET', 'POST']).default('GET'),
   headers: z.record(z.string(), z.string()).default({}),
   /** JSON body for POST; string values may use placeholders. */
@@ -33,8 +38,14 @@ export const httpLookup: IvrActor<typeof httpLookupParams> = {
   results: ['ok'],
   async run(params, step) {
     const url = new URL(interpolate(params.url, step.flow, encodeURIComponent));
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && step.plainHttpHosts.includes(url.hostname))) {
-      throw new SwitchboardError('forbidden', `httpLookup refuses ${url.protocol}//${url.host}: use https`);
+    if (
+      url.protocol !== 'https:' &&
+      !(url.protocol === 'http:' && step.plainHttpHosts.includes(url.hostname))
+    ) {
+      throw new SwitchboardError(
+        'forbidden',
+        `httpLookup refuses ${url.protocol}//${url.host}: use https`,
+      );
     }
     const headers: Record<string, string> = { accept: 'application/json' };
     for (const [name, value] of Object.entries(params.headers)) {
@@ -50,7 +61,10 @@ export const httpLookup: IvrActor<typeof httpLookupParams> = {
       body = JSON.stringify(Object.fromEntries(values));
     }
     // The network is real even in a simulation, so its deadline is real time too.
-    const signal = AbortSignal.any([step.signal, AbortSignal.timeout(params.timeoutSeconds * 1000)]);
+    const signal = AbortSignal.any([
+      step.signal,
+      AbortSignal.timeout(params.timeoutSeconds * 1000),
+    ]);
     const where = `${params.method} ${url.origin}${url.pathname}`;
     const json = await step.external(
       (async () => {
@@ -58,12 +72,18 @@ export const httpLookup: IvrActor<typeof httpLookupParams> = {
         try {
           response = await step.fetch(url, { method: params.method, headers, body, signal });
         } catch (error) {
-          const reason = signal.aborted && !step.signal.aborted ? `no answer within ${params.timeoutSeconds} s` : String(error);
+          const reason =
+            signal.aborted && !step.signal.aborted
+              ? `no answer within ${params.timeoutSeconds} s`
+              : String(error);
           throw new SwitchboardError('unavailable', `httpLookup ${where} failed: ${reason}`);
         }
         if (!response.ok) {
           await response.body?.cancel();
-          throw new SwitchboardError('unavailable', `httpLookup ${where} answered HTTP ${response.status}`);
+          throw new SwitchboardError(
+            'unavailable',
+            `httpLookup ${where} answered HTTP ${response.status}`,
+          );
         }
         try {
           return (await response.json()) as unknown;
@@ -85,11 +105,7 @@ function pick(json: unknown, path: string): FlowValue {
     if (current === null || typeof current !== 'object') return null;
     current = (current as Record<string, unknown>)[part];
   }
-  if (
-    typeof current === 'string' ||
-    typeof current === 'number' ||
-    typeof current === 'boolean'
-  ) {
+  if (typeof current === 'string' || typeof current === 'number' || typeof current === 'boolean') {
     return current;
   }
   return null;

@@ -65,4 +65,3 @@ export interface IvrActor<Params extends z.ZodType = z.ZodType> {
   promptFiles?(params: z.output<Params>, language: Language): readonly PromptFileRef[];
   run(params: z.output<Params>, step: StepContext): Promise<StepOutput>;
 }
-

@@ -14,8 +14,13 @@ const menuParams = z.strictObject({
   language: languageParam.optional(),
   /** Key to choice name, e.g. `{ "1": "sales", "2": "support" }`; branch with `menuChoice`. */
   options: z
-    .record(z.string().regex(/^[0-9*#]$/, 'option keys must be single keys 0-9, * or #'), variableName)
-    .refine((options) => Object.keys(options).length > 0, { message: 'must offer at least one option' }),
+    .record(
+      z.string().regex(/^[0-9*#]$/, 'option keys must be single keys 0-9, * or #'),
+      variableName,
+    )
+    .refine((options) => Object.keys(options).length > 0, {
+      message: 'must offer at least one option',
+    }),
   timeoutSeconds: seconds(5, 60),
   retries: z.number().int().min(0).max(5).default(2),
   noInputPrompt: promptListParam.optional(),

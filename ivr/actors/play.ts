@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { languageParam, promptFiles, promptListParam, stepLanguage, toPrompts } from '../prompt-param.ts';
+import {
+  languageParam,
+  promptFiles,
+  promptListParam,
+  stepLanguage,
+  toPrompts,
+} from '../prompt-param.ts';
 import type { IvrActor } from './ivr-actor.ts';
 
 const playParams = z.strictObject({

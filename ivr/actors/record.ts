@@ -37,7 +37,9 @@ export const record: IvrActor<typeof recordParams> = {
   async run(params, step) {
     const language = stepLanguage(params.language, step.flow);
     if (params.prompt !== undefined) {
-      await step.session.play(toPrompts(params.prompt, language, step.flow), { signal: step.signal });
+      await step.session.play(toPrompts(params.prompt, language, step.flow), {
+        signal: step.signal,
+      });
     }
     const recording = await step.session.record({
       beep: params.beep,

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import type { Prompt } from '../call-session.ts';
-import { languageParam, promptFiles, promptListParam, stepLanguage, toPrompts } from '../prompt-param.ts';
+import {
+  languageParam,
+  promptFiles,
+  promptListParam,
+  stepLanguage,
+  toPrompts,
+} from '../prompt-param.ts';
 import { sayKinds, sayPromptNames, speakValue } from '../speak-value.ts';
 import { interpolate } from '../template.ts';
 import type { IvrActor } from './ivr-actor.ts';
@@ -29,7 +35,10 @@ export const say: IvrActor<typeof sayParams> = {
   promptFiles: (params, language) => [
     ...promptFiles(params.before),
     ...promptFiles(params.after),
-    ...sayPromptNames(params.language ?? language).map((name) => ({ name, language: params.language })),
+    ...sayPromptNames(params.language ?? language).map((name) => ({
+      name,
+      language: params.language,
+    })),
   ],
   async run(params, step) {
     const language = stepLanguage(params.language, step.flow);

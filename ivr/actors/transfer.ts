@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { promptFiles, promptListParam, stepLanguage, toPrompts, languageParam } from '../prompt-param.ts';
+import {
+  promptFiles,
+  promptListParam,
+  stepLanguage,
+  toPrompts,
+  languageParam,
+} from '../prompt-param.ts';
 import type { IvrActor } from './ivr-actor.ts';
 import { seconds } from './step-params.ts';
 
@@ -30,7 +36,9 @@ export const transfer: IvrActor<typeof transferParams> = {
   async run(params, step) {
     const language = stepLanguage(params.language, step.flow);
     if (params.prompt !== undefined) {
-      await step.session.play(toPrompts(params.prompt, language, step.flow), { signal: step.signal });
+      await step.session.play(toPrompts(params.prompt, language, step.flow), {
+        signal: step.signal,
+      });
     }
     step.report({ kind: 'transfer', destination: params.destination, result: 'dialling' });
     const result = await step.session.transfer(params.destination, {

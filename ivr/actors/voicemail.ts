@@ -56,7 +56,9 @@ export const voicemail: IvrActor<typeof voicemailParams> = {
     const saved = await stored;
     if (saved === undefined) return { status: 'empty' };
     if (params.thankYouPrompt !== undefined && !session.ended) {
-      await session.play(toPrompts(params.thankYouPrompt, language, step.flow), { signal: step.signal });
+      await session.play(toPrompts(params.thankYouPrompt, language, step.flow), {
+        signal: step.signal,
+      });
     }
     return { status: 'stored', ...saved };
   },

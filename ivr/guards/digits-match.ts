@@ -8,5 +8,6 @@ const digitsMatchParams = z.strictObject({ pattern: regexPattern });
 export const digitsMatch: IvrGuard<typeof digitsMatchParams> = {
   name: 'digitsMatch',
   params: digitsMatchParams,
-  check: (params, { result, context }) => matchesWhole(params.pattern, result?.digits ?? context.digits),
+  check: (params, { result, context }) =>
+    matchesWhole(params.pattern, result?.digits ?? context.digits),
 };

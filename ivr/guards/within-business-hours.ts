@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { IvrGuard } from './ivr-guard.ts';
 
-const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be a time like 09:00 (24:00 for midnight)');
+const clockTime = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be a time like 09:00 (24:00 for midnight)');
 const hours = z
   .array(
     z.tuple([clockTime, clockTime]).refine(([open, close]) => open < close, {
@@ -28,14 +30,14 @@ const weekdays = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 const withinBusinessHoursParams = z.strictObject({
   timeZone,
   /** Opening hours per weekday as [open, close] pairs in local time; days left out are closed. */
-  weekly: z.strictObject(Object.fromEntries(weekdays.map((day) => [day, hours])) as Record<
-    (typeof weekdays)[number],
-    typeof hours
-  >),
+  weekly: z.strictObject(
+    Object.fromEntries(weekdays.map((day) => [day, hours])) as Record<
+      (typeof weekdays)[number],
+      typeof hours
+    >,
+  ),
   /** Closed all day, or open only `hours` that day (a short day before a holiday). */
-  holidays: z
-    .array(z.union([isoDate, z.strictObject({ date: isoDate, hours })]))
-    .default([]),
+  holidays: z.array(z.union([isoDate, z.strictObject({ date: isoDate, hours })])).default([]),
 });
 
 type Local = { date: string; weekday: (typeof weekdays)[number]; time: string };
