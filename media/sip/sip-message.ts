@@ -64,7 +64,6 @@ export interface SipDialog {
   /** `destroy`: the far end sent BYE. `refer`: the far end asks to transfer. */
   on(event: 'destroy', listener: () => void): unknown;
   on(event: 'refer', listener: (request: SipRequest, response: SipResponse) => void): unknown;
-  removeListener(event: string, listener: (...args: never[]) => void): unknown;
 }
 
 /** Removes the surrounding quotes drachtio leaves on quoted header parameters. */

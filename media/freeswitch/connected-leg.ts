@@ -1,0 +1,52 @@
+import type { SipDialog } from '../sip/sip-message.ts';
+import type { MediaEndpoint } from './media-server.ts';
+
+/**
+ * A call leg with both halves up: the SIP dialog with the far end and the
+ * FreeSWITCH endpoint carrying its media. Agent, supervisor and transfer legs
+ * are ConnectedLegs; so, once answered, is the caller.
+ */
+export interface ConnectedLeg {
+  readonly dialog: SipDialog;
+  readonly endpoint: MediaEndpoint;
+  /** Sends BYE and releases the endpoint. Idempotent; never rejects. */
+  hangup(): Promise<void>;
+  /** Calls `listener` once when either half ends; at once if it already has. Returns an unsubscribe function. */
+  onEnded(listener: () => void): () => void;
+  readonly ended: boolean;
+}
+
+/**
+ * Ties a dialog and an endpoint into a {@link ConnectedLeg}: when either ends,
+ * the other is released, so no FreeSWITCH session outlives its SIP dialog.
+ */
+export function connectedLeg(dialog: SipDialog, endpoint: MediaEndpoint): ConnectedLeg {
+  const listeners = new Set<() => void>();
+  let ended = false;
+  const release = async (sendBye: boolean) => {
+    if (ended) return;
+    ended = true;
+    // Listeners first: a dead event socket may never answer the endpoint's hangup.
+    for (const listener of [...listeners]) listener();
+    listeners.clear();
+    await Promise.allSettled([sendBye ? dialog.destroy() : Promise.resolve(), endpoint.destroy()]);
+  };
+  dialog.on('destroy', () => void release(false));
+  endpoint.on('destroy', () => void release(true));
+  return {
+    dialog,
+    endpoint,
+    get ended() {
+      return ended;
+    },
+    hangup: () => release(true),
+    onEnded(listener) {
+      if (ended) {
+        listener();
+        return () => undefined;
+      }
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}

@@ -1,0 +1,466 @@
+import type { CallClock } from '../../ivr/call-clock.ts';
+import type {
+  BridgeResult,
+  BridgeTarget,
+  CallSession,
+  CollectDigitsOptions,
+  CollectDigitsResult,
+  HangupCause,
+  PlayOptions,
+  PlayResult,
+  Prompt,
+  RecordOptions,
+  RecordingResult,
+  TransferResult,
+} from '../../ivr/call-session.ts';
+import type { Logger } from '../../platform/logger.ts';
+import { SwitchboardError } from '../../platform/switchboard-error.ts';
+import type { ConnectedLeg } from './connected-leg.ts';
+import type { DtmfEvent, MediaEndpoint } from './media-server.ts';
+import {
+  playbackSourceFor,
+  type PlaybackSource,
+  type PromptSourceOptions,
+} from './prompt-source.ts';
+
+/** Hands over the agent leg an accepted offer set up, for {@link CallSession.bridge}. */
+export interface AgentLegs {
+  /** The answered leg of `agentId` for `callId`, removed from the broker; undefined when there is none. */
+  take(callId: string, agentId: string): ConnectedLeg | undefined;
+}
+
+/** Places outbound legs, for {@link CallSession.transfer}. `media/offer/outbound-dialer.ts` implements it. */
+export interface Dialer {
+  dial(
+    destination: string,
+    options: {
+      readonly timeoutMs: number;
+      readonly callerNumber: string;
+      readonly signal?: AbortSignal;
+    },
+  ): Promise<DialResult>;
+}
+
+export type DialResult =
+  | { readonly outcome: 'answered'; readonly leg: ConnectedLeg }
+  | { readonly outcome: 'busy' | 'noAnswer' | 'failed' };
+
+export interface FreeSwitchCallSessionOptions {
+  readonly callId: string;
+  readonly callerNumber: string;
+  readonly dialedNumber: string;
+  /** The answered caller: SIP dialog plus FreeSWITCH endpoint. */
+  readonly caller: ConnectedLeg;
+  readonly clock: CallClock;
+  readonly logger: Logger;
+  readonly prompts: PromptSourceOptions;
+  /** Directory on the FreeSWITCH host where caller recordings (voicemail) are written. */
+  readonly recordingsDir: string;
+  readonly agentLegs: AgentLegs;
+  readonly dialer: Dialer;
+}
+
+const allKeys = '0123456789*#ABCD';
+const beep = 'tone_stream://%(250,0,800)';
+
+interface KeyWaiter {
+  onKey(): void;
+  onEnd(): void;
+}
+
+/**
+ * The {@link CallSession} port over a FreeSWITCH endpoint driven by
+ * drachtio-fsmrf. Keys arrive as fsmrf `dtmf` events (RFC 2833 or in-band,
+ * whichever the endpoint detects) into one buffer, so prompts, digit
+ * collection and recording all see the same keys in order. Timeouts run on the
+ * {@link CallClock}; prompts are stopped with `uuid_break`, never by
+ * FreeSWITCH's own terminators (set to `none`), so which key interrupts is
+ * decided here, per operation.
+ *
+ * @example
+ * const session = new FreeSwitchCallSession({ callId, callerNumber, dialedNumber,
+ *   caller: connectedLeg(dialog, endpoint), clock: systemCallClock, logger, prompts,
+ *   recordingsDir: '/var/lib/freeswitch/recordings', agentLegs, dialer });
+ */
+export class FreeSwitchCallSession implements CallSession {
+  readonly callId: string;
+  readonly callerNumber: string;
+  readonly dialedNumber: string;
+  private readonly endpoint: MediaEndpoint;
+  private readonly buffer: string[] = [];
+  private readonly keyWaiters = new Set<KeyWaiter>();
+  private readonly dtmfListeners = new Set<(digit: string) => void>();
+  private readonly hangupListeners = new Set<(cause: HangupCause) => void>();
+  private endCause: HangupCause | undefined;
+  private recordings = 0;
+  private readonly ready: Promise<void>;
+
+  constructor(private readonly options: FreeSwitchCallSessionOptions) {
+    this.callId = options.callId;
+    this.callerNumber = options.callerNumber;
+    this.dialedNumber = options.dialedNumber;
+    this.endpoint = options.caller.endpoint;
+    this.endpoint.on('dtmf', (event: DtmfEvent) => this.deliver(event.dtmf));
+    options.caller.onEnded(() => this.end('callerHungUp'));
+    // Keys are ours to interpret: FreeSWITCH's default terminator (`*`) would
+    // cut prompts short behind the flow's back.
+    this.ready = this.endpoint.set('playback_terminators', 'none').then(
+      () => undefined,
+      (error: unknown) => this.logFailure('set playback_terminators', error),
+    );
+  }
+
+  get ended(): boolean {
+    return this.endCause !== undefined;
+  }
+
+  /** The call is answered when the session is built (the caller got 200 OK); this only checks it is live. */
+  async answer(signal?: AbortSignal): Promise<void> {
+    this.assertUsable(signal);
+    await this.ready;
+  }
+
+  async play(prompts: readonly Prompt[], options: PlayOptions = {}): Promise<PlayResult> {
+    this.assertUsable(options.signal);
+    await this.ready;
+    const keys = options.interruptKeys ?? '';
+    for (const prompt of prompts) {
+      const buffered = this.bufferedKeyIn(keys);
+      if (buffered !== undefined) return { interruptedBy: buffered };
+      const source = playbackSourceFor(prompt, this.options.prompts);
+      if (source === undefined) {
+        this.options.logger.warn({ prompt }, 'prompt cannot be played here; skipped');
+        continue;
+      }
+      const key = await this.playSource(source, keys, options.signal);
+      if (key !== undefined) return { interruptedBy: key };
+    }
+    return {};
+  }
+
+  async collectDigits(options: CollectDigitsOptions): Promise<CollectDigitsResult> {
+    this.assertUsable(options.signal);
+    if (options.prompts !== undefined && options.prompts.length > 0) {
+      await this.play(options.prompts, { interruptKeys: allKeys, signal: options.signal });
+    }
+    let digits = '';
+    const music =
+      options.holdMusic !== undefined && this.buffer.length === 0
+        ? this.startHoldMusic(options.holdMusic)
+        : undefined;
+    try {
+      for (;;) {
+        for (let digit = this.buffer.shift(); digit !== undefined; digit = this.buffer.shift()) {
+          if (options.finishKey !== undefined && digit === options.finishKey) {
+            return { digits, endedBy: 'finishKey' };
+          }
+          digits += digit;
+          if (digits.length >= options.maxDigits) return { digits, endedBy: 'maxDigits' };
+        }
+        const timeout = digits === '' ? options.firstDigitTimeoutMs : options.interDigitTimeoutMs;
+        if ((await this.waitForKey(timeout, options.signal)) === 'timeout') {
+          return { digits, endedBy: 'timeout' };
+        }
+      }
+    } finally {
+      if (music !== undefined) await music.stop();
+    }
+  }
+
+  async record(options: RecordOptions): Promise<RecordingResult> {
+    this.assertUsable(options.signal);
+    // Measured from the flow's request, as the caller experiences it (beep included).
+    const started = this.options.clock.now();
+    await this.ready;
+    if (options.beep) await this.playSource({ kind: 'play', file: beep }, '', options.signal);
+    this.recordings += 1;
+    const recordingUri = `${this.options.recordingsDir}/${this.callId}-${this.recordings}.wav`;
+    const finishKey = options.finishKey ?? 'none';
+    await this.endpoint.set('playback_terminators', finishKey);
+    const finish = (endedBy: RecordingResult['endedBy']): RecordingResult => ({
+      recordingUri,
+      durationMs: this.options.clock.now() - started,
+      endedBy,
+    });
+    try {
+      const recorded = this.endpoint.record(recordingUri, {
+        timeLimitSecs: Math.max(1, Math.ceil(options.maxLengthMs / 1000)),
+        silenceThresh: 200,
+        silenceHits: Math.max(1, Math.ceil(options.silenceTimeoutMs / 1000)),
+      });
+      const outcome = await this.untilEndOrAbort(recorded, options.signal);
+      if (outcome.kind === 'ended') return finish('hangup');
+      if (outcome.kind === 'aborted') throw options.signal?.reason as Error;
+      if (outcome.value.terminatorUsed !== undefined && outcome.value.terminatorUsed !== '') {
+        this.forget(outcome.value.terminatorUsed);
+        return finish('finishKey');
+      }
+      const elapsed = this.options.clock.now() - started;
+      return finish(elapsed >= options.maxLengthMs - 1000 ? 'maxLength' : 'silence');
+    } finally {
+      if (!this.ended) {
+        await this.endpoint.set('playback_terminators', 'none').catch((error: unknown) => {
+          this.logFailure('reset playback_terminators', error);
+        });
+      }
+    }
+  }
+
+  async bridge(target: BridgeTarget, signal?: AbortSignal): Promise<BridgeResult> {
+    this.assertUsable(signal);
+    const leg = this.options.agentLegs.take(this.callId, target.agentId);
+    if (leg === undefined || leg.ended) return { outcome: 'failed', durationMs: 0 };
+    return this.connectTo(leg, signal);
+  }
+
+  async transfer(
+    destination: string,
+    options: { readonly timeoutMs: number; readonly signal?: AbortSignal },
+  ): Promise<TransferResult> {
+    this.assertUsable(options.signal);
+    const dialing = this.options.dialer.dial(destination, {
+      timeoutMs: options.timeoutMs,
+      callerNumber: this.callerNumber,
+      signal: options.signal,
+    });
+    const outcome = await this.untilEndOrAbort(dialing, options.signal);
+    if (outcome.kind !== 'done') {
+      // The dial may still answer after we stopped caring: release that leg.
+      void dialing.then((late) => (late.outcome === 'answered' ? late.leg.hangup() : undefined));
+      if (outcome.kind === 'aborted') throw options.signal?.reason as Error;
+      throw this.hangupError();
+    }
+    const result = outcome.value;
+    if (result.outcome !== 'answered') return { outcome: result.outcome };
+    const bridged = await this.connectTo(result.leg, options.signal).catch((error: unknown) => {
+      void result.leg.hangup();
+      throw error;
+    });
+    return { outcome: bridged.outcome === 'completed' ? 'answered' : 'failed' };
+  }
+
+  async hangup(cause: HangupCause): Promise<void> {
+    if (this.endCause !== undefined) return;
+    this.end(cause);
+    await this.options.caller.hangup();
+  }
+
+  onDtmf(listener: (digit: string) => void): () => void {
+    this.dtmfListeners.add(listener);
+    return () => this.dtmfListeners.delete(listener);
+  }
+
+  onHangup(listener: (cause: HangupCause) => void): () => void {
+    if (this.endCause !== undefined) {
+      listener(this.endCause);
+      return () => undefined;
+    }
+    this.hangupListeners.add(listener);
+    return () => this.hangupListeners.delete(listener);
+  }
+
+  /** Bridges the caller with `leg` and waits for the leg to end. */
+  private async connectTo(leg: ConnectedLeg, signal?: AbortSignal): Promise<BridgeResult> {
+    try {
+      await this.endpoint.bridge(leg.endpoint);
+    } catch (error) {
+      this.logFailure('bridge', error);
+      await leg.hangup();
+      return { outcome: 'failed', durationMs: 0 };
+    }
+    const started = this.options.clock.now();
+    const legEnded = new Promise<void>((resolve) => leg.onEnded(resolve));
+    const outcome = await this.untilEndOrAbort(legEnded, signal);
+    if (outcome.kind !== 'done') {
+      await leg.hangup();
+      if (outcome.kind === 'aborted') throw signal?.reason as Error;
+      throw this.hangupError();
+    }
+    return { outcome: 'completed', durationMs: this.options.clock.now() - started };
+  }
+
+  /**
+   * Plays one source; resolves with the interrupting key, if any. The key
+   * stays buffered. A hang-up rejects at once (the event socket may be gone);
+   * an abort stops playback, waits for FreeSWITCH to confirm, then rejects.
+   */
+  private async playSource(
+    source: PlaybackSource,
+    interruptKeys: string,
+    signal?: AbortSignal,
+  ): Promise<string | undefined> {
+    let interruptedBy: string | undefined;
+    const playing =
+      source.kind === 'speak'
+        ? this.endpoint.execute('speak', source.argument)
+        : this.endpoint.play(source.file);
+    const settled = playing.then(
+      () => undefined,
+      (error: unknown) => this.logFailure('playback', error),
+    );
+    const cutOff =
+      source.kind === 'playFor'
+        ? this.options.clock.setTimeout(() => void this.breakPlayback(), source.durationMs)
+        : undefined;
+    const stopOnKey = (digit: string) => {
+      if (interruptedBy === undefined && interruptKeys.includes(digit)) {
+        interruptedBy = digit;
+        void this.breakPlayback();
+      }
+    };
+    this.dtmfListeners.add(stopOnKey);
+    try {
+      const outcome = await this.untilEndOrAbort(settled, signal);
+      if (outcome.kind === 'ended') throw this.hangupError();
+      if (outcome.kind === 'aborted') {
+        await this.breakPlayback();
+        await settled;
+        throw signal?.reason as Error;
+      }
+      return interruptedBy;
+    } finally {
+      this.dtmfListeners.delete(stopOnKey);
+      if (cutOff !== undefined) this.options.clock.clearTimeout(cutOff);
+    }
+  }
+
+  /** Music under digit collection: plays until stopped, looping the stream. */
+  private startHoldMusic(name: string): { stop(): Promise<void> } {
+    const source = playbackSourceFor({ kind: 'music', name, durationMs: 0 }, this.options.prompts);
+    const file = source?.kind === 'playFor' ? source.file : `local_stream://${name}`;
+    const playing = this.endpoint.play(file).then(
+      () => undefined,
+      (error: unknown) => this.logFailure('hold music', error),
+    );
+    return {
+      stop: async () => {
+        if (this.ended) return;
+        await this.breakPlayback();
+        await playing;
+      },
+    };
+  }
+
+  private async breakPlayback(): Promise<void> {
+    if (this.ended) return;
+    await this.endpoint.api('uuid_break', this.endpoint.uuid).catch((error: unknown) => {
+      this.logFailure('uuid_break', error);
+    });
+  }
+
+  /** Resolves 'key' on the next key, 'timeout' after `timeoutMs`; rejects on hang-up or abort. */
+  private waitForKey(timeoutMs: number, signal?: AbortSignal): Promise<'key' | 'timeout'> {
+    return new Promise((resolve, reject) => {
+      const cleanup = () => {
+        this.options.clock.clearTimeout(timer);
+        this.keyWaiters.delete(waiter);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      const waiter: KeyWaiter = {
+        onKey: () => {
+          cleanup();
+          resolve('key');
+        },
+        onEnd: () => {
+          cleanup();
+          reject(this.hangupError());
+        },
+      };
+      const onAbort = () => {
+        cleanup();
+        reject(signal?.reason as Error);
+      };
+      const timer = this.options.clock.setTimeout(() => {
+        cleanup();
+        resolve('timeout');
+      }, timeoutMs);
+      this.keyWaiters.add(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Races `work` against hang-up and abort, leaving no listener behind. */
+  private untilEndOrAbort<T>(
+    work: Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<{ kind: 'done'; value: T } | { kind: 'ended' } | { kind: 'aborted' }> {
+    return new Promise((resolve, reject) => {
+      if (this.ended) return resolve({ kind: 'ended' });
+      if (signal?.aborted) return resolve({ kind: 'aborted' });
+      const waiter: KeyWaiter = {
+        onKey: () => undefined,
+        onEnd: () => {
+          cleanup();
+          resolve({ kind: 'ended' });
+        },
+      };
+      const onAbort = () => {
+        cleanup();
+        resolve({ kind: 'aborted' });
+      };
+      const cleanup = () => {
+        this.keyWaiters.delete(waiter);
+        signal?.removeEventListener('abort', onAbort);
+      };
+      this.keyWaiters.add(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      work.then(
+        (value) => {
+          cleanup();
+          resolve({ kind: 'done', value });
+        },
+        (error: unknown) => {
+          cleanup();
+          reject(error instanceof Error ? error : new Error(String(error)));
+        },
+      );
+    });
+  }
+
+  private deliver(digit: string): void {
+    if (this.ended) return;
+    this.buffer.push(digit);
+    for (const listener of [...this.dtmfListeners]) listener(digit);
+    for (const waiter of [...this.keyWaiters]) waiter.onKey();
+  }
+
+  private bufferedKeyIn(keys: string): string | undefined {
+    return this.buffer.find((digit) => keys.includes(digit));
+  }
+
+  /** Drops the last buffered `digit` (a recording's finish key is not caller input). */
+  private forget(digit: string): void {
+    const index = this.buffer.lastIndexOf(digit);
+    if (index >= 0) this.buffer.splice(index, 1);
+  }
+
+  private end(cause: HangupCause): void {
+    if (this.endCause !== undefined) return;
+    this.endCause = cause;
+    for (const waiter of [...this.keyWaiters]) waiter.onEnd();
+    this.keyWaiters.clear();
+    for (const listener of [...this.hangupListeners]) listener(cause);
+    this.hangupListeners.clear();
+    this.dtmfListeners.clear();
+  }
+
+  private assertUsable(signal?: AbortSignal): void {
+    if (this.endCause !== undefined) throw this.hangupError();
+    if (signal?.aborted) throw signal.reason as Error;
+  }
+
+  private hangupError(): SwitchboardError {
+    return new SwitchboardError('unavailable', 'the call has ended', { reason: 'hangup' });
+  }
+
+  private logFailure(operation: string, error: unknown): void {
+    this.options.logger.warn(
+      {
+        callId: this.callId,
+        operation,
+        err: error instanceof Error ? error.message : String(error),
+      },
+      'media operation failed',
+    );
+  }
+}

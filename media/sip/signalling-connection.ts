@@ -1,0 +1,55 @@
+import Srf from 'drachtio-srf';
+import type { Logger } from '../../platform/logger.ts';
+
+/** Where the connection to drachtio-server stands; readiness reports it. */
+export type SignallingState = 'connecting' | 'connected' | 'reconnecting';
+
+export interface SignallingConnection {
+  readonly srf: Srf;
+  state(): SignallingState;
+  /** Stops reconnecting and closes the command socket. */
+  close(): void;
+}
+
+/**
+ * Connects to drachtio-server's command socket. drachtio-srf reconnects by
+ * itself with exponential backoff (capped at `retryMaxDelayMs`); this tracks
+ * the state for readiness and logs each transition. INVITEs in flight when
+ * the socket drops are answered by drachtio-server itself (it holds the
+ * transactions), so the app only has to come back.
+ *
+ * @example
+ * const signalling = connectSignalling({ host, port, secret, logger });
+ */
+export function connectSignalling(options: {
+  readonly host: string;
+  readonly port: number;
+  readonly secret: string;
+  readonly logger: Logger;
+  readonly retryMaxDelayMs?: number;
+}): SignallingConnection {
+  const srf = new Srf();
+  let state: SignallingState = 'connecting';
+  const log = options.logger.child({ component: 'drachtio' });
+  srf.on('connect', (error: Error | undefined, hostPort: string) => {
+    if (error) return;
+    state = 'connected';
+    log.info({ hostPort }, 'connected to drachtio-server');
+  });
+  srf.on('error', (error: Error) => log.warn({ err: error.message }, 'drachtio connection error'));
+  (srf as unknown as NodeJS.EventEmitter).on('reconnecting', (attempt: unknown) => {
+    state = 'reconnecting';
+    log.warn({ attempt }, 'drachtio connection lost; reconnecting');
+  });
+  void srf.connect({
+    host: options.host,
+    port: options.port,
+    secret: options.secret,
+    reconnect: { retryMaxDelay: options.retryMaxDelayMs ?? 5000 },
+  } as Srf.SrfConfig);
+  return {
+    srf,
+    state: () => state,
+    close: () => srf.disconnect(),
+  };
+}
