@@ -318,7 +318,9 @@ class FlowChecker {
     for (const issue of result.error.issues) {
       const field = issue.path.map(String);
       const name = [label, ...field].join('.');
-      this.report(path, [...documentPath, ...field], `${name}: ${issue.message}`);
+      // zod says "Invalid input" for a missing union-typed field; say what the author must do.
+      const missing = valueAt(value, issue.path) === undefined;
+      this.report(path, [...documentPath, ...field], `${name}: ${missing ? 'is required' : issue.message}`);
     }
   }
 
@@ -574,7 +576,7 @@ class FlowChecker {
         for (const next of alwaysNext(path)) {
           if (key(next) === key(start.path)) {
             const cycle = [...trail, statePathText(next)];
-            const id = [...cycle].sort().join(',');
+            const id = [...new Set(cycle)].sort().join(',');
             if (!reported.has(id)) {
               reported.add(id);
               this.report(
@@ -633,6 +635,15 @@ class FlowChecker {
     }
     return [...chosen];
   }
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let current = value;
+  for (const step of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<PropertyKey, unknown>)[step];
+  }
+  return current;
 }
 
 function asLanguage(value: unknown): Language | undefined {
