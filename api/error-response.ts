@@ -11,6 +11,7 @@ const httpStatusByCode: Readonly<Record<ErrorCode, number>> = {
   conflict: 409,
   forbidden: 403,
   unauthenticated: 401,
+  rate_limited: 429,
   unavailable: 503,
   internal: 500,
 };
@@ -36,9 +37,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     let body: ErrorBody;
     let status: number;
-    if (error instanceof SwitchboardError) {
-      status = httpStatusByCode[error.code];
-      body = { error: { code: error.code, message: error.message, details: error.details } };
+    const known = error instanceof SwitchboardError ? error : fromPostgresError(error);
+    if (known !== undefined) {
+      status = httpStatusByCode[known.code];
+      body = { error: { code: known.code, message: known.message, details: known.details } };
+      const retryAfter = known.details?.retryAfterSeconds;
+      if (typeof retryAfter === 'number') res.setHeader('retry-after', String(retryAfter));
     } else if (isBodyParserError(error)) {
       status = error.status;
       body = {
@@ -64,4 +68,27 @@ function isBodyParserError(
   if (typeof error !== 'object' || error === null || !('type' in error)) return false;
   const status = (error as { status?: unknown }).status;
   return typeof status === 'number' && status < 500;
+}
+
+/**
+ * Constraint violations are the client's fault (a duplicate name, an unknown
+ * referenced id) and get a stable code; anything else from Postgres stays a 500.
+ */
+function fromPostgresError(error: unknown): SwitchboardError | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { code, constraint } = error as { code?: unknown; constraint?: unknown };
+  const details = typeof constraint === 'string' ? { constraint } : undefined;
+  switch (code) {
+    case '23505':
+      return new SwitchboardError('conflict', 'Already exists', details);
+    case '23503':
+      return new SwitchboardError('validation_failed', 'Refers to an unknown object', details);
+    case '23514':
+    case '22P02':
+    case '22007':
+    case '22008':
+      return new SwitchboardError('validation_failed', 'A value is out of range', details);
+    default:
+      return undefined;
+  }
 }

@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'conflict'
   | 'forbidden'
   | 'unauthenticated'
+  | 'rate_limited'
   | 'unavailable'
   | 'flow_invalid'
   | 'internal';

@@ -1,0 +1,50 @@
+import type { AccessScopeRepository } from '../../sql/repositories/access-scope-repository.ts';
+import type { OwnerFilter } from '../../sql/repositories/owner-filter.ts';
+import { SwitchboardError } from '../../platform/switchboard-error.ts';
+import { everything, type AccessScope } from './access-scope.ts';
+import type { Principal } from './principal.ts';
+
+/** Turns a principal into the people and queues they may see (see {@link AccessScope}). */
+export class AccessScopeResolver {
+  constructor(private readonly repository: AccessScopeRepository) {}
+
+  async resolve(principal: Principal): Promise<AccessScope> {
+    switch (principal.role) {
+      case 'admin':
+        return everything;
+      case 'supervisor': {
+        const teamIds = await this.repository.teamsLedBy(principal.userId);
+        const [members, queueIds] = await Promise.all([
+          this.repository.usersInTeams(teamIds),
+          this.repository.queuesOfTeams(teamIds),
+        ]);
+        return {
+          all: false,
+          teamIds,
+          agentIds: [...new Set([principal.userId, ...members])],
+          queueIds,
+        };
+      }
+      case 'agent':
+        return {
+          all: false,
+          teamIds: [],
+          agentIds: [principal.userId],
+          queueIds: await this.repository.queuesOfMember(principal.userId),
+        };
+    }
+  }
+}
+
+/** The scope as a repository filter. */
+export function ownerFilterOf(scope: AccessScope): OwnerFilter {
+  return scope.all ? 'all' : { agentIds: scope.agentIds, queueIds: scope.queueIds };
+}
+
+/**
+ * Throws `not_found` unless `visible`: an object outside the caller's scope is
+ * reported exactly like a missing one, so ids cannot be probed.
+ */
+export function requireVisible(visible: boolean, what: string): void {
+  if (!visible) throw new SwitchboardError('not_found', `${what} not found`);
+}

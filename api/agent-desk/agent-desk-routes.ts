@@ -1,0 +1,226 @@
+import { z } from 'zod';
+import type { AgentDesk } from '../../routing/agent/agent-desk.ts';
+import { agentStates } from '../../routing/agent/agent-state.ts';
+import type { CallRepository } from '../../sql/repositories/call-repository.ts';
+import { requireVisible } from '../access/access-scope-resolver.ts';
+import { defineRoute, type RouteDefinition } from '../routes/route-definition.ts';
+import { uuid } from '../routes/common-schemas.ts';
+
+/** The parts of routing's agent desk the API drives. */
+export type AgentDeskPort = Pick<
+  AgentDesk,
+  'logIn' | 'logOut' | 'setState' | 'accept' | 'reject' | 'complete' | 'finishWrapUp' | 'status'
+>;
+
+const reason = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a lowercase code like lunch or training');
+const statusView = z.object({
+  agentId: z.string(),
+  state: z.enum(agentStates as [string, ...string[]]),
+  reason: z.string(),
+  wrapUpUntil: z.number(),
+  consecutiveMisses: z.number(),
+  offers: z.array(
+    z.object({
+      offerId: z.string(),
+      contactId: z.string(),
+      queueId: z.string(),
+      channel: z.string(),
+      expiresAt: z.number(),
+      callback: z.boolean(),
+    }),
+  ),
+  contacts: z.array(z.object({ contactId: z.string(), queueId: z.string(), channel: z.string() })),
+});
+const stateBody = z
+  .object({ state: z.enum(['available', 'break']), reason: reason.optional() })
+  .refine((b) => b.state !== 'break' || b.reason !== undefined, {
+    message: 'a break needs a reason',
+    path: ['reason'],
+  });
+const offerParams = z.object({ offerId: z.string().min(1).max(200) });
+
+/**
+ * The agent's own desk (log in/out, available, break, offers, wrap-up) and a
+ * supervisor's view and control of their teams' agents. Routing checks that
+ * an offer or contact belongs to the agent acting on it.
+ */
+export function agentDeskRoutes(deps: {
+  desk: AgentDeskPort;
+  calls: CallRepository;
+}): RouteDefinition[] {
+  const { desk } = deps;
+  const status = async (agentId: string) => ({ body: await desk.status(agentId) });
+  const teamAgent = async ({
+    params,
+    scope,
+  }: {
+    params: { agentId: string };
+    scope: () => Promise<{ all: boolean; agentIds: readonly string[] }>;
+  }) => {
+    const s = await scope();
+    requireVisible(s.all || s.agentIds.includes(params.agentId), 'Agent');
+  };
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/agent/status',
+      tag: 'agent-desk',
+      summary: 'My state, ringing offers and connected contacts',
+      minimumRole: 'agent',
+      response: statusView,
+      handler: ({ principal }) => status(principal.userId),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/agent/login',
+      tag: 'agent-desk',
+      summary: 'Log in to my queues as available',
+      minimumRole: 'agent',
+      body: z.object({}).strict(),
+      response: statusView,
+      audit: { action: 'agent.log-in', targetType: 'agent' },
+      handler: async ({ principal, auditTarget }) => {
+        auditTarget(principal.userId);
+        await desk.logIn(principal.userId);
+        return status(principal.userId);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/agent/logout',
+      tag: 'agent-desk',
+      summary: 'Log out (refused while a contact is connected)',
+      minimumRole: 'agent',
+      body: z.object({}).strict(),
+      response: statusView,
+      audit: { action: 'agent.log-out', targetType: 'agent' },
+      handler: async ({ principal, auditTarget }) => {
+        auditTarget(principal.userId);
+        await desk.logOut(principal.userId);
+        return status(principal.userId);
+      },
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/agent/state',
+      tag: 'agent-desk',
+      summary: 'Become available, or take a break with a reason',
+      minimumRole: 'agent',
+      body: stateBody,
+      response: statusView,
+      audit: { action: 'agent.set-state', targetType: 'agent' },
+      handler: async ({ principal, body, auditTarget, auditDetails }) => {
+        auditTarget(principal.userId);
+        auditDetails({ state: body.state, reason: body.reason ?? null });
+        await desk.setState(principal.userId, body.state, body.reason);
+        return status(principal.userId);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/agent/offers/:offerId/accept',
+      tag: 'agent-desk',
+      summary: 'Accept one of my ringing offers',
+      minimumRole: 'agent',
+      params: offerParams,
+      body: z.object({}).strict(),
+      response: z.object({
+        contactId: z.string(),
+        queueId: z.string(),
+        channel: z.string(),
+        waitMs: z.number(),
+      }),
+      audit: { action: 'offer.accept', targetType: 'offer' },
+      handler: async ({ principal, params }) => ({
+        body: await desk.accept(principal.userId, params.offerId),
+      }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/agent/offers/:offerId/reject',
+      tag: 'agent-desk',
+      summary: 'Decline one of my ringing offers',
+      minimumRole: 'agent',
+      params: offerParams,
+      body: z.object({}).strict(),
+      audit: { action: 'offer.reject', targetType: 'offer' },
+      handler: async ({ principal, params }) => {
+        await desk.reject(principal.userId, params.offerId);
+        return { status: 204, body: undefined };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/agent/contacts/:contactId/complete',
+      tag: 'agent-desk',
+      summary: 'Finish a connected contact; wrap-up follows',
+      minimumRole: 'agent',
+      params: z.object({ contactId: z.string().min(1).max(256) }),
+      body: z.object({}).strict(),
+      response: z.object({ wrapUpUntil: z.number() }),
+      audit: { action: 'contact.complete', targetType: 'contact' },
+      handler: async ({ principal, params }) => ({
+        body: { wrapUpUntil: await desk.complete(principal.userId, params.contactId) },
+      }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/agent/wrap-up',
+      tag: 'agent-desk',
+      summary: 'End wrap-up, recording the wrap-up code on the call I handled',
+      minimumRole: 'agent',
+      body: z.object({
+        code: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a lowercase code like resolved'),
+        callId: uuid.optional(),
+      }),
+      response: statusView,
+      audit: { action: 'agent.wrap-up', targetType: 'agent' },
+      handler: async ({ principal, body, auditTarget, auditDetails }) => {
+        auditTarget(principal.userId);
+        auditDetails({ code: body.code, callId: body.callId ?? null });
+        if (body.callId !== undefined) {
+          const stored = await deps.calls.setWrapUpCode(body.callId, principal.userId, body.code);
+          requireVisible(stored, 'Call');
+        }
+        await desk.finishWrapUp(principal.userId);
+        return status(principal.userId);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/agents/:agentId/status',
+      tag: 'supervision',
+      summary: "A team agent's state and offers",
+      minimumRole: 'supervisor',
+      params: z.object({ agentId: uuid }),
+      response: statusView,
+      authorize: teamAgent,
+      handler: ({ params }) => status(params.agentId),
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/agents/:agentId/state',
+      tag: 'supervision',
+      summary: "Change a team agent's state (available, break with reason, or log out)",
+      minimumRole: 'supervisor',
+      params: z.object({ agentId: uuid }),
+      body: z
+        .object({ state: z.enum(['available', 'break', 'offline']), reason: reason.optional() })
+        .refine((b) => b.state !== 'break' || b.reason !== undefined, {
+          message: 'a break needs a reason',
+          path: ['reason'],
+        }),
+      response: statusView,
+      audit: { action: 'supervisor.set-agent-state', targetType: 'agent' },
+      authorize: teamAgent,
+      handler: async ({ params, body, auditDetails }) => {
+        auditDetails({ state: body.state, reason: body.reason ?? null });
+        if (body.state === 'offline') await desk.logOut(params.agentId);
+        else await desk.setState(params.agentId, body.state, body.reason);
+        return status(params.agentId);
+      },
+    }),
+  ];
+}

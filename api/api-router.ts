@@ -1,0 +1,153 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { Router } from 'express';
+import type { Redis } from 'ioredis';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../platform/clock.ts';
+import type { Database } from '../sql/database.ts';
+import { AccessScopeRepository } from '../sql/repositories/access-scope-repository.ts';
+import { ApiTokenRepository } from '../sql/repositories/api-token-repository.ts';
+import { AuditRepository } from '../sql/repositories/audit-repository.ts';
+import { CallRepository } from '../sql/repositories/call-repository.ts';
+import { ContactRepository } from '../sql/repositories/contact-repository.ts';
+import { ConversationRepository } from '../sql/repositories/conversation-repository.ts';
+import { FlowRepository } from '../sql/repositories/flow-repository.ts';
+import { OrganisationRepository } from '../sql/repositories/organisation-repository.ts';
+import { PhoneNumberRepository } from '../sql/repositories/phone-number-repository.ts';
+import { QueueRepository } from '../sql/repositories/queue-repository.ts';
+import { SessionRepository } from '../sql/repositories/session-repository.ts';
+import { TicketRepository } from '../sql/repositories/ticket-repository.ts';
+import { UserRepository } from '../sql/repositories/user-repository.ts';
+import { AccessScopeResolver } from './access/access-scope-resolver.ts';
+import type { Principal } from './access/principal.ts';
+import { agentDeskRoutes, type AgentDeskPort } from './agent-desk/agent-desk-routes.ts';
+import { AuditTrail } from './audit/audit-trail.ts';
+import { auditRoutes } from './audit/audit-routes.ts';
+import { createAuthKeys } from './auth/auth-keys.ts';
+import { authRoutes } from './auth/auth-routes.ts';
+import { AuthService } from './auth/auth-service.ts';
+import { LoginThrottle, type LoginThrottlePolicy } from './auth/login-throttle.ts';
+import { argon2PasswordHasher, type PasswordHasher } from './auth/password-hasher.ts';
+import { requestCredentials } from './auth/request-credentials.ts';
+import { callRoutes } from './calls/call-routes.ts';
+import { contactRoutes } from './contacts/contact-routes.ts';
+import { conversationRoutes } from './conversations/conversation-routes.ts';
+import type { FlowValidator } from './flows/flow-validator.ts';
+import { flowRoutes } from './flows/flow-routes.ts';
+import type { LiveCallControl } from './live-call/live-call-control.ts';
+import { liveCallRoutes } from './live-call/live-call-routes.ts';
+import { phoneNumberRoutes } from './numbers/phone-number-routes.ts';
+import { docsPage } from './openapi/docs-page.ts';
+import { buildOpenApiDocument } from './openapi/openapi-document.ts';
+import { teamRoutes } from './people/team-routes.ts';
+import { userRoutes } from './people/user-routes.ts';
+import { queueRoutes } from './queues/queue-routes.ts';
+import { recordingRoutes } from './recordings/recording-routes.ts';
+import { mountRoutes } from './routes/mount-routes.ts';
+import type { RouteDefinition } from './routes/route-definition.ts';
+import { ticketRoutes } from './tickets/ticket-routes.ts';
+
+/** Where the API is mounted; the OpenAPI servers entry and the docs page use it. */
+export const apiBasePath = '/api/v1';
+
+export interface ApiDependencies {
+  readonly db: Kysely<Database>;
+  /** Commands connection, for login throttling. */
+  readonly redis: Redis;
+  /** Prefix of the API's Redis keys (the deployment's REDIS_KEY_PREFIX). */
+  readonly keyPrefix: string;
+  readonly clock: Clock;
+  /** routing's AgentDesk (createRedisRouting(...).desk). */
+  readonly desk: AgentDeskPort;
+  /** The voice layer's live-call control (issue 6); InMemoryLiveCallControl until then. */
+  readonly liveCalls: LiveCallControl;
+  /** The IVR flow validator. */
+  readonly flowValidator: FlowValidator;
+  readonly recordingsDir: string;
+  /** Session lifetime; default 12 hours (one long shift). */
+  readonly sessionSeconds?: number;
+  /** Mark the session cookie Secure (serve over HTTPS). */
+  readonly secureCookies: boolean;
+  /** Redact card and national-id numbers from message bodies before storing them. */
+  readonly redactStoredMessages: boolean;
+  readonly hasher?: PasswordHasher;
+  readonly loginThrottle?: LoginThrottlePolicy;
+}
+
+export interface Api {
+  /** Mount at {@link apiBasePath}. */
+  readonly router: Router;
+  readonly routes: readonly RouteDefinition[];
+  readonly auth: AuthService;
+  readonly scopes: AccessScopeResolver;
+  /** The principal behind request or upgrade headers (cookie or bearer token), or null. */
+  authenticate(headers: IncomingHttpHeaders): Promise<Principal | null>;
+}
+
+/**
+ * Builds the whole HTTP API: repositories over `db`, auth, roles, audit, every
+ * resource, the OpenAPI document (`/openapi.json`) and its docs page (`/docs`).
+ *
+ * @example
+ * const api = createApi({ db, redis, keyPrefix: 'sb:', clock, desk: routing.desk, liveCalls,
+ *   flowValidator, recordingsDir, secureCookies: false, redactStoredMessages: true });
+ * createHttpApp({ logger, ids, routers: [{ path: apiBasePath, router: api.router }] });
+ */
+export function createApi(deps: ApiDependencies): Api {
+  const { db, clock } = deps;
+  const users = new UserRepository(db);
+  const sessions = new SessionRepository(db);
+  const tokens = new ApiTokenRepository(db);
+  const auditRepository = new AuditRepository(db);
+  const calls = new CallRepository(db);
+  const contacts = new ContactRepository(db);
+  const conversations = new ConversationRepository(db);
+  const tickets = new TicketRepository(db);
+  const hasher = deps.hasher ?? argon2PasswordHasher;
+  const audit = new AuditTrail(auditRepository);
+  const sessionSeconds = deps.sessionSeconds ?? 12 * 3600;
+  const auth = new AuthService({
+    users,
+    sessions,
+    tokens,
+    hasher,
+    throttle: new LoginThrottle(deps.redis, createAuthKeys(deps.keyPrefix), deps.loginThrottle),
+    audit,
+    clock,
+    sessionSeconds,
+  });
+  const scopes = new AccessScopeResolver(new AccessScopeRepository(db));
+  const routes: RouteDefinition[] = [
+    ...authRoutes({ auth, users, tokens, sessionSeconds, secureCookies: deps.secureCookies }),
+    ...userRoutes({ users, sessions, hasher, clock }),
+    ...teamRoutes({ organisation: new OrganisationRepository(db) }),
+    ...queueRoutes({ queues: new QueueRepository(db) }),
+    ...phoneNumberRoutes({ numbers: new PhoneNumberRepository(db) }),
+    ...flowRoutes({ flows: new FlowRepository(db), validator: deps.flowValidator, clock }),
+    ...callRoutes({ calls }),
+    ...liveCallRoutes({ calls, control: deps.liveCalls }),
+    ...recordingRoutes({ calls, audit, recordingsDir: deps.recordingsDir }),
+    ...contactRoutes({ contacts, calls, conversations, tickets }),
+    ...conversationRoutes({ conversations, redactStoredMessages: deps.redactStoredMessages }),
+    ...ticketRoutes({ tickets }),
+    ...agentDeskRoutes({ desk: deps.desk, calls }),
+    ...auditRoutes({ audit: auditRepository }),
+  ];
+  const authenticate = (headers: IncomingHttpHeaders) =>
+    auth.authenticate(requestCredentials(headers));
+  const router = Router();
+  const document = buildOpenApiDocument(routes, {
+    title: 'Switchboard API',
+    version: '1',
+    serverUrl: apiBasePath,
+  });
+  router.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  router.get('/docs', (_req, res) => {
+    res.type('html').send(docsPage(`${apiBasePath}/openapi.json`));
+  });
+  router.use(
+    mountRoutes({ routes, authenticate: (req) => authenticate(req.headers), scopes, audit }),
+  );
+  return { router, routes, auth, scopes, authenticate };
+}

@@ -1,0 +1,34 @@
+/** How a supervisor joins a live call (FreeSWITCH eavesdrop modes). */
+export type SupervisionMode = 'listen' | 'whisper' | 'barge';
+
+export type TransferTarget =
+  | { readonly kind: 'number'; readonly number: string }
+  | { readonly kind: 'queue'; readonly queueId: string };
+
+/**
+ * What the API asks of the voice layer for calls in progress. Owned here, by
+ * its caller; the voice layer (media/ + ivr/, issue 6) implements it over
+ * drachtio and FreeSWITCH, and {@link InMemoryLiveCallControl} is the twin
+ * used in tests. Both throw `not_found` for a call that is not live and
+ * `conflict` when the call cannot do it now (e.g. not bridged yet).
+ *
+ * @example
+ * await control.supervise({ callId, supervisorId, mode: 'whisper' });
+ */
+export interface LiveCallControl {
+  /**
+   * Calls the supervisor's registered phone and joins it to the call in
+   * `mode`; calling again for the same supervisor and call changes the mode.
+   */
+  supervise(request: {
+    readonly callId: string;
+    readonly supervisorId: string;
+    readonly mode: SupervisionMode;
+  }): Promise<void>;
+  /** Blind-transfers the caller to a number or a queue; the agent's leg ends. */
+  transfer(request: {
+    readonly callId: string;
+    readonly requestedBy: string;
+    readonly target: TransferTarget;
+  }): Promise<void>;
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import type { CallRepository } from '../../sql/repositories/call-repository.ts';
+import { requireVisible } from '../access/access-scope-resolver.ts';
+import { scopeCovers } from '../access/access-scope.ts';
+import { uuid } from '../routes/common-schemas.ts';
+import { defineRoute, type RouteDefinition } from '../routes/route-definition.ts';
+import type { LiveCallControl } from './live-call-control.ts';
+
+/** Supervisor listen/whisper/barge and transfer of a call in progress. */
+export function liveCallRoutes(deps: {
+  calls: CallRepository;
+  control: LiveCallControl;
+}): RouteDefinition[] {
+  const params = z.object({ callId: uuid });
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/calls/:callId/supervision',
+      tag: 'calls',
+      summary: "Join a live call of one's teams to listen, whisper to the agent, or barge in",
+      minimumRole: 'supervisor',
+      params,
+      body: z.object({ mode: z.enum(['listen', 'whisper', 'barge']) }),
+      response: z.object({ callId: uuid, mode: z.enum(['listen', 'whisper', 'barge']) }),
+      audit: { action: 'supervisor.supervise', targetType: 'call' },
+      authorize: async ({ params: p, scope }) => {
+        const call = await deps.calls.findById(p.callId);
+        requireVisible(
+          call !== undefined &&
+            scopeCovers(await scope(), { agentId: call.agent_id, queueId: call.queue_id }),
+          'Call',
+        );
+      },
+      handler: async ({ params: p, body, principal, auditDetails }) => {
+        auditDetails({ mode: body.mode });
+        await deps.control.supervise({
+          callId: p.callId,
+          supervisorId: principal.userId,
+          mode: body.mode,
+        });
+        return { body: { callId: p.callId, mode: body.mode } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/calls/:callId/transfer',
+      tag: 'calls',
+      summary: 'Blind-transfer a live call to a number or queue (its agent, or a supervisor)',
+      minimumRole: 'agent',
+      params,
+      body: z.object({
+        target: z.discriminatedUnion('kind', [
+          z.object({
+            kind: z.literal('number'),
+            number: z.string().regex(/^\+?[0-9]{2,20}$/, 'must be E.164 digits'),
+          }),
+          z.object({ kind: z.literal('queue'), queueId: uuid }),
+        ]),
+      }),
+      response: z.object({ callId: uuid, transferred: z.literal(true) }),
+      audit: { action: 'call.transfer', targetType: 'call' },
+      authorize: async ({ params: p, scope, principal }) => {
+        const call = await deps.calls.findById(p.callId);
+        // An agent transfers only the call they are on, not any call of their queues.
+        const allowed =
+          call !== undefined &&
+          (principal.role === 'agent'
+            ? call.agent_id === principal.userId
+            : scopeCovers(await scope(), { agentId: call.agent_id, queueId: call.queue_id }));
+        requireVisible(allowed, 'Call');
+      },
+      handler: async ({ params: p, body, principal, auditDetails }) => {
+        auditDetails({ target: body.target });
+        await deps.control.transfer({
+          callId: p.callId,
+          requestedBy: principal.userId,
+          target: body.target,
+        });
+        return { body: { callId: p.callId, transferred: true as const } };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,40 @@
+/**
+ * Card numbers and national identity numbers in free text (chat messages,
+ * email bodies, log lines) replaced by a marker. A card number is a run of 13
+ * to 19 digits, optionally split by single spaces or dashes, that passes the
+ * Luhn check (so order numbers rarely match). National ids: US SSN
+ * (`123-45-6789`) and UK National Insurance numbers (`QQ 12 34 56 C`).
+ *
+ * @example
+ * redactSensitiveText('card 4111 1111 1111 1111 ok'); // 'card [card redacted] ok'
+ */
+export function redactSensitiveText(text: string): string {
+  return text
+    .replace(cardCandidate, (match) => (luhnValid(match.replace(/\D/g, '')) ? cardMarker : match))
+    .replace(ssn, idMarker)
+    .replace(niNumber, idMarker);
+}
+
+export const cardMarker = '[card redacted]';
+export const idMarker = '[national id redacted]';
+
+// Digit runs with optional single separators; bounded so a longer number is not split.
+const cardCandidate = /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d])/g;
+const ssn = /\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b/g;
+const niNumber =
+  /\b(?![DFIQUV])[A-CEGHJ-PR-TW-Z](?![DFIQUVO])[A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b/g;
+
+/** The Luhn checksum used by every card scheme. */
+export function luhnValid(digits: string): boolean {
+  if (!/^\d{13,19}$/.test(digits)) return false;
+  let sum = 0;
+  for (let i = 0; i < digits.length; i += 1) {
+    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return sum % 10 === 0;
+}

@@ -1,0 +1,105 @@
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { SwitchboardError } from '../../platform/switchboard-error.ts';
+import type { AccessScope } from '../access/access-scope.ts';
+import type { AccessScopeResolver } from '../access/access-scope-resolver.ts';
+import { hasScope, roleAtLeast, type Principal } from '../access/principal.ts';
+import type { AuditTrail } from '../audit/audit-trail.ts';
+import type { RouteContext, RouteDefinition } from './route-definition.ts';
+import { parseRequestPart } from './request-validation.ts';
+
+export interface MountOptions {
+  readonly routes: readonly RouteDefinition[];
+  /** Finds the caller from the request's cookie or bearer token. */
+  readonly authenticate: (req: Request) => Promise<Principal | null>;
+  readonly scopes: AccessScopeResolver;
+  readonly audit: AuditTrail;
+}
+
+/**
+ * Builds the express router. Every route runs the same pipeline, in this
+ * order: authenticate, role and token scope, params and query, the
+ * object-level check, the body, the handler, then the audit entry for writes.
+ * Checking the object before the body means a caller who may not touch an
+ * object learns nothing from validation messages.
+ */
+export function mountRoutes(options: MountOptions): Router {
+  const router = Router();
+  for (const route of options.routes) {
+    if (route.method !== 'get' && route.audit === undefined && route.minimumRole !== 'public') {
+      throw new Error(`${route.method.toUpperCase()} ${route.path} must declare what it audits`);
+    }
+    router[route.method](route.path, (req: Request, res: Response, next: NextFunction) => {
+      handle(route, options, req, res).catch(next);
+    });
+  }
+  return router;
+}
+
+async function handle(
+  route: RouteDefinition,
+  options: MountOptions,
+  req: Request,
+  res: Response,
+): Promise<void> {
+  const principal = await options.authenticate(req);
+  if (route.minimumRole !== 'public') {
+    if (principal === null) throw new SwitchboardError('unauthenticated', 'Log in first');
+    if (!roleAtLeast(principal.role, route.minimumRole)) {
+      throw new SwitchboardError('forbidden', `Needs the ${route.minimumRole} role`);
+    }
+    const needed = route.method === 'get' ? 'read' : 'write';
+    if (!hasScope(principal, needed)) {
+      throw new SwitchboardError('forbidden', `Token lacks the ${needed} scope`);
+    }
+  }
+  let scope: Promise<AccessScope> | undefined;
+  let auditDetails: Record<string, unknown> = {};
+  let auditTarget: string | undefined;
+  const base = {
+    params: parseRequestPart(route.params, req.params, 'params'),
+    query: parseRequestPart(route.query, req.query, 'query'),
+    // Public routes may run without a principal; they never read this.
+    principal: principal as Principal,
+    scope: () => (scope ??= options.scopes.resolve(principal as Principal)),
+    req,
+    res,
+    auditDetails: (details: Record<string, unknown>) => {
+      auditDetails = { ...auditDetails, ...details };
+    },
+    auditTarget: (id: string) => {
+      auditTarget = id;
+    },
+  };
+  if (route.authorize !== undefined) await route.authorize({ ...base, body: undefined });
+  const ctx: RouteContext<unknown, unknown, unknown> = {
+    ...base,
+    body: parseRequestPart(route.body, req.body ?? {}, 'body'),
+  };
+  const result = await route.handler(ctx);
+  if (route.audit !== undefined && principal !== null) {
+    await options.audit.record({
+      actor: principal,
+      action: route.audit.action,
+      targetType: route.audit.targetType,
+      targetId: auditTarget ?? lastParam(req.params) ?? idOf(result?.body),
+      sourceAddress: req.ip ?? null,
+      details: { ...auditDetails, method: route.method.toUpperCase(), path: req.originalUrl },
+    });
+  }
+  if (result !== undefined)
+    res.status(result.status ?? route.successStatus ?? 200).json(result.body);
+}
+
+function lastParam(params: Record<string, unknown>): string | null {
+  const values = Object.values(params);
+  const last = values[values.length - 1];
+  return typeof last === 'string' ? last : null;
+}
+
+function idOf(body: unknown): string | null {
+  if (typeof body === 'object' && body !== null && 'id' in body) {
+    const id: unknown = body.id;
+    if (typeof id === 'string' || typeof id === 'number') return String(id);
+  }
+  return null;
+}

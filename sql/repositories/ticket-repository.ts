@@ -1,0 +1,75 @@
+import type { Kysely, Updateable } from 'kysely';
+import type { Database } from '../database.ts';
+import type { TicketsTable, TicketStatus } from '../tables/conversation-tables.ts';
+import { ownedBy, type OwnerFilter } from './owner-filter.ts';
+
+/** Tickets and their history. */
+export class TicketRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  list(filter: { owner: OwnerFilter; status?: TicketStatus; limit: number }) {
+    let query = this.db
+      .selectFrom('tickets')
+      .selectAll()
+      .where((eb) => ownedBy(eb, filter.owner, 'tickets.assignee_id', 'tickets.queue_id'));
+    if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+    return query.orderBy('updated_at', 'desc').orderBy('id').limit(filter.limit).execute();
+  }
+
+  findById(id: string) {
+    return this.db.selectFrom('tickets').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  events(ticketId: string) {
+    return this.db
+      .selectFrom('ticket_events')
+      .selectAll()
+      .where('ticket_id', '=', ticketId)
+      .orderBy('occurred_at')
+      .execute();
+  }
+
+  /** Applies changes and records one history event per change, in one transaction. */
+  update(
+    id: string,
+    changes: Updateable<TicketsTable>,
+    events: readonly {
+      type: 'status-changed' | 'priority-changed' | 'assigned';
+      details: object;
+    }[],
+    actorId: string,
+  ) {
+    return this.db.transaction().execute(async (tx) => {
+      const row = await tx
+        .updateTable('tickets')
+        .set({ ...changes, updated_at: new Date() })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      if (row !== undefined && events.length > 0) {
+        await tx
+          .insertInto('ticket_events')
+          .values(
+            events.map((e) => ({
+              ticket_id: id,
+              actor_id: actorId,
+              type: e.type,
+              details: JSON.stringify(e.details),
+            })),
+          )
+          .execute();
+      }
+      return row;
+    });
+  }
+
+  forContact(contactId: string, limit: number) {
+    return this.db
+      .selectFrom('tickets')
+      .selectAll()
+      .where('requester_id', '=', contactId)
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
+  }
+}

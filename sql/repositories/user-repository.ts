@@ -1,0 +1,101 @@
+import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import type { Database } from '../database.ts';
+import type { UsersTable } from '../tables/people-tables.ts';
+
+export type UserRow = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserChanges = Updateable<UsersTable>;
+
+export interface UserSkillRow {
+  readonly skillId: string;
+  readonly name: string;
+  readonly level: number;
+}
+
+/** Users, their skills and SIP credentials. */
+export class UserRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  findById(id: string): Promise<UserRow | undefined> {
+    return this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  findByEmail(email: string): Promise<UserRow | undefined> {
+    return this.db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+  }
+
+  /** Every user, or only those with the given ids when `ids` is given. */
+  list(ids?: readonly string[]): Promise<UserRow[]> {
+    let query = this.db.selectFrom('users').selectAll().orderBy('display_name').orderBy('id');
+    if (ids !== undefined) {
+      if (ids.length === 0) return Promise.resolve([]);
+      query = query.where('id', 'in', ids);
+    }
+    return query.execute();
+  }
+
+  insert(user: NewUser): Promise<UserRow> {
+    return this.db.insertInto('users').values(user).returningAll().executeTakeFirstOrThrow();
+  }
+
+  update(id: string, changes: UserChanges): Promise<UserRow | undefined> {
+    return this.db
+      .updateTable('users')
+      .set({ ...changes, updated_at: new Date() })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  skills(userId: string): Promise<UserSkillRow[]> {
+    return this.db
+      .selectFrom('user_skills')
+      .innerJoin('skills', 'skills.id', 'user_skills.skill_id')
+      .select(['skills.id as skillId', 'skills.name', 'user_skills.level'])
+      .where('user_skills.user_id', '=', userId)
+      .orderBy('skills.name')
+      .execute();
+  }
+
+  /** Replaces the user's skills in one transaction. */
+  async replaceSkills(
+    userId: string,
+    skills: readonly { skillId: string; level: number }[],
+  ): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      await tx.deleteFrom('user_skills').where('user_id', '=', userId).execute();
+      if (skills.length > 0) {
+        await tx
+          .insertInto('user_skills')
+          .values(skills.map((s) => ({ user_id: userId, skill_id: s.skillId, level: s.level })))
+          .execute();
+      }
+    });
+  }
+
+  sipCredentials(userId: string) {
+    return this.db
+      .selectFrom('sip_credentials')
+      .select(['id', 'user_id', 'username', 'realm', 'created_at'])
+      .where('user_id', '=', userId)
+      .orderBy('created_at')
+      .execute();
+  }
+
+  insertSipCredential(row: { user_id: string; username: string; realm: string; ha1: string }) {
+    return this.db
+      .insertInto('sip_credentials')
+      .values(row)
+      .returning(['id', 'user_id', 'username', 'realm', 'created_at'])
+      .executeTakeFirstOrThrow();
+  }
+
+  async deleteSipCredential(userId: string, credentialId: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('sip_credentials')
+      .where('id', '=', credentialId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+}
