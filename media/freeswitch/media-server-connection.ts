@@ -99,7 +99,8 @@ export class MediaServerConnection {
     this.attempt += 1;
     try {
       const server = await this.options.connect(this.options.address);
-      if (this.current === 'closed') {
+      // close() may have run while connecting.
+      if (this.state === 'closed') {
         server.disconnect();
         return;
       }
