@@ -58,7 +58,8 @@ export function buildFlowMachine(definition: FlowDefinition, bindings: FlowMachi
       fromPromise<StepOutput, StepInput>(async ({ input, signal }) => {
         try {
           const output = await step.run(input.params, bindings.stepContext(input.flow, signal));
-          bindings.stepFinished(input.statePath, input.step, output);
+          // A step that outlives its state (the caller hung up) has no result to report.
+          if (!signal.aborted) bindings.stepFinished(input.statePath, input.step, output);
           return output;
         } catch (error) {
           if (!signal.aborted) bindings.stepFailed(input.statePath, input.step, error);

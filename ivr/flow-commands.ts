@@ -31,6 +31,7 @@ interface SimulateOptions {
   answerAfter: number;
   talk: number;
   maxWait?: number;
+  handleTime?: number;
   transfer: TransferResult['outcome'];
   prompts?: string;
 }
@@ -114,6 +115,11 @@ export function registerFlowCommands(program: Command, io: FlowCommandIo): void 
     .option('--answer-after <seconds>', 'how long agents take to answer', seconds, 10)
     .option('--talk <seconds>', 'how long a connected agent talks', seconds, 120)
     .option('--max-wait <seconds>', 'queues time callers out after this long', seconds)
+    .option(
+      '--handle-time <seconds>',
+      'average handle time behind wait estimates (default 180)',
+      seconds,
+    )
     .addOption(
       new Option('--transfer <result>', 'how transfers go')
         .choices(['answered', 'busy', 'noAnswer', 'failed'])
@@ -155,6 +161,7 @@ export function registerFlowCommands(program: Command, io: FlowCommandIo): void 
           agentAnswerSeconds: options.answerAfter,
           talkSeconds: options.talk,
           queueMaxWaitSeconds: options.maxWait,
+          averageHandleSeconds: options.handleTime,
           transferResult: options.transfer,
           prompts: library,
         },

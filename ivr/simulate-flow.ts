@@ -37,6 +37,8 @@ export interface SimulationOptions {
   readonly talkSeconds?: number;
   /** Queues' max wait before the caller times out of line; default unlimited. */
   readonly queueMaxWaitSeconds?: number;
+  /** Average handle time behind wait estimates; default 180 s. */
+  readonly averageHandleSeconds?: number;
   /** How transfers go; default answered after 5 s. */
   readonly transferResult?: TransferResult['outcome'];
   /** How long the caller talks when recorded; default 8 s. */
@@ -109,7 +111,10 @@ export async function simulateFlow(
   const acd = new InMemoryAcd({ clock });
   const { queues, skills } = queuesAndSkills(definition);
   for (const queue of queues) {
-    acd.addQueue(queue, { maxWaitSeconds: options.queueMaxWaitSeconds });
+    acd.addQueue(queue, {
+      maxWaitSeconds: options.queueMaxWaitSeconds,
+      averageHandleSeconds: options.averageHandleSeconds,
+    });
   }
   const agents = options.agents ?? 1;
   for (let n = 1; n <= agents; n++) {

@@ -118,6 +118,8 @@ export function startFlow(
     signal,
     logger,
     report: (next) => {
+      // Where the call went matters more than the goodbye that followed it.
+      if (next.kind === 'hungUp' && disposition !== null) return;
       disposition = next;
       emit({ type: 'disposition', disposition: next });
     },

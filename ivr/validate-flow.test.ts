@@ -10,9 +10,16 @@ const root = join(import.meta.dirname, '..');
 const prompts = new PromptLibrary(join(root, 'flows', 'prompts'));
 const fixture = (name: string) => join(import.meta.dirname, 'test-fixtures', name);
 
-async function problemsOf(name: string): Promise<{ statePath: string; message: string; line?: number; column?: number }[]> {
+async function problemsOf(
+  name: string,
+): Promise<{ statePath: string; message: string; line?: number; column?: number }[]> {
   const result = await validateFlowFile(fixture(name), prompts);
-  return result.problems.map(({ statePath, message, line, column }) => ({ statePath, message, line, column }));
+  return result.problems.map(({ statePath, message, line, column }) => ({
+    statePath,
+    message,
+    line,
+    column,
+  }));
 }
 
 describe('validateFlowFile on the sample flows', () => {
@@ -36,7 +43,13 @@ describe('validateFlowFile on broken flows', () => {
 
   it.each([
     ['unparsable.json', '(file)', /^cannot parse: Expected double-quoted property name$/, 6, 3],
-    ['unparsable.yaml', '(file)', /^cannot parse: All mapping items must start at the same column/, 7, 1],
+    [
+      'unparsable.yaml',
+      '(file)',
+      /^cannot parse: All mapping items must start at the same column/,
+      7,
+      1,
+    ],
   ])('reports where %s stops parsing', async (name, statePath, message, line, column) => {
     const problems = await problemsOf(name);
     expect(problems).toHaveLength(1);
@@ -55,7 +68,11 @@ describe('validateFlowFile on broken flows', () => {
     ['runs-code.json', 'sales', /^"entry" would run code/],
     ['acd-guard-on-step.json', 'menu', /^agentsAvailable reads the ACD/],
     ['handles-hangup.json', 'sales', /"call\.hangup" cannot be handled/],
-    ['always-loop.yaml', 'checkVip', /^"always" transitions loop without waiting: checkVip -> checkAgain -> checkVip$/],
+    [
+      'always-loop.yaml',
+      'checkVip',
+      /^"always" transitions loop without waiting: checkVip -> checkAgain -> checkVip$/,
+    ],
   ])('rejects %s with exactly one problem at %s', async (name, statePath, message) => {
     const problems = await problemsOf(name);
     expect(problems).toHaveLength(1);
@@ -144,7 +161,9 @@ states:
     const problems = validateFlowSource(source, 'b.yaml', {
       promptExists: (name, language) => language === 'en',
     }).problems;
-    expect(problems.map((p) => p.message)).toEqual(['prompt audio prompts/zh/welcome.wav is missing']);
+    expect(problems.map((p) => p.message)).toEqual([
+      'prompt audio prompts/zh/welcome.wav is missing',
+    ]);
   });
 
   it('needs id and states', () => {

@@ -320,7 +320,11 @@ class FlowChecker {
       const name = [label, ...field].join('.');
       // zod says "Invalid input" for a missing union-typed field; say what the author must do.
       const missing = valueAt(value, issue.path) === undefined;
-      this.report(path, [...documentPath, ...field], `${name}: ${missing ? 'is required' : issue.message}`);
+      this.report(
+        path,
+        [...documentPath, ...field],
+        `${name}: ${missing ? 'is required' : issue.message}`,
+      );
     }
   }
 

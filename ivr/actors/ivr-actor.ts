@@ -21,7 +21,10 @@ export interface StepContext {
   /** Aborted when the flow leaves the step's state (or the call ends). */
   readonly signal: AbortSignal;
   readonly logger: Logger;
-  /** Records where the call went; the last report becomes the call's disposition. */
+  /**
+   * Records where the call went; the last report becomes the call's
+   * disposition, except that a plain hang-up never replaces an earlier one.
+   */
   report(disposition: Disposition): void;
   /**
    * Marks real IO (network) so a simulated clock stands still until it
