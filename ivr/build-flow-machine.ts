@@ -71,13 +71,16 @@ export function buildFlowMachine(definition: FlowDefinition, bindings: FlowMachi
   const guards = Object.fromEntries(
     [...guardTable.values()].map((guard) => [
       guard.name,
-      ({ context, event }: { context: FlowContext; event: EventObject }, params: unknown) =>
-        guard.check(guard.params.parse(params ?? {}), {
-          context,
-          result: stepResultOf(event) ?? context.lastResult,
+      ({ context, event }: { context: FlowContext; event: EventObject }, params: unknown) => {
+        const output = stepResultOf(event);
+        return guard.check(guard.params.parse(params ?? {}), {
+          // Guards on a step's onDone see the step's result as already stored.
+          context: output === undefined ? context : withResult(context, output),
+          result: output ?? context.lastResult,
           now: bindings.now(),
           readings: readingsOf(event),
-        }),
+        });
+      },
     ]),
   );
   const flowSetup = setup({
@@ -98,12 +101,7 @@ export function buildFlowMachine(definition: FlowDefinition, bindings: FlowMachi
         bindings.stateEntered(params.statePath),
       'flow.storeResult': assign(({ context, event }) => {
         const output = stepResultOf(event as EventObject);
-        if (output === undefined) return {};
-        return {
-          lastResult: output,
-          digits: typeof output.digits === 'string' ? output.digits : context.digits,
-          vars: { ...context.vars, ...(output.variables ?? {}) },
-        };
+        return output === undefined ? {} : withResult(context, output);
       }),
       'flow.storeError': assign(({ event }) => {
         const error = (event as EventObject & { error?: unknown }).error;
@@ -230,6 +228,16 @@ async function readQueues(
     readings: Object.fromEntries(
       readings.map((reading, index) => [readingKey(reading), values[index] ?? 0]),
     ),
+  };
+}
+
+/** The context once a step's output is stored: last result, digits, variables. */
+function withResult(context: FlowContext, output: StepOutput): FlowContext {
+  return {
+    ...context,
+    lastResult: output,
+    digits: typeof output.digits === 'string' ? output.digits : context.digits,
+    vars: { ...context.vars, ...(output.variables ?? {}) },
   };
 }
 

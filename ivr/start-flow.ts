@@ -177,6 +177,10 @@ export function startFlow(
   });
   const stopHangup = session.onHangup((cause) => {
     hangupCause = cause;
+    // The far end answering ends our part of the call before the step can report it.
+    if (cause === 'transferred' && disposition?.kind === 'transfer') {
+      disposition = { ...disposition, result: 'answered' };
+    }
     actor.send({ type: 'call.hangup', cause });
   });
   const maxDuration = clock.setTimeout(() => {

@@ -40,3 +40,15 @@ export function unknownReferences(template: string): string[] {
     .map((match) => match[1] ?? '')
     .filter((reference) => !knownReference.test(reference));
 }
+
+/**
+ * Fills a URL template: a placeholder that opens the URL is the base address
+ * (`{{vars.crmBaseUrl}}/accounts`) and goes in as is; every other value is
+ * URL-encoded, so a caller's input can never change the shape of a request.
+ */
+export function interpolateUrl(template: string, context: FlowContext): string {
+  const leading = /^\{\{[^{}]*\}\}/.exec(template);
+  const base = leading === null ? '' : interpolate(leading[0], context);
+  const rest = leading === null ? template : template.slice(leading[0].length);
+  return base + interpolate(rest, context, encodeURIComponent);
+}

@@ -41,19 +41,26 @@ describe('validateFlowFile on broken flows', () => {
     expect(await problemsOf('valid-minimal.json')).toEqual([]);
   });
 
+  // Inline, not fixture files: formatters would repair or choke on them.
   it.each([
-    ['unparsable.json', '(file)', /^cannot parse: Expected double-quoted property name$/, 6, 3],
     [
-      'unparsable.yaml',
-      '(file)',
+      'broken.json',
+      '{\n  "id": "x",\n  "states": {\n    "a": { "type": "final" },\n  }\n}\n',
+      /^cannot parse: Expected double-quoted property name$/,
+      5,
+      3,
+    ],
+    [
+      'broken.yaml',
+      'id: x\ninitial: a\nstates:\n  a:\n    invoke:\n      src: answer\n     onDone: b\n',
       /^cannot parse: All mapping items must start at the same column/,
       7,
       1,
     ],
-  ])('reports where %s stops parsing', async (name, statePath, message, line, column) => {
-    const problems = await problemsOf(name);
+  ])('reports where %s stops parsing', (file, text, message, line, column) => {
+    const { problems } = validateFlowSource(text, file, { promptExists: () => true });
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ statePath, line, column });
+    expect(problems[0]).toMatchObject({ file, statePath: '(file)', line, column });
     expect(problems[0]?.message).toMatch(message);
   });
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { SwitchboardError } from '../../platform/switchboard-error.ts';
 import type { FlowValue } from '../flow-context.ts';
-import { interpolate } from '../template.ts';
+import { interpolate, interpolateUrl } from '../template.ts';
 import type { IvrActor } from './ivr-actor.ts';
 import { seconds, variableName } from './step-params.ts';
 
@@ -37,7 +37,10 @@ export const httpLookup: IvrActor<typeof httpLookupParams> = {
   params: httpLookupParams,
   results: ['ok'],
   async run(params, step) {
-    const url = new URL(interpolate(params.url, step.flow, encodeURIComponent));
+    const address = interpolateUrl(params.url, step.flow);
+    if (!URL.canParse(address))
+      throw new SwitchboardError('validation_failed', `httpLookup: "${address}" is not a URL`);
+    const url = new URL(address);
     if (
       url.protocol !== 'https:' &&
       !(url.protocol === 'http:' && step.plainHttpHosts.includes(url.hostname))
