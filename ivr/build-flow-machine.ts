@@ -100,7 +100,7 @@ export function buildFlowMachine(definition: FlowDefinition, bindings: FlowMachi
       'flow.stateEntered': (_args, params: { statePath: string }) =>
         bindings.stateEntered(params.statePath),
       'flow.storeResult': assign(({ context, event }) => {
-        const output = stepResultOf(event as EventObject);
+        const output = stepResultOf(event);
         return output === undefined ? {} : withResult(context, output);
       }),
       'flow.storeError': assign(({ event }) => {

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Prompt } from './call-session.ts';
-import type { Language } from './prompt-param.ts';
 import { estimatedPromptMs } from './simulated-call-session.ts';
 
 /**
@@ -18,11 +17,11 @@ export class PromptLibrary {
 
   constructor(readonly directory: string) {}
 
-  pathOf(name: string, language: Language | string): string {
+  pathOf(name: string, language: string): string {
     return join(this.directory, language, `${name}.wav`);
   }
 
-  exists(name: string, language: Language | string): boolean {
+  exists(name: string, language: string): boolean {
     return existsSync(this.pathOf(name, language));
   }
 

@@ -209,9 +209,7 @@ export function startFlow(
       disposition,
       durationMs: clock.now() - startedAt,
       steps,
-      ...(failure === undefined
-        ? {}
-        : { error: failure instanceof Error ? failure.message : String(failure) }),
+      ...(failure === undefined ? {} : { error: describeError(failure) }),
     };
     if (failure !== undefined && !(failure instanceof StepLimitReached)) {
       logger.error({ err: failure, state: currentState }, 'flow failed');
@@ -221,6 +219,10 @@ export function startFlow(
   })();
 
   return { callId: session.callId, actor, done };
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : JSON.stringify(error);
 }
 
 function reasonFor(

@@ -20,7 +20,9 @@ export function interpolate(
 ): string {
   return template.replace(placeholder, (_match, reference: string) => {
     const value = resolveReference(reference, context);
-    return encode(value === null || value === undefined ? '' : String(value));
+    if (typeof value === 'string') return encode(value);
+    if (typeof value === 'number' || typeof value === 'boolean') return encode(String(value));
+    return '';
   });
 }
 

@@ -193,7 +193,7 @@ class FlowChecker {
       this.report(
         path,
         at('type'),
-        `state type "${String(type)}" is not supported; use "final" or nested states`,
+        `state type ${JSON.stringify(type)} is not supported; use "final" or nested states`,
       );
     }
     if (state.children.length > 0) {
