@@ -3,6 +3,7 @@ import { NO_MIGRATIONS } from 'kysely';
 import { systemClock } from '../platform/clock.ts';
 import { uuidGenerator } from '../platform/id-generator.ts';
 import { createLogger } from '../platform/logger.ts';
+import { registerFlowCommands } from '../ivr/flow-commands.ts';
 import { SwitchboardError } from '../platform/switchboard-error.ts';
 import { connectDatabase } from '../sql/connect-database.ts';
 import { ensureDatabase } from '../sql/ensure-database.ts';
@@ -15,6 +16,8 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** Relative file arguments (flow files) are relative to this. */
+  readonly cwd: string;
   /** Resolves when the process is asked to stop (SIGTERM, SIGINT). */
   readonly stopSignal: () => Promise<string>;
 }
@@ -79,6 +82,8 @@ export function buildCli(io: CliIo): Command {
         await database.destroy();
       }
     });
+
+  registerFlowCommands(program, { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd });
 
   program
     .command('config')

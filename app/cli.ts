@@ -12,6 +12,7 @@ const code = await runCli(process.argv.slice(2), {
   env: process.env,
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  cwd: process.cwd(),
   stopSignal,
 });
 process.exitCode = code;
