@@ -1,0 +1,303 @@
+/**
+ * InboundCallHandler at the drachtio-srf / fsmrf boundary: INVITEs are parsed
+ * from SIP text by drachtio's parser, media is the fsmrf twin, and call
+ * records go through the real writer into a real Postgres.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SimulatedCallClock } from '../../ivr/simulated-call-clock.ts';
+import { createLogger } from '../../platform/logger.ts';
+import { CallRecordRepository } from '../../sql/repositories/call-record-repository.ts';
+import type { InboundRoute } from '../../sql/repositories/inbound-route-repository.ts';
+import { InboundRouteRepository } from '../../sql/repositories/inbound-route-repository.ts';
+import { createTestDatabase, type TestDatabase } from '../../test/test-database.ts';
+import { CallRecordWriter } from '../call-record/call-record-writer.ts';
+import { FreeSwitchCallSession } from '../freeswitch/free-switch-call-session.ts';
+import { DialogTwin, MediaServerTwin } from '../freeswitch/media-server-twin.ts';
+import type { MediaServer } from '../freeswitch/media-server.ts';
+import {
+  InboundCallHandler,
+  type AdmissionDecision,
+  type FlowRunner,
+} from './inbound-call-handler.ts';
+import { RecordedResponse, sipRequestFromText } from './sip-request-from-text.ts';
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await database.db
+    .insertInto('phone_numbers')
+    .values([
+      { number: '+15550002222', flow_name: 'main-menu' },
+      { number: '+15550003333', flow_name: 'draft-only' },
+    ])
+    .execute();
+  await database.db
+    .insertInto('flows')
+    .values([
+      {
+        name: 'main-menu',
+        version: 1,
+        definition: JSON.stringify({ id: 'main-menu' }),
+        published: true,
+        published_at: new Date(),
+        created_by: null,
+        published_by: null,
+      },
+      {
+        name: 'draft-only',
+        version: 1,
+        definition: JSON.stringify({ id: 'draft' }),
+        published: false,
+        published_at: null,
+        created_by: null,
+        published_by: null,
+      },
+    ])
+    .execute();
+});
+afterAll(async () => {
+  await database.cleanup();
+});
+
+const pcmuOffer = [
+  'v=0',
+  'o=- 1 1 IN IP4 192.0.2.10',
+  's=-',
+  'c=IN IP4 192.0.2.10',
+  't=0 0',
+  'm=audio 4000 RTP/AVP 0 101',
+  'a=rtpmap:101 telephone-event/8000',
+  '',
+].join('\r\n');
+const g729Offer = pcmuOffer
+  .replace('RTP/AVP 0 101', 'RTP/AVP 18')
+  .replace('a=rtpmap:101 telephone-event/8000', 'a=rtpmap:18 G729/8000');
+
+function invite(to: string, sdp = pcmuOffer, callId = `c-${to}-${Math.random()}`) {
+  return sipRequestFromText(
+    [
+      `INVITE sip:${to}@switchboard.example.com SIP/2.0`,
+      'Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK74bf9',
+      'Max-Forwards: 70',
+      `To: <sip:${to}@switchboard.example.com>`,
+      'From: "Caller" <sip:+15550001111@carrier.example.net>;tag=9fxced76sl',
+      `Call-ID: ${callId}`,
+      'CSeq: 1 INVITE',
+      'Contact: <sip:+15550001111@192.0.2.10:5060>',
+      'Content-Type: application/sdp',
+      `Content-Length: ${Buffer.byteLength(sdp)}`,
+      '',
+      sdp,
+    ].join('\n'),
+  );
+}
+
+function handlerFixture(
+  options: {
+    flows?: FlowRunner;
+    admit?: () => AdmissionDecision;
+    mediaServer?: () => MediaServer | undefined;
+    routes?: { find(number: string): Promise<InboundRoute> };
+    beforeAnswer?: () => Promise<void>;
+  } = {},
+) {
+  const clock = new SimulatedCallClock(Date.UTC(2026, 2, 1, 9));
+  const repository = new InboundRouteRepository(database.db);
+  const server = new MediaServerTwin(clock);
+  const writer = new CallRecordWriter({
+    store: new CallRecordRepository(database.db),
+    clock,
+    logger: createLogger({ level: 'silent' }),
+  });
+  const dialogs: DialogTwin[] = [];
+  let released = 0;
+  const handler = new InboundCallHandler({
+    // Real Postgres IO: hold the simulated clock still while it runs.
+    routes: { find: (number) => clock.hold((options.routes ?? repository).find(number)) },
+    sip: {
+      async createUAS(_request, response, { localSdp }) {
+        await options.beforeAnswer?.();
+        response.send(200, { body: localSdp });
+        const dialog = new DialogTwin(`uas-${dialogs.length}`, localSdp);
+        dialogs.push(dialog);
+        return dialog;
+      },
+    },
+    mediaServer: options.mediaServer ?? (() => server),
+    admission: {
+      admit: options.admit ?? (() => ({ admitted: true, release: () => (released += 1) })),
+    },
+    flows: options.flows ?? { run: () => Promise.resolve({}) },
+    records: writer,
+    sessionFor: (call) =>
+      new FreeSwitchCallSession({
+        ...call,
+        clock,
+        logger: createLogger({ level: 'silent' }),
+        prompts: { promptsDir: '/prompts', voices: {} },
+        recordingsDir: '/recordings',
+        agentLegs: { take: () => undefined },
+        dialer: { dial: () => Promise.resolve({ outcome: 'failed' }) },
+      }),
+    clock,
+    ids: uuidIds(),
+    logger: createLogger({ level: 'silent' }),
+  });
+  return { clock, server, writer, handler, dialogs, released: () => released };
+}
+
+let ids = 0;
+/** Call ids must be uuids for Postgres; a fresh one per handler call. */
+function uuidIds() {
+  return { next: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}` };
+}
+
+async function callRow(sipCallId: string) {
+  return database.db
+    .selectFrom('calls')
+    .selectAll()
+    .where('sip_call_id', '=', sipCallId)
+    .executeTakeFirstOrThrow();
+}
+
+async function run(fixture: ReturnType<typeof handlerFixture>, request: ReturnType<typeof invite>) {
+  const response = new RecordedResponse();
+  await fixture.clock.run(fixture.handler.handle(request, response));
+  expect(await fixture.writer.drain()).toBe(true);
+  return response;
+}
+
+describe('InboundCallHandler', () => {
+  it.each([
+    ['an unknown number', '+15559999999', pcmuOffer, 404, 'rejected'],
+    ['a number whose flow is not published', '+15550003333', pcmuOffer, 480, 'no-answer'],
+    ['SDP with no codec in common', '+15550002222', g729Offer, 488, 'rejected'],
+  ])('refuses %s with %i and records it', async (_label, to, sdp, status, disposition) => {
+    const fixture = handlerFixture();
+    const request = invite(to, sdp);
+    const response = await run(fixture, request);
+    expect(response.final?.status).toBe(status);
+    const row = await callRow(request.get('Call-ID') ?? '');
+    expect(row).toMatchObject({ sip_status: status, disposition, direction: 'inbound', did: to });
+    expect(row.ended_at).not.toBeNull();
+    expect(fixture.server.endpoints).toHaveLength(0);
+  });
+
+  it('answers 503 with Retry-After when FreeSWITCH is not connected', async () => {
+    const fixture = handlerFixture({ mediaServer: () => undefined });
+    const request = invite('+15550002222');
+    const response = await run(fixture, request);
+    expect(response.final).toMatchObject({ status: 503, headers: { 'Retry-After': '5' } });
+    expect(await callRow(request.get('Call-ID') ?? '')).toMatchObject({
+      sip_status: 503,
+      disposition: 'failed',
+    });
+  });
+
+  it("answers 503 with the admission decision's Retry-After when overloaded", async () => {
+    const fixture = handlerFixture({
+      admit: () => ({ admitted: false, retryAfterSeconds: 2, why: 'sessions at limit' }),
+    });
+    const response = await run(fixture, invite('+15550002222'));
+    expect(response.final).toMatchObject({ status: 503, headers: { 'Retry-After': '2' } });
+  });
+
+  it('answers 503 and releases the endpoint slot when FreeSWITCH cannot create an endpoint', async () => {
+    const fixture = handlerFixture();
+    fixture.server.failCreate = new Error('Connection timeout');
+    const response = await run(fixture, invite('+15550002222'));
+    expect(response.final?.status).toBe(503);
+    expect(fixture.released()).toBe(1);
+  });
+
+  it('answers, runs the published flow on a FreeSWITCH session, hangs up and records the call', async () => {
+    const ran: string[] = [];
+    const fixture = handlerFixture({
+      flows: {
+        async run(flow, session) {
+          ran.push(
+            `${flow.name} v${flow.version} for ${session.callerNumber} -> ${session.dialedNumber}`,
+          );
+          await session.play([{ kind: 'silence', durationMs: 2000 }]);
+          return { enqueued: true, bridged: true };
+        },
+      },
+    });
+    const request = invite('+15550002222');
+    const response = await run(fixture, request);
+    expect(response.final?.status).toBe(200);
+    expect(ran).toEqual(['main-menu v1 for +15550001111 -> +15550002222']);
+    expect(fixture.server.endpoints[0]?.remoteSdp).toBe(pcmuOffer);
+    expect(fixture.server.currentSessions).toBe(0);
+    expect(fixture.dialogs[0]?.destroyed).toBe(true);
+    expect(fixture.released()).toBe(1);
+    const row = await callRow(request.get('Call-ID') ?? '');
+    expect(row).toMatchObject({
+      sip_status: 200,
+      disposition: 'completed',
+      hangup_cause: 'normal',
+    });
+    expect(row.answered_at).not.toBeNull();
+    const events = await database.db
+      .selectFrom('call_events')
+      .select('type')
+      .where('call_id', '=', row.id)
+      .orderBy('occurred_at')
+      .execute();
+    expect(events.map((e) => e.type)).toEqual(['call.started', 'call.answered', 'call.ended']);
+  });
+
+  it('records an abandoned call when the caller hangs up during the flow', async () => {
+    const fixture = handlerFixture({
+      flows: {
+        async run(_flow, session) {
+          await session
+            .collectDigits({
+              minDigits: 1,
+              maxDigits: 1,
+              firstDigitTimeoutMs: 60_000,
+              interDigitTimeoutMs: 1000,
+            })
+            .catch(() => undefined);
+          return { enqueued: true };
+        },
+      },
+    });
+    fixture.clock.setTimeout(() => fixture.dialogs[0]?.hangUpFromFarEnd(), 5000);
+    const request = invite('+15550002222');
+    await run(fixture, request);
+    expect(await callRow(request.get('Call-ID') ?? '')).toMatchObject({
+      disposition: 'abandoned',
+      hangup_cause: 'callerHungUp',
+    });
+  });
+
+  it('hangs up with flowError when the flow throws', async () => {
+    const fixture = handlerFixture({ flows: { run: () => Promise.reject(new Error('boom')) } });
+    const request = invite('+15550002222');
+    await run(fixture, request);
+    expect(await callRow(request.get('Call-ID') ?? '')).toMatchObject({
+      disposition: 'failed',
+      hangup_cause: 'flowError',
+    });
+    expect(fixture.server.currentSessions).toBe(0);
+  });
+
+  it('honours a CANCEL that arrives while the endpoint is being set up', async () => {
+    const request = invite('+15550002222');
+    const fixture = handlerFixture({
+      beforeAnswer: () => {
+        request.emit('cancel');
+        return Promise.reject(Object.assign(new Error('Request Terminated'), { status: 487 }));
+      },
+    });
+    const response = await run(fixture, request);
+    expect(response.final).toBeUndefined();
+    expect(await callRow(request.get('Call-ID') ?? '')).toMatchObject({
+      sip_status: 487,
+      disposition: 'abandoned',
+    });
+    expect(fixture.server.endpoints[0]?.destroyed).toBe(true);
+    expect(fixture.released()).toBe(1);
+  });
+});

@@ -1,0 +1,259 @@
+import type { CallClock } from '../../ivr/call-clock.ts';
+import type { CallSession, HangupCause } from '../../ivr/call-session.ts';
+import type { IdGenerator } from '../../platform/id-generator.ts';
+import type { Logger } from '../../platform/logger.ts';
+import type { InboundRoute } from '../../sql/repositories/inbound-route-repository.ts';
+import { dispositionFor, dispositionForRefusal } from '../call-record/call-disposition.ts';
+import type { CallRecordSink } from '../call-record/call-record.ts';
+import { CallRecorder } from '../call-record/call-recorder.ts';
+import { connectedLeg, type ConnectedLeg } from '../freeswitch/connected-leg.ts';
+import type { MediaEndpoint, MediaServer } from '../freeswitch/media-server.ts';
+import { commonAudioCodecs } from './offered-codecs.ts';
+import { uriUser, type SipDialog, type SipRequest, type SipResponse } from './sip-message.ts';
+import { callRefused, sipFailureFor } from './sip-status.ts';
+
+/** A published flow version, as the route lookup returns it. */
+export type PublishedFlow = Extract<InboundRoute, { kind: 'flow' }>['flow'];
+
+/** What the flow did that the call record needs. */
+export interface FlowResult {
+  readonly enqueued?: boolean;
+  readonly bridged?: boolean;
+  readonly leftVoicemail?: boolean;
+  readonly requestedCallback?: boolean;
+  readonly queueId?: string;
+  readonly agentId?: string;
+}
+
+/** Runs a published flow on an answered call (wired to ivr/start-flow.ts by app/). */
+export interface FlowRunner {
+  /** Settles when the flow has ended; the handler hangs up if the flow did not. */
+  run(flow: PublishedFlow, session: CallSession): Promise<FlowResult>;
+}
+
+/** Admission control's answer for one new call. */
+export type AdmissionDecision =
+  | { readonly admitted: true; release(): void }
+  | { readonly admitted: false; readonly retryAfterSeconds: number; readonly why: string };
+
+/** Decides whether a media server can take one more call now. */
+export interface Admission {
+  admit(server: MediaServer): AdmissionDecision;
+}
+
+/** The part of drachtio-srf's `Srf` the handler uses. */
+export interface UasFactory {
+  createUAS(
+    request: SipRequest,
+    response: SipResponse,
+    options: { readonly localSdp: string; readonly headers?: Readonly<Record<string, string>> },
+  ): Promise<SipDialog>;
+}
+
+export interface InboundCallHandlerOptions {
+  readonly routes: { find(number: string): Promise<InboundRoute> };
+  readonly sip: UasFactory;
+  /** The connected FreeSWITCH, or undefined while the event socket is down. */
+  readonly mediaServer: () => MediaServer | undefined;
+  readonly admission: Admission;
+  readonly flows: FlowRunner;
+  readonly records: CallRecordSink & { readonly hasRoomForNewCalls: boolean };
+  /** Builds the CallSession for an answered caller (FreeSwitchCallSession in production). */
+  readonly sessionFor: (call: {
+    readonly callId: string;
+    readonly callerNumber: string;
+    readonly dialedNumber: string;
+    readonly caller: ConnectedLeg;
+  }) => CallSession;
+  readonly clock: CallClock;
+  readonly ids: IdGenerator;
+  readonly logger: Logger;
+}
+
+class CallerCancelled extends Error {}
+
+/**
+ * Takes inbound calls: INVITE to a DID, look up its published flow, create a
+ * FreeSWITCH endpoint for the caller's SDP, answer, and run the flow on a
+ * {@link CallSession}. Refusals get their SIP status from `sipFailureFor`
+ * (404 unknown number, 480 no published flow, 488 no common codec, 503 with
+ * Retry-After when media is down or full); a caller's CANCEL is honoured at
+ * every step. Every INVITE, taken or refused, leaves a call record.
+ *
+ * @example
+ * srf.invite((req, res) => void inbound.handle(req, res));
+ */
+export class InboundCallHandler {
+  private readonly live = new Map<string, CallSession>();
+
+  constructor(private readonly options: InboundCallHandlerOptions) {}
+
+  /** Calls answered and not yet ended; drain waits for this to reach zero. */
+  get liveCalls(): number {
+    return this.live.size;
+  }
+
+  /** Hangs up every live call (media server lost, or drain deadline passed). */
+  async hangUpAll(cause: HangupCause): Promise<void> {
+    await Promise.all([...this.live.values()].map((session) => session.hangup(cause)));
+  }
+
+  /** Handles one INVITE to the end of the call. Never rejects. */
+  async handle(request: SipRequest, response: SipResponse): Promise<void> {
+    const { clock, ids } = this.options;
+    const callId = ids.next();
+    const log = this.options.logger.child({ callId });
+    const callerNumber = uriUser(request.getParsedHeader('From').uri) ?? 'anonymous';
+    const dialedNumber = uriUser(request.uri) ?? '';
+    const record = new CallRecorder(this.options.records, clock, ids, {
+      id: callId,
+      direction: 'inbound',
+      fromNumber: callerNumber,
+      toNumber: dialedNumber,
+      did: dialedNumber,
+      sipCallId: request.get('Call-ID') ?? null,
+    });
+    let cancelled = false;
+    request.on('cancel', () => {
+      cancelled = true;
+    });
+    const checkCancel = () => {
+      if (cancelled) throw new CallerCancelled('caller cancelled');
+    };
+
+    let endpoint: MediaEndpoint | undefined;
+    let admitted: Extract<AdmissionDecision, { admitted: true }> | undefined;
+    let dialog: SipDialog;
+    let flow: PublishedFlow;
+    try {
+      const route = await this.options.routes.find(dialedNumber);
+      if (route.kind === 'unknown')
+        throw callRefused('unknown-number', `no number ${dialedNumber}`);
+      if (route.kind === 'unpublished') {
+        throw callRefused('no-published-flow', `flow ${route.flowName} has no published version`);
+      }
+      flow = route.flow;
+      record.update({ flowId: flow.id });
+      const codecs = request.body.trim() === '' ? [] : commonAudioCodecs(request.body);
+      if (request.body.trim() !== '' && codecs.length === 0) {
+        throw callRefused('incompatible-media', 'no codec in common');
+      }
+      if (!this.options.records.hasRoomForNewCalls) {
+        throw callRefused('overloaded', 'call records are backing up', { retryAfterSeconds: 10 });
+      }
+      const server = this.options.mediaServer();
+      if (server === undefined)
+        throw callRefused('media-unavailable', 'FreeSWITCH is not connected');
+      const decision = this.options.admission.admit(server);
+      if (!decision.admitted) {
+        throw callRefused('overloaded', decision.why, {
+          retryAfterSeconds: decision.retryAfterSeconds,
+        });
+      }
+      admitted = decision;
+      checkCancel();
+      endpoint = await server
+        .createEndpoint({
+          remoteSdp: request.body.trim() === '' ? undefined : request.body,
+          codecs: codecs.length > 0 ? codecs : undefined,
+        })
+        .catch((error: unknown) => {
+          throw mediaFailure(error);
+        });
+      checkCancel();
+      dialog = await this.options.sip.createUAS(request, response, {
+        localSdp: endpoint.local.sdp,
+      });
+    } catch (error) {
+      await endpoint?.destroy().catch(() => undefined);
+      admitted?.release();
+      this.refused(error, cancelled, response, record, log);
+      return;
+    }
+
+    record.update({ answeredAt: new Date(clock.now()), sipStatus: 200 }, 'call.answered');
+    const session = this.options.sessionFor({
+      callId,
+      callerNumber,
+      dialedNumber,
+      caller: connectedLeg(dialog, endpoint),
+    });
+    this.live.set(callId, session);
+    let cause: HangupCause = 'normal';
+    session.onHangup((ended) => {
+      cause = ended;
+    });
+    let result: FlowResult = {};
+    try {
+      result = await this.options.flows.run(flow, session);
+    } catch (error) {
+      log.error({ err: error instanceof Error ? error.message : String(error) }, 'flow failed');
+      await session.hangup('flowError');
+    }
+    if (!session.ended) await session.hangup('normal');
+    this.live.delete(callId);
+    admitted.release();
+    record.update(
+      {
+        endedAt: new Date(clock.now()),
+        hangupCause: cause,
+        queueId: result.queueId ?? null,
+        agentId: result.agentId ?? null,
+        disposition: dispositionFor({
+          cause,
+          bridged: result.bridged === true,
+          enqueued: result.enqueued === true,
+          leftVoicemail: result.leftVoicemail,
+          requestedCallback: result.requestedCallback,
+        }),
+      },
+      'call.ended',
+    );
+  }
+
+  private refused(
+    error: unknown,
+    cancelled: boolean,
+    response: SipResponse,
+    record: CallRecorder,
+    log: Logger,
+  ): void {
+    const now = new Date(this.options.clock.now());
+    if (cancelled || sipStatusOf(error) === 487) {
+      // drachtio-server has already answered the INVITE with 487.
+      record.update(
+        { endedAt: now, sipStatus: 487, hangupCause: 'callerHungUp', disposition: 'abandoned' },
+        'call.cancelled',
+      );
+      return;
+    }
+    const failure = sipFailureFor(error);
+    if (!response.finalResponseSent) {
+      response.send(failure.status, failure.reason, { headers: failure.headers });
+    }
+    const reason = error instanceof Error ? error.message : String(error);
+    log.info({ status: failure.status, reason }, 'call refused');
+    record.update(
+      {
+        endedAt: now,
+        sipStatus: failure.status,
+        hangupCause: reason,
+        disposition: dispositionForRefusal(failure.status),
+      },
+      'call.refused',
+    );
+  }
+}
+
+function sipStatusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/** FreeSWITCH refusing the caller's SDP shows up as a 488 on fsmrf's INVITE to it. */
+function mediaFailure(error: unknown) {
+  const message = error instanceof Error ? error.message : String(error);
+  return sipStatusOf(error) === 488
+    ? callRefused('incompatible-media', message)
+    : callRefused('media-unavailable', message);
+}
