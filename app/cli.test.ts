@@ -58,8 +58,10 @@ describe('switchboard CLI', () => {
       'switchboard start',
       'switchboard db migrate',
       'switchboard db status',
+      'switchboard flows validate',
+      'switchboard flows simulate',
       'switchboard config',
-    ]) {
+    ]]) {
       expect(result.stdout).toContain(command);
     }
   });
