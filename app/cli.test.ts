@@ -61,7 +61,7 @@ describe('switchboard CLI', () => {
       'switchboard flows validate',
       'switchboard flows simulate',
       'switchboard config',
-    ]]) {
+    ]) {
       expect(result.stdout).toContain(command);
     }
   });
