@@ -99,7 +99,12 @@ describe('switchboard CLI', () => {
       url,
       child.done.then((r) => Promise.reject(new Error(`exited early: ${r.stderr}`))),
     ]);
-    const ready = await fetch(`${base}/readyz`);
+    // Ready once its Redis and Postgres connections are up (bounded poll).
+    let ready = await fetch(`${base}/readyz`);
+    for (let attempt = 0; attempt < 100 && ready.status !== 200; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      ready = await fetch(`${base}/readyz`);
+    }
     expect(ready.status).toBe(200);
     child.kill('SIGTERM');
     const result = await child.done;
