@@ -42,7 +42,12 @@ export class InboundRouteRepository {
     }
     return {
       kind: 'flow',
-      flow: { id: row.flow_id, name: row.flow_name, version: row.version, definition: row.definition },
+      flow: {
+        id: row.flow_id,
+        name: row.flow_name,
+        version: row.version,
+        definition: row.definition,
+      },
     };
   }
 }
