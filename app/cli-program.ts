@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { NO_MIGRATIONS } from 'kysely';
 import { systemClock } from '../platform/clock.ts';
@@ -8,6 +9,7 @@ import { SwitchboardError } from '../platform/switchboard-error.ts';
 import { connectDatabase } from '../sql/connect-database.ts';
 import { ensureDatabase } from '../sql/ensure-database.ts';
 import { assertMigrated, createSchemaMigrator } from '../sql/schema-migrator.ts';
+import { publishFlowFile } from './flow-publisher.ts';
 import { configVariables, loadConfig, type Config } from './config.ts';
 import { startService } from './switchboard-service.ts';
 
@@ -84,6 +86,29 @@ export function buildCli(io: CliIo): Command {
     });
 
   registerFlowCommands(program, { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd });
+  const flows = program.commands.find((c) => c.name() === 'flows');
+  flows
+    ?.command('publish')
+    .description(
+      'validate a flow file, store it as a new published version, and point a number at it',
+    )
+    .argument('<file>', 'flow file (.json, .yaml, .yml)')
+    .option('--number <did>', 'phone number (DID) that should run this flow')
+    .option('--by <email>', 'the admin publishing it, for the audit log')
+    .action(async (file: string, options: { number?: string; by?: string }) => {
+      const database = connectDatabase(config().databaseUrl, { maxConnections: 1 });
+      try {
+        const published = await publishFlowFile(database, {
+          file: resolve(io.cwd, file),
+          ...options,
+          now: new Date(),
+        });
+        const target = options.number === undefined ? '' : `; ${options.number} now runs it`;
+        io.stdout(`published ${published.name} version ${published.version}${target}\n`);
+      } finally {
+        await database.destroy();
+      }
+    });
 
   program
     .command('config')
@@ -123,9 +148,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     if (isCommanderExit(error)) return error.exitCode === 0 ? 0 : 2;
-    if (error instanceof SwitchboardError && error.code === 'config_invalid') {
+    if (error instanceof SwitchboardError && error.code !== 'internal') {
       io.stderr(`${error.message}\n`);
-      return 2;
+      return error.code === 'config_invalid' || error.code === 'validation_failed' ? 2 : 1;
     }
     io.stderr(`switchboard: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;

@@ -15,5 +15,8 @@ export function connectDatabase(
   // An idle client losing its server emits 'error' on the pool; without a
   // listener Node would crash the process.
   pool.on('error', () => undefined);
+  // Likewise a checked-out client whose server goes away mid-query: the query
+  // itself rejects, and this keeps the stray 'error' event from crashing us.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
