@@ -53,7 +53,7 @@ module.exports = {
       severity: 'error',
       from: {
         path: '^(api|channels|flows|ivr|media|routing|sql|web|platform|app)/',
-        pathNot: '\\.test\\.ts$|contract\\.ts$',
+        pathNot: '\\.test\\.ts$|contract\\.ts$|/test-[a-z-]+\\.ts$',
       },
       to: { path: '^test/' },
     },
