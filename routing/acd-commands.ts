@@ -48,6 +48,18 @@ export interface AcdCommandsOptions {
 
 type ScriptCommand = (...args: (string | number)[]) => Promise<string>;
 
+/** An offer a routing operation just made: the agent's phone should ring. */
+export interface OfferNotice {
+  readonly offerId: string;
+  readonly agentId: string;
+  readonly contactId: string;
+}
+
+/** Every script's reply carries the offers it made; see scripts/includes/context.lua. */
+export interface OffersMade {
+  readonly offers: readonly OfferNotice[];
+}
+
 interface ScriptReply {
   readonly error?: ErrorCode;
   readonly message?: string;
@@ -93,7 +105,7 @@ export class AcdCommands {
     name: AcdScriptName,
     keys: readonly string[],
     args: readonly (string | number)[],
-  ): Promise<T> {
+  ): Promise<T & OffersMade> {
     const command = this.commands.get(name);
     if (!command) throw new SwitchboardError('internal', `ACD script ${name} is not loaded`);
     let raw: string;
@@ -112,14 +124,16 @@ export class AcdCommands {
         `routing store failed running ${name}: ${String(error)}`,
       );
     }
-    const reply = JSON.parse(raw) as ScriptReply & T;
+    const reply = JSON.parse(raw) as ScriptReply & T & { offers?: unknown };
     if (reply.error) {
       const code: ErrorCode = errorCodes.has(reply.error) ? reply.error : 'internal';
       throw new SwitchboardError(code, reply.message ?? `${name} refused`);
     }
     const due = Array.isArray(reply.due) ? reply.due : [];
     if (due.length > 0 && this.options.scheduler) this.schedule(due);
-    return reply;
+    // cjson encodes an empty list as {}.
+    const offers = Array.isArray(reply.offers) ? (reply.offers as OfferNotice[]) : [];
+    return { ...reply, offers };
   }
 
   private schedule(deadlines: readonly Deadline[]): void {

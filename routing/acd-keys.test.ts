@@ -8,7 +8,7 @@ describe('createAcdKeys', () => {
     [keys.events(), 'sb:acd:events'],
     [keys.queue('support'), 'sb:acd:queue:support'],
     [keys.queueBucket('q1', 'voice', 'en:3'), 'sb:acd:queue:q1:voice:bucket:en:3'],
-    [keys.queueAvailableSkill('q1', 'chat', 'en'), 'sb:acd:queue:q1:chat:available:en'],
+    [keys.queueAvailableSkill('q1', 'chat', 'en', '7'), 'sb:acd:queue:q1:chat:available:en:7'],
     [keys.offer('o-1'), 'sb:acd:offer:o-1'],
   ])('builds %s', (actual, expected) => {
     expect(actual).toBe(expected);

@@ -35,8 +35,12 @@ const templates = {
   queueBucket: 'queue:<queueId>:<channel>:bucket:<signature>',
   /** Sorted set agent -> strategy score of agents that can take one more contact on the channel. */
   queueAvailable: 'queue:<queueId>:<channel>:available',
-  /** The same, restricted to agents holding `skill` (any level). */
-  queueAvailableSkill: 'queue:<queueId>:<channel>:available:<skill>',
+  /**
+   * The same, restricted to agents holding `skill` at exactly `level`: a
+   * contact needing level L looks only at the heads of sets L..10, never
+   * at agents below the level.
+   */
+  queueAvailableSkill: 'queue:<queueId>:<channel>:available:<skill>:<level>',
   /** Set of configured agent ids. */
   agents: 'agents',
   /** Hash: agent profile, presence and load. */

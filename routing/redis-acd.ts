@@ -8,7 +8,7 @@ import type {
   SkillRequirement,
 } from '../ivr/acd.ts';
 import type { Logger } from '../platform/logger.ts';
-import type { AcdCommands } from './acd-commands.ts';
+import type { AcdCommands, OffersMade } from './acd-commands.ts';
 import type { AcdEvent } from './acd-event.ts';
 import {
   contactRequestSchema,
@@ -52,6 +52,16 @@ export class RedisAcd implements Acd {
   constructor(private readonly options: RedisAcdOptions) {}
 
   async enqueue(contact: ContactRequest): Promise<QueuePlacement> {
+    const { position, estimatedWaitSeconds } = await this.place(contact);
+    return { position, estimatedWaitSeconds };
+  }
+
+  /**
+   * {@link enqueue}, also telling which offers it made at once (an agent
+   * was free): for callers that ring phones without waiting for the event
+   * stream.
+   */
+  async place(contact: ContactRequest): Promise<QueuePlacement & OffersMade> {
     const request = parseInput(contactRequestSchema, contact, 'contact');
     const { keys } = this.options.commands;
     const reply = await this.options.commands.run<Required<Omit<Placement, 'absent'>>>(
@@ -67,7 +77,11 @@ export class RedisAcd implements Acd {
         JSON.stringify(request.attributes ?? {}),
       ],
     );
-    return { position: reply.position, estimatedWaitSeconds: reply.estimatedWaitSeconds };
+    return {
+      position: reply.position,
+      estimatedWaitSeconds: reply.estimatedWaitSeconds,
+      offers: reply.offers,
+    };
   }
 
   async cancel(contactId: string, reason: CancelReason): Promise<void> {

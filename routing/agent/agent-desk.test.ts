@@ -118,9 +118,10 @@ describe('wrap-up', () => {
     const [offer] = await ringing('ann');
     await routing.desk.accept('ann', offer?.offerId ?? '');
     routing.clock.advance(60_000);
-    const until = await routing.desk.complete('ann', 'c1');
+    const completed = await routing.desk.complete('ann', 'c1');
+    expect(completed.talkMs).toBe(60_000);
     await routing.acd.enqueue(contact('c2'));
-    return until;
+    return completed.wrapUpUntil;
   }
 
   it('holds offers until the wrap-up timer ends', async () => {

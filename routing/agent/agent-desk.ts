@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Channel } from '../../ivr/acd.ts';
-import type { AcdCommands } from '../acd-commands.ts';
+import type { AcdCommands, OfferNotice } from '../acd-commands.ts';
 import { parseInput } from '../parse-input.ts';
 import { contactIdSchema, routingName } from '../routing-ids.ts';
 import type { AgentState, AgentStatus, ConnectedContact, RingingOffer } from './agent-state.ts';
@@ -17,8 +17,19 @@ interface StatusReply {
   readonly reason: string;
   readonly wrapUpUntil: number;
   readonly misses: number;
-  readonly offers: readonly StoredOffer[] | Record<string, never>;
+  readonly ringing: readonly StoredOffer[] | Record<string, never>;
   readonly contacts: readonly ConnectedContact[] | Record<string, never>;
+}
+
+/** What the HTTP layer learns when an agent completes a contact. */
+export interface CompletedContact {
+  readonly talkMs: number;
+  /** When wrap-up ends on its own (ms since the epoch); 0 when the agent is free at once. */
+  readonly wrapUpUntil: number;
+  /** Offers ringing for the agent right after: the next contact is already on its way. */
+  readonly offersRinging: number;
+  /** Offers this completion made (to this agent), for ringing the phone at once. */
+  readonly offers: readonly OfferNotice[];
 }
 
 /** What the HTTP layer learns when an agent accepts. */
@@ -91,18 +102,23 @@ export class AgentDesk {
   }
 
   /**
-   * Ends a connected contact. Returns when wrap-up ends (ms since the
-   * epoch), or 0 when the agent is free again at once.
+   * Ends a connected contact: wrap-up starts (if the queue has one and this
+   * was the agent's last contact), otherwise the agent is matched at once.
    */
-  async complete(agentId: string, contactId: string): Promise<number> {
+  async complete(agentId: string, contactId: string): Promise<CompletedContact> {
     const agent = parseInput(routingName, agentId, 'agentId');
     const contact = parseInput(contactIdSchema, contactId, 'contactId');
-    const reply = await this.commands.run<{ wrapUpUntil: number }>(
+    const reply = await this.commands.run<CompletedContact>(
       'complete-contact',
       [this.commands.keys.contact(contact), this.commands.keys.agent(agent)],
       [agent, contact],
     );
-    return reply.wrapUpUntil;
+    return {
+      talkMs: reply.talkMs,
+      wrapUpUntil: reply.wrapUpUntil,
+      offersRinging: reply.offersRinging,
+      offers: reply.offers,
+    };
   }
 
   /** The agent's "ready" button during wrap-up. */
@@ -119,7 +135,7 @@ export class AgentDesk {
       [agent],
     );
     // cjson encodes an empty list as {}.
-    const offers: readonly StoredOffer[] = Array.isArray(reply.offers) ? reply.offers : [];
+    const offers: readonly StoredOffer[] = Array.isArray(reply.ringing) ? reply.ringing : [];
     const contacts: readonly ConnectedContact[] = Array.isArray(reply.contacts)
       ? reply.contacts
       : [];

@@ -3,7 +3,8 @@
   their contacts, connected contacts. Read-only.
     KEYS[1] agent hash
     ARGV[5] agent id
-  Returns { state, reason, wrapUpUntil, misses, offers = [...], contacts = [...] } or error not_found.
+  Returns { state, reason, wrapUpUntil, misses, ringing = [...], contacts = [...] } or error not_found.
+  (`offers` is taken: every reply lists the offers the call made, none here.)
 ]]
 --- @include "context"
 --- @include "keys"
@@ -29,4 +30,4 @@ for _, c in ipairs(redis.call('SMEMBERS', K.agentContacts(a))) do
   end
 end
 return done({ state = f[2] or 'offline', reason = f[3] or '', wrapUpUntil = num(f[4], 0),
-  misses = num(f[5], 0), offers = offers, contacts = contacts })
+  misses = num(f[5], 0), ringing = offers, contacts = contacts })

@@ -7,7 +7,8 @@
     KEYS[2] agent hash
     ARGV[5] agent id
     ARGV[6] contact id
-  Returns { talkMs, wrapUpUntil } (wrapUpUntil 0 when no wrap-up) or error not_found.
+  Returns { talkMs, wrapUpUntil, offersRinging } (wrapUpUntil 0 when no wrap-up;
+  offersRinging counts the agent's offers after the immediate re-match) or error not_found.
 ]]
 --- @include "context"
 --- @include "keys"
@@ -45,6 +46,7 @@ if wrapMs > 0 and agent[1] == '1' and agent[2] ~= '1' and redis.call('SCARD', K.
 else
   redis.call('HSET', KEYS[2], 'idleSince', NOW)
 end
-syncAgent(a)
 matchAgent(a, nil)
-return done({ talkMs = talk, wrapUpUntil = wrapUntil })
+syncAgent(a)
+return done({ talkMs = talk, wrapUpUntil = wrapUntil,
+  offersRinging = redis.call('SCARD', K.agentOffers(a)) })

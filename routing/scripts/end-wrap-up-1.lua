@@ -28,6 +28,6 @@ if token == '' then
 end
 redis.call('HSET', KEYS[1], 'wrapToken', '', 'wrapUntil', 0, 'idleSince', NOW)
 clearDeadline('wrap', a)
-syncAgent(a)
 matchAgent(a, nil)
+syncAgent(a)
 return done({ ended = true })

@@ -21,7 +21,8 @@
 --- @include "match"
 
 local c, q, channel, sig, priority = ARGV[5], ARGV[6], ARGV[7], ARGV[8], tonumber(ARGV[9])
-if redis.call('EXISTS', KEYS[1]) == 0 then
+local config = redis.call('HMGET', KEYS[1], 'strategy', 'agingMs', 'maxWaitMs')
+if not config[1] then
   return fail('not_found', 'queue ' .. q .. ' is not configured')
 end
 local current = hget(KEYS[2], 'queueId')
@@ -30,22 +31,25 @@ if current then
 end
 local ticket = string.format('%012d', redis.call('INCR', KEYS[3])) .. c
 -- Priority aging (routing/queue/priority-aging.ts): rank = enqueue time + (priority - 1) * step.
-local aging = num(hget(KEYS[1], 'agingMs'), 60000)
+local aging = num(config[2], 60000)
 local rank = NOW + (priority - 1) * aging
-local maxWait = num(hget(KEYS[1], 'maxWaitMs'), 0)
+local maxWait = num(config[3], 0)
 local deadline = 0
 if maxWait > 0 then deadline = NOW + maxWait end
 redis.call('HSET', KEYS[2], 'queueId', q, 'channel', channel, 'priority', priority, 'sig', sig,
   'ticket', ticket, 'rank', rank, 'enqueuedAt', NOW, 'queuedAt', NOW, 'deadline', deadline,
   'callback', '0', 'callerNumber', ARGV[10], 'attributes', ARGV[11],
-  'state', 'new')
-local ct = loadContact(c)
+  'state', 'waiting')
+local ct = { id = c, queue = q, channel = channel, priority = tostring(priority), sig = sig,
+  ticket = ticket, rank = rank, enqueuedAt = NOW, state = 'waiting', callback = false,
+  deadline = deadline, callbackNumber = '' }
 joinLine(ct)
 addWaiting(ct)
 if deadline > 0 then setDeadline('maxwait', c, deadline) end
 emit('contact.enqueued', { 'contactId', c, 'queueId', q, 'channel', channel, 'priority', priority,
   'requiredSkills', sig, 'callerNumber', ARGV[10] })
 local offered = matchContact(ct, nil)
+flushStates()
 local where = placement(ct)
 return done({ position = where.position, estimatedWaitSeconds = where.estimatedWaitSeconds,
   offered = offered })

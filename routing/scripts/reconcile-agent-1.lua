@@ -53,6 +53,8 @@ if (hget(KEYS[1], 'wrapToken') or '') ~= '' and redis.call('ZSCORE', K.deadlines
   setDeadline('wrap', a, wrapUntil)
   repairs = repairs + 1
 end
+-- Forget what the membership flags claim so the sync rewrites every set.
+redis.call('HSET', KEYS[1], 'in:voice', '1', 'in:chat', '1', 'in:email', '1')
 if repairs > 0 then emit('agent.repaired', { 'agentId', a, 'repairs', repairs }) end
 syncAgent(a)
 matchAgent(a, nil)

@@ -27,8 +27,9 @@ if action == 'log-in' then
   if loggedIn then return done({ state = f[4] }) end
   redis.call('HSET', KEYS[1], 'loggedIn', '1', 'onBreak', '0', 'reason', '', 'misses', 0, 'calls', 0,
     'talkMs', 0, 'idleSince', NOW, 'wrapToken', '', 'wrapUntil', 0)
-  syncAgent(a)
   matchAgent(a, nil)
+  syncAgent(a)
+  flushStates()
   return done({ state = hget(KEYS[1], 'state') })
 end
 
@@ -42,8 +43,9 @@ if action == 'available' then
   redis.call('HSET', KEYS[1], 'onBreak', '0', 'reason', '', 'wrapToken', '', 'wrapUntil', 0)
   clearDeadline('wrap', a)
   if previous == 'break' or previous == 'wrap-up' then redis.call('HSET', KEYS[1], 'idleSince', NOW) end
-  syncAgent(a)
   matchAgent(a, nil)
+  syncAgent(a)
+  flushStates()
   return done({ state = hget(KEYS[1], 'state') })
 end
 
@@ -64,4 +66,5 @@ for _, offerId in ipairs(redis.call('SMEMBERS', K.agentOffers(a))) do
 end
 syncAgent(a)
 for _, ct in ipairs(requeued) do matchContact(ct, a) end
-return done({ state = hget(KEYS[1], 'state') })
+flushStates()
+  return done({ state = hget(KEYS[1], 'state') })

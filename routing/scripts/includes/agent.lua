@@ -1,21 +1,22 @@
 -- Agent presence, load and membership of the per-queue availability sets.
 
+-- Returns the derived state and the stored one.
 local function deriveState(a)
-  local f = redis.call('HMGET', K.agent(a), 'loggedIn', 'onBreak', 'wrapToken')
-  if f[1] ~= '1' then return 'offline' end
-  if f[2] == '1' then return 'break' end
-  if f[3] and f[3] ~= '' then return 'wrap-up' end
-  if redis.call('SCARD', K.agentOffers(a)) > 0 then return 'reserved' end
-  if redis.call('SCARD', K.agentContacts(a)) > 0 then return 'busy' end
-  return 'available'
+  local f = redis.call('HMGET', K.agent(a), 'loggedIn', 'onBreak', 'wrapToken', 'state')
+  local stored = f[4] or 'offline'
+  if f[1] ~= '1' then return 'offline', stored end
+  if f[2] == '1' then return 'break', stored end
+  if f[3] and f[3] ~= '' then return 'wrap-up', stored end
+  if redis.call('SCARD', K.agentOffers(a)) > 0 then return 'reserved', stored end
+  if redis.call('SCARD', K.agentContacts(a)) > 0 then return 'busy', stored end
+  return 'available', stored
 end
 
 -- Stores the derived state, keeps the per-queue agent counters in step and
 -- emits the transition.
 local function refreshState(a)
   local key = K.agent(a)
-  local old = hget(key, 'state') or 'offline'
-  local new = deriveState(a)
+  local new, old = deriveState(a)
   if old == new then return new end
   redis.call('HSET', key, 'state', new)
   for _, q in ipairs(redis.call('HKEYS', K.agentQueues(a))) do
@@ -45,41 +46,73 @@ local function strategyScore(a, q, strategy, position)
   return num(hget(K.agent(a), 'idleSince'), 0)
 end
 
+-- Agents whose state may have changed in this script; their state is
+-- derived once, at the end (flushStates), so one atomic step shows as one
+-- transition and never as a flicker through intermediate states.
+local DIRTY, DIRTY_ORDER = {}, {}
+
+local function flushStates()
+  for _, a in ipairs(DIRTY_ORDER) do refreshState(a) end
+  DIRTY, DIRTY_ORDER = {}, {}
+end
+
 -- Puts the agent in (or takes it out of) every availability set it belongs
--- in, then refreshes its state. Called after anything that changes presence,
--- load, wrap-up or profile, so the sets are always exact.
+-- in. Called after anything that changes presence, load, wrap-up or
+-- profile, so the sets are always exact. Field `in:<channel>` remembers
+-- membership, so a busy agent costs nothing here.
 local function syncAgent(a)
-  local skills = redis.call('HKEYS', K.agentSkills(a))
-  local queues = redis.call('HGETALL', K.agentQueues(a))
-  for _, ch in ipairs(CHANNELS) do
-    local take = canTake(a, ch)
-    for i = 1, #queues, 2 do
-      local q, position = queues[i], queues[i + 1]
-      if take then
-        local score = strategyScore(a, q, hget(K.queue(q), 'strategy') or 'longest-idle', position)
-        redis.call('ZADD', K.queueAvailable(q, ch), score, a)
-        for _, s in ipairs(skills) do redis.call('ZADD', K.queueAvailableSkill(q, ch, s), score, a) end
-      else
-        redis.call('ZREM', K.queueAvailable(q, ch), a)
-        for _, s in ipairs(skills) do redis.call('ZREM', K.queueAvailableSkill(q, ch, s), a) end
+  local key = K.agent(a)
+  local f = redis.call('HMGET', key, 'loggedIn', 'onBreak', 'wrapToken',
+    'cap:voice', 'load:voice', 'in:voice', 'cap:chat', 'load:chat', 'in:chat',
+    'cap:email', 'load:email', 'in:email')
+  local present = f[1] == '1' and f[2] ~= '1' and not (f[3] and f[3] ~= '')
+  local skills, queues
+  for i, ch in ipairs(CHANNELS) do
+    local base = 3 * i + 1
+    local take = present and num(f[base + 1], 0) < num(f[base], 0)
+    local member = f[base + 2] == '1'
+    if take or member then
+      skills = skills or redis.call('HGETALL', K.agentSkills(a))
+      queues = queues or redis.call('HGETALL', K.agentQueues(a))
+      for j = 1, #queues, 2 do
+        local q, position = queues[j], queues[j + 1]
+        if take then
+          local score = strategyScore(a, q, hget(K.queue(q), 'strategy') or 'longest-idle', position)
+          redis.call('ZADD', K.queueAvailable(q, ch), score, a)
+          for k = 1, #skills, 2 do
+            redis.call('ZADD', K.queueAvailableSkill(q, ch, skills[k], skills[k + 1]), score, a)
+          end
+        else
+          redis.call('ZREM', K.queueAvailable(q, ch), a)
+          for k = 1, #skills, 2 do
+            redis.call('ZREM', K.queueAvailableSkill(q, ch, skills[k], skills[k + 1]), a)
+          end
+        end
       end
+      if take ~= member then redis.call('HSET', key, 'in:' .. ch, take and '1' or '0') end
     end
   end
-  return refreshState(a)
+  if not DIRTY[a] then
+    DIRTY[a] = true
+    DIRTY_ORDER[#DIRTY_ORDER + 1] = a
+  end
 end
 
 -- Takes the agent out of all queue structures before its profile changes.
 local function detachAgent(a)
   local state = hget(K.agent(a), 'state') or 'offline'
-  local skills = redis.call('HKEYS', K.agentSkills(a))
+  local skills = redis.call('HGETALL', K.agentSkills(a))
   for _, q in ipairs(redis.call('HKEYS', K.agentQueues(a))) do
     for _, ch in ipairs(CHANNELS) do
       redis.call('ZREM', K.queueAvailable(q, ch), a)
-      for _, s in ipairs(skills) do redis.call('ZREM', K.queueAvailableSkill(q, ch, s), a) end
+      for k = 1, #skills, 2 do
+        redis.call('ZREM', K.queueAvailableSkill(q, ch, skills[k], skills[k + 1]), a)
+      end
     end
     redis.call('SREM', K.queueAgents(q), a)
     redis.call('HINCRBY', K.queueStats(q), 'agents:' .. state, -1)
   end
+  redis.call('HSET', K.agent(a), 'in:voice', '0', 'in:chat', '0', 'in:email', '0')
 end
 
 local function attachAgent(a)
@@ -88,7 +121,7 @@ local function attachAgent(a)
     redis.call('SADD', K.queueAgents(q), a)
     redis.call('HINCRBY', K.queueStats(q), 'agents:' .. state, 1)
   end
-  return syncAgent(a)
+  syncAgent(a)
 end
 
 local function agentSkillTable(a)
@@ -100,3 +133,5 @@ local function agentSkillTable(a)
   end
   return levels, names
 end
+
+finishStates = flushStates

@@ -19,11 +19,11 @@ end
 
 local function loadContact(c)
   local f = redis.call('HMGET', K.contact(c), 'queueId', 'channel', 'priority', 'sig', 'ticket',
-    'rank', 'enqueuedAt', 'state', 'callback', 'deadline')
+    'rank', 'enqueuedAt', 'state', 'callback', 'deadline', 'callbackNumber')
   if not f[1] then return nil end
   return { id = c, queue = f[1], channel = f[2], priority = f[3], sig = f[4], ticket = f[5],
     rank = tonumber(f[6]), enqueuedAt = tonumber(f[7]), state = f[8], callback = f[9] == '1',
-    deadline = num(f[10], 0) }
+    deadline = num(f[10], 0), callbackNumber = f[11] or '' }
 end
 
 local function contactIdOf(ticket)
@@ -33,8 +33,10 @@ end
 local function addWaiting(ct)
   redis.call('ZADD', K.queueBucket(ct.queue, ct.channel, ct.sig), ct.rank, ct.ticket)
   redis.call('SADD', K.queueBuckets(ct.queue, ct.channel, firstSkill(ct.sig)), ct.sig)
-  redis.call('HSET', K.contact(ct.id), 'state', 'waiting')
-  ct.state = 'waiting'
+  if ct.state ~= 'waiting' then
+    redis.call('HSET', K.contact(ct.id), 'state', 'waiting')
+    ct.state = 'waiting'
+  end
 end
 
 local function removeWaiting(ct)

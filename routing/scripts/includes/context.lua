@@ -7,7 +7,8 @@
   Script-specific ARGV start at 5.
   Every script returns one JSON document: { error = code, message = text } when
   it refused to act (and wrote nothing), otherwise its result plus `due`, the
-  deadlines it created for the timer driver.
+  deadlines it created for the timer driver, and `offers`, the offers it made
+  (so a caller can ring the phone without waiting for the event stream).
 ]]
 local P = ARGV[1]
 local NOW = tonumber(ARGV[2])
@@ -19,6 +20,7 @@ local CHANNELS = { 'voice', 'chat', 'email' }
 -- A ring-all offer rings at most this many phones; more is a misconfiguration.
 local RING_ALL_LIMIT = 50
 local DUE = {}
+local OFFERS = {}
 local idCount = 0
 
 local function nextId(tag)
@@ -41,8 +43,13 @@ local function fail(code, message)
   return cjson.encode({ error = code, message = message })
 end
 
+-- Set by agent.lua when included: derives the state of every agent touched.
+local finishStates = function() end
+
 local function done(result)
+  finishStates()
   result = result or {}
   result.due = DUE
+  result.offers = OFFERS
   return cjson.encode(result)
 end

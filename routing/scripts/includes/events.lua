@@ -16,8 +16,12 @@ local function clearDeadline(kind, id)
   redis.call('ZREM', K.deadlines(), kind .. '|' .. id)
 end
 
+local dayKeysTouched = {}
 local function countDay(queueId, field, by)
   local key = K.queueDay(queueId, DAY)
   redis.call('HINCRBY', key, field, by)
-  redis.call('EXPIRE', key, DAY_TTL_SECONDS)
+  if not dayKeysTouched[key] then
+    dayKeysTouched[key] = true
+    redis.call('EXPIRE', key, DAY_TTL_SECONDS)
+  end
 end

@@ -12,28 +12,58 @@ local function agentMeets(a, req)
   return true
 end
 
--- Available agents for a requirement in strategy order: walks the smallest
--- availability set that every qualified agent must be in.
+-- Available agents for a requirement, best first by the queue's strategy
+-- score (ties by agent id). Agents are indexed per skill and level, so for
+-- the requirement with the fewest candidates only sets at or above its
+-- level are read, and each set's first agent meeting the other
+-- requirements is that set's best: a single-skill contact costs at most
+-- ten set heads, however many agents sit below its level.
 local function findAgents(q, ch, req, exclude, wantAll)
-  local key = K.queueAvailable(q, ch)
-  local size = redis.call('ZCARD', key)
-  for _, r in ipairs(req) do
-    local candidate = K.queueAvailableSkill(q, ch, r[1])
-    local n = redis.call('ZCARD', candidate)
-    if n < size then key, size = candidate, n end
-  end
-  local found = {}
-  local start = 0
-  while start < size do
-    local batch = redis.call('ZRANGE', key, start, start + 49)
-    for _, a in ipairs(batch) do
-      if a ~= exclude and agentMeets(a, req) then
-        found[#found + 1] = a
-        if not wantAll or #found >= RING_ALL_LIMIT then return found end
+  -- With a backlog nobody is free: one read settles it.
+  if redis.call('ZCARD', K.queueAvailable(q, ch)) == 0 then return {} end
+  local sets = { K.queueAvailable(q, ch) }
+  local others = req
+  if #req > 0 then
+    local bestCount
+    for ri, r in ipairs(req) do
+      local candidate, count = {}, 0
+      for level = r[2], 10 do
+        local key = K.queueAvailableSkill(q, ch, r[1], tostring(level))
+        local n = redis.call('ZCARD', key)
+        if n > 0 then candidate[#candidate + 1] = key; count = count + n end
+      end
+      if bestCount == nil or count < bestCount then
+        bestCount, sets, others = count, candidate, {}
+        for oi, o in ipairs(req) do if oi ~= ri then others[#others + 1] = o end end
       end
     end
-    start = start + 50
   end
+  local found = {}
+  local bestAgent, bestScore
+  for _, key in ipairs(sets) do
+    local start, size = 0, redis.call('ZCARD', key)
+    local settled = false
+    while start < size and not settled do
+      local batch = redis.call('ZRANGE', key, start, start + 49, 'WITHSCORES')
+      for i = 1, #batch, 2 do
+        local a, score = batch[i], tonumber(batch[i + 1])
+        if a ~= exclude and agentMeets(a, others) then
+          if wantAll then
+            found[#found + 1] = a
+            if #found >= RING_ALL_LIMIT then return found end
+          else
+            if bestScore == nil or score < bestScore or (score == bestScore and a < bestAgent) then
+              bestAgent, bestScore = a, score
+            end
+            settled = true
+            break
+          end
+        end
+      end
+      start = start + 50
+    end
+  end
+  if bestAgent then found[1] = bestAgent end
   return found
 end
 
@@ -69,13 +99,13 @@ local function bestContactFor(a, ch, excludeTicket)
 end
 
 local function offerContact(ct, agents)
-  local queueKey = K.queue(ct.queue)
-  local ringMs = num(hget(queueKey, 'ringTimeoutMs'), 20000)
-  local strategy = hget(queueKey, 'strategy')
+  local config = redis.call('HMGET', K.queue(ct.queue), 'ringTimeoutMs', 'strategy')
+  local ringMs = num(config[1], 20000)
+  local strategy = config[2]
   if ct.state == 'waiting' then removeWaiting(ct) end
   redis.call('HSET', K.contact(ct.id), 'state', 'offered')
   ct.state = 'offered'
-  local cb = redis.call('HMGET', K.contact(ct.id), 'callback', 'callbackNumber')
+  local cb = { ct.callback and '1' or '0', ct.callbackNumber }
   for _, a in ipairs(agents) do
     local offerId = nextId('o')
     redis.call('HSET', K.offer(offerId), 'contactId', ct.id, 'agentId', a, 'queueId', ct.queue,
@@ -87,6 +117,7 @@ local function offerContact(ct, agents)
       redis.call('HSET', K.agent(a), 'rr:' .. ct.queue, redis.call('HINCRBY', K.queueStats(ct.queue), 'rr', 1))
     end
     setDeadline('ring', offerId, NOW + ringMs)
+    OFFERS[#OFFERS + 1] = { offerId = offerId, agentId = a, contactId = ct.id }
     emit('contact.offered', { 'contactId', ct.id, 'queueId', ct.queue, 'channel', ct.channel,
       'agentId', a, 'offerId', offerId, 'priority', ct.priority, 'waitMs', NOW - ct.enqueuedAt,
       'callback', cb[1] or '0', 'callbackNumber', cb[2] or '' })
@@ -105,21 +136,32 @@ local function matchContact(ct, exclude)
   return true
 end
 
--- Fills the agent's free capacity with the best waiting contacts.
+-- Fills the agent's free capacity with the best waiting contacts. Reads
+-- presence and load from the agent hash, not the availability sets, so
+-- callers may run it before syncAgent and spare the sets an add-then-remove.
 local function matchAgent(a, excludeTicket)
-  for _, ch in ipairs(CHANNELS) do
+  local f = redis.call('HMGET', K.agent(a), 'loggedIn', 'onBreak', 'wrapToken',
+    'cap:voice', 'load:voice', 'cap:chat', 'load:chat', 'cap:email', 'load:email')
+  if f[1] ~= '1' or f[2] == '1' or (f[3] and f[3] ~= '') then return end
+  for i, ch in ipairs(CHANNELS) do
     local guard = 0
-    while guard < 50 and canTake(a, ch) do
+    local room = num(f[2 + 2 * i], 0) > num(f[3 + 2 * i], 0)
+    while guard < 50 and room do
       guard = guard + 1
       local ticket = bestContactFor(a, ch, excludeTicket)
       if not ticket then break end
       local ct = loadContact(contactIdOf(ticket))
       if ct == nil or ct.state ~= 'waiting' then break end
       if hget(K.queue(ct.queue), 'strategy') == 'ring-all' then
-        if not matchContact(ct, nil) then break end
+        -- The agent may not be in the availability sets yet (callers match
+        -- before syncing), so it joins the ring explicitly.
+        local ring = findAgents(ct.queue, ct.channel, parseSignature(ct.sig), a, true)
+        table.insert(ring, 1, a)
+        offerContact(ct, ring)
       else
         offerContact(ct, { a })
       end
+      room = canTake(a, ch)
     end
   end
 end

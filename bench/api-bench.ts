@@ -1,0 +1,468 @@
+/**
+ * `npm run bench:api`: the agent desktop's hot reads and live-event fan-out,
+ * on this machine, with a baseline in the same run.
+ *
+ * 1. Reads: open-loop at RATE requests/s (default 500) for SECONDS (default
+ *    10), mixing "my conversations", "my tickets" and a contact's 360 view,
+ *    each through the full API (session cookie, role scope, validation,
+ *    masking, JSON) over HTTP keep-alive. Latency is measured from each
+ *    request's scheduled send time, so a stall counts against us
+ *    (no coordinated omission). Baseline: the same rows fetched with raw pg
+ *    queries at the same rate: the floor any API over this database pays.
+ * 2. Fan-out: CLIENTS WebSocket clients (default 5000) subscribed as
+ *    supervisors/admins; events appended to the Redis Stream with their send
+ *    time; latency is append to client receipt. Baseline: one raw
+ *    XREAD BLOCK reader on the same stream (the floor for stream delivery).
+ *
+ * The load generator (HTTP clients, WebSocket clients) runs in a child
+ * process so it does not share the server's event loop; both still share
+ * this machine's cores, so the figures include the clients' CPU.
+ */
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { WebSocket } from 'ws';
+import { apiBasePath, createApi } from '../api/api-router.ts';
+import { startLiveEventServer } from '../api/events/live-event-server.ts';
+import { createHttpApp } from '../api/http-app.ts';
+import { InMemoryLiveCallControl } from '../api/live-call/in-memory-live-call-control.ts';
+import { systemClock } from '../platform/clock.ts';
+import { uuidGenerator } from '../platform/id-generator.ts';
+import { createLogger } from '../platform/logger.ts';
+import { createRedisRouting } from '../routing/create-redis-routing.ts';
+import { connectDatabase } from '../sql/connect-database.ts';
+import { postgresClientOptions } from '../sql/postgres-client-options.ts';
+import { assertMigrated, createSchemaMigrator } from '../sql/schema-migrator.ts';
+import { adminQuery, databaseUrl } from '../test/postgres-admin.ts';
+import { sha256TestHasher } from '../test/api-test-server.ts';
+
+const rate = Number(process.env.RATE ?? 500);
+const seconds = Number(process.env.SECONDS ?? 10);
+const clientCount = Number(process.env.CLIENTS ?? 5000);
+const fanoutEvents = Number(process.env.EVENTS ?? 100);
+const agents = 200;
+const queues = 20;
+const perAgent = 25;
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+const fmt = (n: number) => n.toFixed(2);
+
+async function openLoop(label: string, run: (i: number) => Promise<void>) {
+  const total = rate * seconds;
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < total; i += 1) {
+    const due = started + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    pending.push(
+      run(i).then(
+        () => void latencies.push(performance.now() - due),
+        () => void (errors += 1),
+      ),
+    );
+  }
+  await Promise.all(pending);
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    label,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies[latencies.length - 1] ?? NaN,
+    achievedRps: latencies.length / elapsed,
+    errors,
+  };
+}
+
+async function main() {
+  const name = `sbbench_${randomBytes(4).toString('hex')}`;
+  await adminQuery(`CREATE DATABASE ${name}`);
+  const url = databaseUrl(name);
+  const db = connectDatabase(url, { maxConnections: 10 });
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  const prefix = `sbbench:${randomBytes(4).toString('hex')}:`;
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const logger = createLogger({ level: 'silent' });
+  const cleanups: (() => Promise<unknown>)[] = [];
+  try {
+    assertMigrated(await createSchemaMigrator(db).migrateToLatest());
+    console.log(
+      `seeding ${agents} agents, ${queues} queues, ${agents * perAgent} conversations/tickets/calls ...`,
+    );
+    const hash = await sha256TestHasher.hash('bench-password');
+    const queueIds = (
+      await db
+        .insertInto('queues')
+        .values(Array.from({ length: queues }, (_, i) => ({ name: `q${i}` })))
+        .returning('id')
+        .execute()
+    ).map((q) => q.id);
+    const agentRows = await db
+      .insertInto('users')
+      .values(
+        Array.from({ length: agents }, (_, i) => ({
+          email: `agent${i}@bench.test`,
+          display_name: `Agent ${i}`,
+          role: 'agent' as const,
+          password_hash: hash,
+        })),
+      )
+      .returning('id')
+      .execute();
+    const { id: adminId } = await db
+      .insertInto('users')
+      .values({
+        email: 'admin@bench.test',
+        display_name: 'Admin',
+        role: 'admin',
+        password_hash: hash,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('queue_members')
+      .values(agentRows.map((a, i) => ({ queue_id: queueIds[i % queues]!, user_id: a.id })))
+      .execute();
+    const contactOf: string[] = [];
+    for (const [i, agent] of agentRows.entries()) {
+      const queueId = queueIds[i % queues]!;
+      const contacts = await db
+        .insertInto('contacts')
+        .values(
+          Array.from({ length: perAgent }, (_, k) => ({
+            given_name: `C${i}-${k}`,
+            attributes: '{}',
+            consent: '{}',
+          })),
+        )
+        .returning('id')
+        .execute();
+      await db
+        .insertInto('contact_phones')
+        .values(
+          contacts.map((c, k) => ({
+            contact_id: c.id,
+            phone: `+1555${String(i * perAgent + k).padStart(7, '0')}`,
+            normalized: `+1555${String(i * perAgent + k).padStart(7, '0')}`,
+          })),
+        )
+        .execute();
+      await db
+        .insertInto('conversations')
+        .values(
+          contacts.map((c) => ({
+            channel: 'chat' as const,
+            status: 'assigned' as const,
+            contact_id: c.id,
+            queue_id: queueId,
+            assignee_id: agent.id,
+          })),
+        )
+        .execute();
+      await db
+        .insertInto('tickets')
+        .values(
+          contacts.map((c, k) => ({
+            subject: `T${k}`,
+            requester_id: c.id,
+            assignee_id: agent.id,
+            queue_id: queueId,
+          })),
+        )
+        .execute();
+      await db
+        .insertInto('calls')
+        .values(
+          contacts.map((c, k) => ({
+            id: randomUUID(),
+            direction: 'inbound' as const,
+            from_number: '+15550001111',
+            to_number: '+15559990000',
+            contact_id: c.id,
+            queue_id: queueId,
+            agent_id: agent.id,
+            started_at: new Date(Date.now() - k * 60_000),
+          })),
+        )
+        .execute();
+      contactOf.push(contacts[0]!.id);
+    }
+    await sql`ANALYZE`.execute(db);
+
+    const routing = createRedisRouting({
+      redis,
+      blockingRedis: new Redis(redisUrl, { maxRetriesPerRequest: null }),
+      keyPrefix: prefix,
+      clock: systemClock,
+      ids: uuidGenerator,
+      logger,
+    });
+    cleanups.push(() => routing.close());
+    const api = createApi({
+      db,
+      redis,
+      keyPrefix: prefix,
+      clock: systemClock,
+      desk: routing.desk,
+      liveCalls: new InMemoryLiveCallControl(),
+      flowValidator: { validate: () => [] },
+      recordingsDir: '/nonexistent',
+      secureCookies: false,
+      redactStoredMessages: true,
+      hasher: sha256TestHasher,
+    });
+    const app = createHttpApp({
+      logger,
+      ids: uuidGenerator,
+      routers: [{ path: apiBasePath, router: api.router }],
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    server.keepAliveTimeout = 60_000;
+    cleanups.push(
+      () =>
+        new Promise((resolve) => {
+          server.closeAllConnections();
+          server.close(resolve);
+        }),
+    );
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}${apiBasePath}`;
+    const login = async (email: string) => {
+      const res = await fetch(`${base}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password: 'bench-password' }),
+      });
+      if (res.status !== 200) throw new Error(`login ${res.status}`);
+      return (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+    };
+    const cookies: string[] = [];
+    for (let i = 0; i < agents; i += 1) cookies.push(await login(`agent${i}@bench.test`));
+
+    // --- reads ---
+    const ours = await inChild<ReadResult>({ mode: 'reads', base, cookies, contactOf });
+    const pool = new pg.Pool({ ...postgresClientOptions(url), max: 10 });
+    cleanups.push(() => pool.end());
+    const agentIds = agentRows.map((a) => a.id);
+    const floor = await openLoop('baseline: raw pg queries', async (i) => {
+      const agentId = agentIds[i % agents]!;
+      switch (i % 3) {
+        case 0:
+          await pool.query(
+            'SELECT * FROM conversations WHERE assignee_id = $1 ORDER BY updated_at DESC LIMIT 20',
+            [agentId],
+          );
+          break;
+        case 1:
+          await pool.query(
+            'SELECT * FROM tickets WHERE assignee_id = $1 ORDER BY updated_at DESC LIMIT 20',
+            [agentId],
+          );
+          break;
+        default:
+          await pool.query(
+            'SELECT c.*, (SELECT json_agg(p) FROM contact_phones p WHERE p.contact_id = c.id) phones FROM contacts c WHERE c.id = $1',
+            [contactOf[i % agents]],
+          );
+      }
+    });
+
+    // --- fan-out ---
+    const live = await startLiveEventServer({
+      server,
+      authenticate: (h) => api.authenticate(h),
+      scopes: api.scopes,
+      readRedis: new Redis(redisUrl),
+      redis,
+      streamKey: `${prefix}acd:events`,
+      logger,
+    });
+    cleanups.unshift(() => live.close());
+    const adminCookie = await login('admin@bench.test');
+    void adminId;
+    const wsUrl = base.replace('http', 'ws') + '/events?topics=queue';
+    const clients = startChild({ mode: 'fanout', wsUrl, adminCookie });
+    const { connected } = await clients.next<{ connected: number }>();
+    const floorReader = new Redis(redisUrl);
+    const floorDeliveries: number[] = [];
+    let floorRunning = true;
+    const floorLoop = (async () => {
+      let last = '$';
+      while (floorRunning) {
+        const reply = await floorReader.xread('BLOCK', 200, 'STREAMS', `${prefix}acd:events`, last);
+        for (const [, entries] of reply ?? [])
+          for (const [id, fields] of entries) {
+            last = id;
+            const at = fields[fields.indexOf('sentAt') + 1];
+            floorDeliveries.push(performance.timeOrigin + performance.now() - Number(at));
+          }
+      }
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (let e = 0; e < fanoutEvents; e += 1) {
+      await redis.xadd(
+        `${prefix}acd:events`,
+        '*',
+        'type',
+        'queue.configured',
+        'queueId',
+        queueIds[0]!,
+        'sentAt',
+        String(performance.timeOrigin + performance.now()),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const expected = connected * fanoutEvents;
+    clients.send({ expected });
+    const deliveries = (await clients.next<{ deliveries: number[] }>()).deliveries;
+    floorRunning = false;
+    await floorLoop;
+    floorReader.disconnect();
+    deliveries.sort((a, b) => a - b);
+    floorDeliveries.sort((a, b) => a - b);
+
+    console.log(
+      `\ncommand: RATE=${rate} SECONDS=${seconds} CLIENTS=${clientCount} EVENTS=${fanoutEvents} npm run bench:api`,
+    );
+    console.log(
+      `\nhot reads at ${rate} req/s for ${seconds} s (mix: my conversations, my tickets, contact 360)`,
+    );
+    for (const r of [ours, floor]) {
+      console.log(
+        `  ${r.label.padEnd(34)} p50 ${fmt(r.p50)} ms  p99 ${fmt(r.p99)} ms  max ${fmt(r.max)} ms  achieved ${r.achievedRps.toFixed(0)} req/s  errors ${r.errors}`,
+      );
+    }
+    console.log(
+      `  ratio API/baseline: p50 ${fmt(ours.p50 / floor.p50)}x  p99 ${fmt(ours.p99 / floor.p99)}x   target p99 <= 20 ms: ${ours.p99 <= 20 ? 'met' : 'MISSED'}`,
+    );
+    console.log(
+      `\nWebSocket fan-out: ${connected} connected clients (asked ${clientCount}), ${fanoutEvents} events, 1 every 50 ms`,
+    );
+    console.log(
+      `  API fan-out (append -> client)    p50 ${fmt(percentile(deliveries, 50))} ms  p99 ${fmt(percentile(deliveries, 99))} ms  max ${fmt(deliveries[deliveries.length - 1] ?? NaN)} ms  delivered ${deliveries.length}/${expected}`,
+    );
+    console.log(
+      `  baseline: one raw XREAD reader    p50 ${fmt(percentile(floorDeliveries, 50))} ms  p99 ${fmt(percentile(floorDeliveries, 99))} ms  delivered ${floorDeliveries.length}/${fanoutEvents}`,
+    );
+    console.log(
+      `  ratio fan-out/baseline p99: ${fmt(percentile(deliveries, 99) / percentile(floorDeliveries, 99))}x   target p99 <= 100 ms: ${percentile(deliveries, 99) <= 100 ? 'met' : 'MISSED'}`,
+    );
+  } finally {
+    for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+    await db.destroy();
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+    await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+}
+
+type ReadResult = Awaited<ReturnType<typeof openLoop>>;
+
+/** A child process running this file in a load-generator mode. */
+function startChild(job: Record<string, unknown>) {
+  const child = fork(process.argv[1]!, ['--child'], { execArgv: process.execArgv });
+  const inbox: unknown[] = [];
+  const waiters: ((m: unknown) => void)[] = [];
+  child.on('message', (m) => {
+    const waiter = waiters.shift();
+    if (waiter !== undefined) waiter(m);
+    else inbox.push(m);
+  });
+  child.send(job);
+  return {
+    next<T>(): Promise<T> {
+      if (inbox.length > 0) return Promise.resolve(inbox.shift() as T);
+      return new Promise<T>((resolve) => waiters.push((m) => resolve(m as T)));
+    },
+    send(m: Record<string, unknown>) {
+      child.send(m);
+    },
+  };
+}
+
+async function inChild<T>(job: Record<string, unknown>): Promise<T> {
+  return startChild(job).next<T>();
+}
+
+/** Load-generator side: answers the parent over IPC, then exits. */
+async function child(): Promise<void> {
+  const [job] = (await once(process, 'message')) as [Record<string, unknown>];
+  if (job.mode === 'reads') {
+    const { base, cookies, contactOf } = job as unknown as {
+      base: string;
+      cookies: string[];
+      contactOf: string[];
+    };
+    const path = (i: number) =>
+      i % 3 === 0
+        ? '/conversations?limit=20'
+        : i % 3 === 1
+          ? '/tickets?limit=20'
+          : `/contacts/${contactOf[i % agents]!}`;
+    const get = async (i: number) => {
+      const res = await fetch(`${base}${path(i)}`, { headers: { cookie: cookies[i % agents]! } });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(String(res.status));
+    };
+    for (let i = 0; i < 600; i += 1) await get(i);
+    process.send!(await openLoop('API (HTTP, auth, scope, JSON)', get));
+  } else {
+    const { wsUrl, adminCookie } = job as unknown as { wsUrl: string; adminCookie: string };
+    const deliveries: number[] = [];
+    const sockets: WebSocket[] = [];
+    let connected = 0;
+    for (let i = 0; i < clientCount; i += 200) {
+      await Promise.all(
+        Array.from(
+          { length: Math.min(200, clientCount - i) },
+          () =>
+            new Promise<void>((resolve) => {
+              const ws = new WebSocket(wsUrl, {
+                headers: { cookie: adminCookie },
+                perMessageDeflate: false,
+              });
+              ws.on('message', (raw: Buffer) => {
+                const m = JSON.parse(raw.toString()) as {
+                  kind: string;
+                  data?: { sentAt?: string };
+                };
+                if (m.kind === 'ready') {
+                  connected += 1;
+                  resolve();
+                } else if (m.data?.sentAt !== undefined) {
+                  deliveries.push(
+                    performance.timeOrigin + performance.now() - Number(m.data.sentAt),
+                  );
+                }
+              });
+              ws.on('error', () => resolve());
+              sockets.push(ws);
+            }),
+        ),
+      );
+    }
+    process.send!({ connected });
+    const [{ expected }] = (await once(process, 'message')) as [{ expected: number }];
+    const deadline = Date.now() + 15_000;
+    while (deliveries.length < expected && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    for (const ws of sockets) ws.terminate();
+    process.send!({ deliveries });
+  }
+  process.disconnect();
+}
+
+if (process.argv.includes('--child')) await child();
+else await main();
