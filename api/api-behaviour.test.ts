@@ -218,10 +218,8 @@ describe('supervisor actions', () => {
     expect(res.status).toBe(200);
     expect(t.liveCalls.supervision.get(t.a.callId)?.get(t.a.supervisorId)).toBe('whisper');
     const [entry] = await auditEntries('supervisor.supervise');
-    expect(entry).toMatchObject({
-      targetId: t.a.callId,
-      details: expect.objectContaining({ mode: 'whisper' }),
-    });
+    expect(entry?.targetId).toBe(t.a.callId);
+    expect(entry?.details.mode).toBe('whisper');
   });
 
   it("changes a team agent's state through routing and audits it", async () => {

@@ -70,6 +70,8 @@ export interface ApiDependencies {
   /** Redact card and national-id numbers from message bodies before storing them. */
   readonly redactStoredMessages: boolean;
   readonly hasher?: PasswordHasher;
+  /** How long a user's computed access scope is reused (default 2 s; 0 in tests that change teams). */
+  readonly scopeCacheMs?: number;
   readonly loginThrottle?: LoginThrottlePolicy;
 }
 
@@ -115,7 +117,7 @@ export function createApi(deps: ApiDependencies): Api {
     clock,
     sessionSeconds,
   });
-  const scopes = new AccessScopeResolver(new AccessScopeRepository(db));
+  const scopes = new AccessScopeResolver(new AccessScopeRepository(db), clock, deps.scopeCacheMs);
   const routes: RouteDefinition[] = [
     ...authRoutes({ auth, users, tokens, sessionSeconds, secureCookies: deps.secureCookies }),
     ...userRoutes({ users, sessions, hasher, clock }),

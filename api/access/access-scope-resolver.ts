@@ -1,14 +1,39 @@
 import type { AccessScopeRepository } from '../../sql/repositories/access-scope-repository.ts';
 import type { OwnerFilter } from '../../sql/repositories/owner-filter.ts';
+import type { Clock } from '../../platform/clock.ts';
 import { SwitchboardError } from '../../platform/switchboard-error.ts';
 import { everything, type AccessScope } from './access-scope.ts';
 import type { Principal } from './principal.ts';
 
 /** Turns a principal into the people and queues they may see (see {@link AccessScope}). */
 export class AccessScopeResolver {
-  constructor(private readonly repository: AccessScopeRepository) {}
+  private readonly recent = new Map<string, { scope: Promise<AccessScope>; until: number }>();
 
-  async resolve(principal: Principal): Promise<AccessScope> {
+  /**
+   * @param cacheMs how long a computed scope is reused for the same user. The
+   * desktop polls its lists several times a second; team and queue
+   * membership changes reach a user within this window. 0 disables it.
+   */
+  constructor(
+    private readonly repository: AccessScopeRepository,
+    private readonly clock: Clock,
+    private readonly cacheMs = 2_000,
+  ) {}
+
+  resolve(principal: Principal): Promise<AccessScope> {
+    if (principal.role === 'admin') return Promise.resolve(everything);
+    const key = `${principal.userId}:${principal.role}`;
+    const now = this.clock.now();
+    const hit = this.recent.get(key);
+    if (hit !== undefined && hit.until > now) return hit.scope;
+    const scope = this.compute(principal);
+    scope.catch(() => this.recent.delete(key));
+    if (this.recent.size > 10_000) this.recent.clear();
+    this.recent.set(key, { scope, until: now + this.cacheMs });
+    return scope;
+  }
+
+  private async compute(principal: Principal): Promise<AccessScope> {
     switch (principal.role) {
       case 'admin':
         return everything;

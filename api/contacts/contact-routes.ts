@@ -48,11 +48,13 @@ export function contactRoutes(deps: ContactRouteDeps): RouteDefinition[] {
     params: { contactId: string };
     scope: () => Promise<Parameters<typeof ownerFilterOf>[0]>;
   }) => {
-    const exists = (await contacts.findById(params.contactId)) !== undefined;
-    requireVisible(
-      exists && (await contacts.linkedTo(params.contactId, ownerFilterOf(await scope()))),
-      'Contact',
-    );
+    const owner = ownerFilterOf(await scope());
+    // A linked contact exists; only the unrestricted scope needs the existence check.
+    const visible =
+      owner === 'all'
+        ? (await contacts.findById(params.contactId)) !== undefined
+        : await contacts.linkedTo(params.contactId, owner);
+    requireVisible(visible, 'Contact');
   };
   const loadProfile = async (id: string, mask: ReturnType<typeof contactMaskerFor>) => {
     const [row, phones, emails] = await Promise.all([

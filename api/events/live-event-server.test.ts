@@ -92,9 +92,15 @@ describe('live events', () => {
     await agent.waitFor(2);
     // One more event that every client receives marks the end of what each was sent.
     await append('offer.withdrawn', { offerId: 'o2', agentId: t.a.agentId });
-    await Promise.all([admin.waitFor(6), supervisor.waitFor(4), agent.waitFor(3), offersOnly.waitFor(2)]);
+    await Promise.all([
+      admin.waitFor(6),
+      supervisor.waitFor(4),
+      agent.waitFor(3),
+      offersOnly.waitFor(2),
+    ]);
 
-    const summary = (c: { events: Message[] }) => c.events.map((e) => `${e.type}:${e.data?.agentId ?? e.data?.queueId}`);
+    const summary = (c: { events: Message[] }) =>
+      c.events.map((e) => `${e.type}:${e.data?.agentId ?? e.data?.queueId}`);
     expect(summary(agent)).toEqual([
       `agent.state-changed:${t.a.agentId}`,
       `offer.rejected:${t.a.agentId}`,
@@ -120,7 +126,8 @@ describe('live events', () => {
     await first.close();
 
     const missed = [];
-    for (let n = 2; n <= 4; n += 1) missed.push(await append('queue.configured', { queueId: t.a.queueId, n: String(n) }));
+    for (let n = 2; n <= 4; n += 1)
+      missed.push(await append('queue.configured', { queueId: t.a.queueId, n: String(n) }));
     const again = await connect(cookie, `?topics=queue&lastEventId=${e1}`);
     expect(again.events.map((e) => e.id)).toEqual(missed);
     const e5 = await append('queue.configured', { queueId: t.a.queueId, n: '5' });
@@ -134,12 +141,15 @@ describe('live events', () => {
     const cookie = await t.login(t.emails.admin!);
     const start = await append('queue.configured', { queueId: t.b.queueId, n: '0' });
     const writer = (async () => {
-      for (let n = 1; n <= 300; n += 1) await append('queue.configured', { queueId: t.b.queueId, n: String(n) });
+      for (let n = 1; n <= 300; n += 1)
+        await append('queue.configured', { queueId: t.b.queueId, n: String(n) });
     })();
     const client = await connect(cookie, `?topics=queue&lastEventId=${start}`);
     await writer;
     await client.waitFor(300);
-    const ns = client.events.filter((e) => e.data?.queueId === t.b.queueId).map((e) => Number(e.data?.n));
+    const ns = client.events
+      .filter((e) => e.data?.queueId === t.b.queueId)
+      .map((e) => Number(e.data?.n));
     expect(ns).toEqual(Array.from({ length: 300 }, (_, i) => i + 1));
     await client.close();
   });
