@@ -50,7 +50,9 @@ const settings = {
   skills: 20,
   backlog: flag('backlog', 20_000),
   arrivalsPerSecond: flag('rate', 3_000),
+  /** Mean talk time; each contact talks uniformly 0.5-1.5 times this, so completions spread out. */
   talkMs: 600,
+  warmupSeconds: 1,
   seconds: flag('seconds', 6),
   seed: flag('seed', 42),
   agingStepMs: 60_000,
@@ -147,6 +149,12 @@ async function redisCpu(redis: Redis): Promise<number> {
   return field('used_cpu_user') + field('used_cpu_sys');
 }
 
+/** Talk times, the same sequence for every system. */
+function talkSource(): () => number {
+  const next = seeded(settings.seed + 3);
+  return () => settings.talkMs * (0.5 + next());
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Calls `tick` at a steady rate for `seconds`, `perSecond` times a second in 10 ms slices. */
@@ -194,6 +202,7 @@ async function runOurs(prefix: string, agents: BenchAgent[], sparse: boolean): P
     logger: createLogger({ level: 'silent' }),
   });
   const next = seeded(settings.seed + 1);
+  const talkTime = talkSource();
   const newContact = contactSource('c', next);
   const latencies: number[] = [];
   let measuring = false;
@@ -247,7 +256,7 @@ async function runOurs(prefix: string, agents: BenchAgent[], sparse: boolean): P
   const ring = (offer: OfferNotice): void => {
     if (measuring) offersInWindow += 1;
     track(routing.desk.accept(offer.agentId, offer.offerId))
-      .then(() => sleep(settings.talkMs))
+      .then(() => sleep(talkTime()))
       .then(async () => {
         if (stopping) return;
         const started = performance.now();
@@ -266,10 +275,8 @@ async function runOurs(prefix: string, agents: BenchAgent[], sparse: boolean): P
     }
   });
 
-  measuring = true;
   const rate = sparse ? settings.sparseArrivalsPerSecond : settings.arrivalsPerSecond;
-  const cpuBefore = await redisCpu(redis);
-  await steady(rate, settings.seconds, (count) => {
+  const arrive = (count: number): void => {
     for (let i = 0; i < count; i += 1) {
       track(enqueue(newContact()))
         .then(({ ms, offers }) => {
@@ -279,7 +286,12 @@ async function runOurs(prefix: string, agents: BenchAgent[], sparse: boolean): P
         })
         .catch(fail);
     }
-  });
+  };
+  // Warm-up: logins ring every agent at once; let the waves spread out.
+  await steady(rate, settings.warmupSeconds, arrive);
+  measuring = true;
+  const cpuBefore = await redisCpu(redis);
+  await steady(rate, settings.seconds, arrive);
   measuring = false;
   const redisCpuSeconds = (await redisCpu(redis)) - cpuBefore;
   stopping = true;
@@ -372,6 +384,7 @@ async function runCallcenter(
   const redis = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
   const keys = [`${prefix}waiting`, `${prefix}scores`, `${prefix}free`, `${prefix}skills`];
   const next = seeded(settings.seed + 1);
+  const talkTime = talkSource();
   const newContact = contactSource('c', next);
   const freeSince = new Map<string, number>();
   const arrivedAt = new Map<string, number>();
@@ -434,18 +447,21 @@ async function runCallcenter(
         }
         setTimeout(() => {
           if (running) free(agentId).catch(() => undefined);
-        }, settings.talkMs);
+        }, talkTime());
       }
       await sleep(Math.max(0, 100 - (performance.now() - started)));
     }
   })();
 
-  measuring = true;
   const rate = sparse ? settings.sparseArrivalsPerSecond : settings.arrivalsPerSecond;
-  const cpuBefore = await redisCpu(redis);
-  await steady(rate, settings.seconds, (count) => {
+  const arrive = (count: number): void => {
     for (let i = 0; i < count; i += 1) enqueue(newContact()).catch(() => undefined);
-  });
+  };
+  // Warm-up: logins ring every agent at once; let the waves spread out.
+  await steady(rate, settings.warmupSeconds, arrive);
+  measuring = true;
+  const cpuBefore = await redisCpu(redis);
+  await steady(rate, settings.seconds, arrive);
   measuring = false;
   const redisCpuSeconds = (await redisCpu(redis)) - cpuBefore;
   running = false;
@@ -470,6 +486,7 @@ async function runJambonz(prefix: string, agents: BenchAgent[], sparse: boolean)
   const redis = new Redis(settings.redisUrl, { maxRetriesPerRequest: null });
   const queueKey = `${prefix}queue`;
   const next = seeded(settings.seed + 1);
+  const talkTime = talkSource();
   const newContact = contactSource('c', next);
   const arrivedAt = new Map<string, number>();
   const assigned = new Map<string, number>();
@@ -522,7 +539,7 @@ async function runJambonz(prefix: string, agents: BenchAgent[], sparse: boolean)
         const from = sparse ? arrivedAt.get(contactId) : freeAt;
         if (from !== undefined) latencies.push(now - from);
       }
-      later(settings.talkMs, () => dequeue(agent, performance.now()));
+      later(talkTime(), () => dequeue(agent, performance.now()));
     })().catch(() => undefined);
   };
 
@@ -532,12 +549,15 @@ async function runJambonz(prefix: string, agents: BenchAgent[], sparse: boolean)
     else dequeue(agent, performance.now());
   }
 
-  measuring = true;
   const rate = sparse ? settings.sparseArrivalsPerSecond : settings.arrivalsPerSecond;
-  const cpuBefore = await redisCpu(redis);
-  await steady(rate, settings.seconds, (count) => {
+  const arrive = (count: number): void => {
     for (let i = 0; i < count; i += 1) enqueue(newContact()).catch(() => undefined);
-  });
+  };
+  // Warm-up: logins ring every agent at once; let the waves spread out.
+  await steady(rate, settings.warmupSeconds, arrive);
+  measuring = true;
+  const cpuBefore = await redisCpu(redis);
+  await steady(rate, settings.seconds, arrive);
   measuring = false;
   const redisCpuSeconds = (await redisCpu(redis)) - cpuBefore;
   running = false;
@@ -606,7 +626,7 @@ async function main(): Promise<void> {
       await runJambonz(`${root}jz-a:`, agents, false),
     ];
     report(
-      `A. backlog: ${settings.agents} agents, ${settings.backlog} waiting, ${settings.arrivalsPerSecond} arrivals/s, ${settings.talkMs} ms talk; latency = agent free -> reservation`,
+      `A. backlog: ${settings.agents} agents, ${settings.backlog} waiting, ${settings.arrivalsPerSecond} arrivals/s; latency = agent free -> reservation; talk ${settings.talkMs / 2}-${settings.talkMs * 1.5} ms`,
       backlog,
     );
     const few = agents.slice(0, settings.sparseAgents);
