@@ -15,6 +15,7 @@ import type {
 } from '../../ivr/call-session.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { SwitchboardError } from '../../platform/switchboard-error.ts';
+import type { BridgeRecorder, CallRecording } from '../recording/call-recording.ts';
 import type { ConnectedLeg } from './connected-leg.ts';
 import type { DtmfEvent, MediaEndpoint } from './media-server.ts';
 import {
@@ -29,7 +30,7 @@ export interface AgentLegs {
   take(callId: string, agentId: string): ConnectedLeg | undefined;
 }
 
-/** Places outbound legs, for {@link CallSession.transfer}. `media/offer/outbound-dialer.ts` implements it. */
+/** Places outbound legs, for {@link CallSession.transfer}. `media/transfer/outbound-dialer.ts` implements it. */
 export interface Dialer {
   dial(
     destination: string,
@@ -58,6 +59,15 @@ export interface FreeSwitchCallSessionOptions {
   readonly recordingsDir: string;
   readonly agentLegs: AgentLegs;
   readonly dialer: Dialer;
+  /** Records caller and agent once bridged (stereo); absent: calls are not recorded. */
+  readonly recorder?: BridgeRecorder;
+}
+
+/** Who the caller is connected to now. */
+export interface BridgedPeer {
+  readonly leg: ConnectedLeg;
+  /** Set when the peer is an agent who took the call from a queue. */
+  readonly agentId?: string;
 }
 
 const allKeys = '0123456789*#ABCD';
@@ -94,6 +104,8 @@ export class FreeSwitchCallSession implements CallSession {
   private endCause: HangupCause | undefined;
   private recordings = 0;
   private readonly ready: Promise<void>;
+  private peer: BridgedPeer | undefined;
+  private callRecording: CallRecording | undefined;
 
   constructor(private readonly options: FreeSwitchCallSessionOptions) {
     this.callId = options.callId;
@@ -210,7 +222,7 @@ export class FreeSwitchCallSession implements CallSession {
     this.assertUsable(signal);
     const leg = this.options.agentLegs.take(this.callId, target.agentId);
     if (leg === undefined || leg.ended) return { outcome: 'failed', durationMs: 0 };
-    return this.connectTo(leg, signal);
+    return this.connectTo(leg, signal, target.agentId);
   }
 
   async transfer(
@@ -259,8 +271,48 @@ export class FreeSwitchCallSession implements CallSession {
     return () => this.hangupListeners.delete(listener);
   }
 
-  /** Bridges the caller with `leg` and waits for the leg to end. */
-  private async connectTo(leg: ConnectedLeg, signal?: AbortSignal): Promise<BridgeResult> {
+  /** The agent or transfer target the caller is bridged with now, if any. */
+  get bridgedPeer(): BridgedPeer | undefined {
+    return this.peer;
+  }
+
+  /** The recording of the bridged call, while there is one (for pause/resume). */
+  get recording(): CallRecording | undefined {
+    return this.callRecording;
+  }
+
+  /**
+   * Blind transfer of a bridged call: bridges the caller with `leg` and
+   * hangs up the leg they were talking to. The pending `bridge`/`transfer`
+   * keeps waiting, now on `leg`. Rejects with `conflict` (and hangs `leg`
+   * up) when the caller is not bridged.
+   */
+  async handOver(leg: ConnectedLeg): Promise<void> {
+    const previous = this.peer;
+    if (previous === undefined || this.ended) {
+      await leg.hangup();
+      throw new SwitchboardError('conflict', 'the call is not connected to anyone');
+    }
+    try {
+      await this.endpoint.bridge(leg.endpoint);
+    } catch (error) {
+      await leg.hangup();
+      throw error;
+    }
+    this.peer = { leg };
+    await previous.leg.hangup();
+  }
+
+  /**
+   * Bridges the caller with `leg` and waits for the leg to end (or for the
+   * leg it was handed over to, see {@link handOver}). Agent bridges are
+   * recorded when a recorder is configured.
+   */
+  private async connectTo(
+    leg: ConnectedLeg,
+    signal?: AbortSignal,
+    agentId?: string,
+  ): Promise<BridgeResult> {
     try {
       await this.endpoint.bridge(leg.endpoint);
     } catch (error) {
@@ -269,12 +321,32 @@ export class FreeSwitchCallSession implements CallSession {
       return { outcome: 'failed', durationMs: 0 };
     }
     const started = this.options.clock.now();
-    const legEnded = new Promise<void>((resolve) => leg.onEnded(resolve));
-    const outcome = await this.untilEndOrAbort(legEnded, signal);
-    if (outcome.kind !== 'done') {
-      await leg.hangup();
-      if (outcome.kind === 'aborted') throw signal?.reason as Error;
-      throw this.hangupError();
+    this.peer = { leg, agentId };
+    if (agentId !== undefined && this.options.recorder !== undefined) {
+      this.callRecording = await this.options.recorder
+        .start(this.callId, this.endpoint)
+        .catch((error: unknown) => {
+          this.logFailure('start recording', error);
+          return undefined;
+        });
+    }
+    try {
+      for (;;) {
+        const current = this.peer.leg;
+        const legEnded = new Promise<void>((resolve) => current.onEnded(resolve));
+        const outcome = await this.untilEndOrAbort(legEnded, signal);
+        if (outcome.kind !== 'done') {
+          await this.peer.leg.hangup();
+          if (outcome.kind === 'aborted') throw signal?.reason as Error;
+          throw this.hangupError();
+        }
+        if (this.peer.leg === current) break;
+      }
+    } finally {
+      this.peer = undefined;
+      const recording = this.callRecording;
+      this.callRecording = undefined;
+      await recording?.stop();
     }
     return { outcome: 'completed', durationMs: this.options.clock.now() - started };
   }
