@@ -1,0 +1,174 @@
+import type { CallClock } from '../../ivr/call-clock.ts';
+import type { Logger } from '../../platform/logger.ts';
+import { connectedLeg, type ConnectedLeg } from '../freeswitch/connected-leg.ts';
+import type { MediaEndpoint, MediaServer } from '../freeswitch/media-server.ts';
+import type { SipDialog } from '../sip/sip-message.ts';
+import {
+  sentInvite,
+  uacFailureStatus,
+  type OutgoingInvite,
+  type UacFactory,
+} from '../sip/sip-uac.ts';
+
+/** How ringing one or more devices ended. */
+export type RingOutcome =
+  | { readonly kind: 'answered'; readonly leg: ConnectedLeg; readonly uri: string }
+  /** A device refused (486 Busy Here, 600 Busy Everywhere, 603 Decline) and none answered. */
+  | { readonly kind: 'declined'; readonly status: number }
+  /** Nobody answered in time, the devices were unreachable, or there were none. */
+  | { readonly kind: 'noAnswer'; readonly status?: number }
+  /** The signal was aborted (caller gone, offer withdrawn); every INVITE was cancelled. */
+  | { readonly kind: 'cancelled' }
+  /** FreeSWITCH could not give us an endpoint. */
+  | { readonly kind: 'failed'; readonly reason: string };
+
+export interface RingOptions {
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal;
+  /** Extra INVITE headers, e.g. `From` with the caller's number, `Alert-Info`. */
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface DeviceRingerOptions {
+  readonly sip: UacFactory;
+  /** The connected FreeSWITCH, or undefined while the event socket is down. */
+  readonly mediaServer: () => MediaServer | undefined;
+  readonly clock: CallClock;
+  readonly logger: Logger;
+}
+
+const declineStatuses = new Set([486, 600, 603]);
+
+/**
+ * Rings SIP devices in parallel from one FreeSWITCH endpoint (third-party
+ * call control: the endpoint makes the SDP offer, drachtio-srf `createUAC`
+ * carries it to each device, the first answer's SDP goes back to the
+ * endpoint with `modify`). The first device to answer wins; the others are
+ * cancelled, and one that answers in the same instant gets a BYE. Nothing
+ * outlives the ring: on timeout, abort or failure every INVITE is cancelled
+ * and the endpoint released.
+ *
+ * @example
+ * const outcome = await ringer.ring(['sip:alice@198.51.100.7:5062'], { timeoutMs: 20_000, signal });
+ * if (outcome.kind === 'answered') await outcome.leg.endpoint.play('silence_stream://200');
+ */
+export class DeviceRinger {
+  constructor(private readonly options: DeviceRingerOptions) {}
+
+  async ring(uris: readonly string[], options: RingOptions): Promise<RingOutcome> {
+    if (uris.length === 0) return { kind: 'noAnswer' };
+    if (options.signal?.aborted) return { kind: 'cancelled' };
+    const server = this.options.mediaServer();
+    if (server === undefined) return { kind: 'failed', reason: 'FreeSWITCH is not connected' };
+    let endpoint: MediaEndpoint;
+    try {
+      endpoint = await server.createEndpoint();
+    } catch (error) {
+      return { kind: 'failed', reason: error instanceof Error ? error.message : String(error) };
+    }
+    if (options.signal?.aborted) {
+      await endpoint.destroy().catch(() => undefined);
+      return { kind: 'cancelled' };
+    }
+    const outcome = await this.fork(endpoint, uris, options);
+    if (outcome.kind !== 'answered') await endpoint.destroy().catch(() => undefined);
+    return outcome;
+  }
+
+  private fork(
+    endpoint: MediaEndpoint,
+    uris: readonly string[],
+    options: RingOptions,
+  ): Promise<RingOutcome> {
+    const { clock, logger } = this.options;
+    return new Promise<RingOutcome>((resolve) => {
+      const invites = new Map<number, OutgoingInvite>();
+      const cancelled = new Set<number>();
+      const statuses: number[] = [];
+      let settled = false;
+      let pending = uris.length;
+      const cancelAll = (except?: number) => {
+        for (let index = 0; index < uris.length; index += 1) {
+          if (index === except || cancelled.has(index)) continue;
+          cancelled.add(index);
+          const invite = invites.get(index);
+          if (invite !== undefined) cancelSafely(invite);
+        }
+      };
+      const cancelSafely = (invite: OutgoingInvite) => {
+        try {
+          invite.cancel();
+        } catch (error) {
+          logger.debug({ err: error }, 'CANCEL not sent (INVITE already final)');
+        }
+      };
+      const finish = (outcome: RingOutcome, winner?: number) => {
+        if (settled) return;
+        settled = true;
+        clock.clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        cancelAll(winner);
+        resolve(outcome);
+      };
+      const onAbort = () => finish({ kind: 'cancelled' });
+      const timer = clock.setTimeout(
+        () => finish({ kind: 'noAnswer', status: 408 }),
+        options.timeoutMs,
+      );
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+
+      const answered = async (index: number, dialog: SipDialog) => {
+        if (settled) {
+          // Answered as we were cancelling: this device gets a BYE.
+          await dialog.destroy().catch(() => undefined);
+          return;
+        }
+        settled = true;
+        clock.clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        cancelAll(index);
+        try {
+          await endpoint.modify(dialog.remote.sdp);
+        } catch (error) {
+          logger.warn({ err: error, uri: uris[index] }, 'FreeSWITCH refused the device answer');
+          await Promise.allSettled([dialog.destroy(), endpoint.destroy()]);
+          resolve({ kind: 'failed', reason: 'media negotiation failed' });
+          return;
+        }
+        resolve({ kind: 'answered', leg: connectedLeg(dialog, endpoint), uri: uris[index] ?? '' });
+      };
+      const failed = (status: number) => {
+        statuses.push(status);
+        pending -= 1;
+        if (pending > 0) return;
+        const declined = statuses.find((s) => declineStatuses.has(s));
+        finish(
+          declined !== undefined
+            ? { kind: 'declined', status: declined }
+            : { kind: 'noAnswer', status: statuses[0] },
+        );
+      };
+
+      uris.forEach((uri, index) => {
+        this.options.sip
+          .createUAC(
+            uri,
+            { localSdp: endpoint.local.sdp, headers: options.headers },
+            {
+              cbRequest: (first, second) => {
+                const invite = sentInvite(first, second);
+                if (invite === undefined) return;
+                invites.set(index, invite);
+                if (cancelled.has(index)) cancelSafely(invite);
+              },
+            },
+          )
+          .then(
+            (dialog) => answered(index, dialog),
+            (error: unknown) => failed(uacFailureStatus(error)),
+          )
+          .catch((error: unknown) => logger.error({ err: error, uri }, 'device ring failed'));
+      });
+    });
+  }
+}

@@ -1,0 +1,159 @@
+/**
+ * Offers from the real Redis ACD (routing/) ring agents' registered phones.
+ * Real: Redis (ACD scripts, event stream, registrations). Twins: drachtio-srf
+ * createUAC and the fsmrf endpoints (media/sip/sip-uac-twin.ts,
+ * media/freeswitch/media-server-twin.ts). Time is simulated.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OfferRinger, type CallbackConnector } from './offer-ringer.ts';
+import { createOfferRig, rigPrompts, type OfferRig } from './offer-rig.ts';
+
+let rig: OfferRig;
+let offers: OfferRinger;
+const callbacks: Parameters<CallbackConnector['connect']>[0][] = [];
+
+beforeEach(async () => {
+  rig = createOfferRig();
+  callbacks.length = 0;
+  offers = new OfferRinger({
+    feed: rig.routing.feed,
+    desk: rig.routing.desk,
+    ringTimedOut: (offerId) =>
+      rig.routing.deadlines.fire({ kind: 'ring', id: offerId, dueAt: rig.clock.now() }),
+    devices: rig.registrations,
+    ringer: rig.ringer,
+    legs: rig.legs,
+    callbacks: {
+      connect: (callback) => {
+        callbacks.push(callback);
+        return Promise.resolve();
+      },
+    },
+    prompts: rigPrompts,
+    clock: rig.clock,
+    logger: rig.logger,
+  });
+  offers.start();
+  await rig.routing.feed.ready();
+  await rig.routing.admin.configureQueue({ queueId: 'support', ringTimeoutSeconds: 20 });
+});
+
+afterEach(async () => {
+  await offers.close();
+  await rig.cleanup();
+});
+
+const contact = (contactId: string) => ({
+  contactId,
+  channel: 'voice' as const,
+  queueId: 'support',
+  requiredSkills: [],
+  priority: 3,
+  callerNumber: '+15550001111',
+});
+
+describe('voice offers', () => {
+  it('rings every device, whispers to the one that answers, accepts and parks the leg', async () => {
+    await rig.agent('alice', ['sip:alice@198.51.100.7:5062', 'sip:alice@198.51.100.8:5060']);
+    await rig.routing.acd.enqueue(contact('call-1'));
+    await rig.until(() => expect(rig.sip.ringing()).toHaveLength(2));
+    const [desk, mobile] = rig.sip.ringing();
+    expect(desk?.headers['X-Switchboard-Queue']).toBe('support');
+    expect(desk?.headers.From).toContain('+15550001111');
+
+    mobile?.answer();
+    await rig.until(() => expect(desk?.state).toBe('cancelled'));
+    const agentEndpoint = rig.endpoints()[0];
+    await rig.until(() =>
+      expect(agentEndpoint?.commands).toContain(
+        'execute speak flite|kal|support call from 1 5 5 5 0 0 0 1 1 1 1',
+      ),
+    );
+    expect(agentEndpoint?.commands).toContain('modify');
+    await rig.clock.advance(1000); // the whisper plays
+    await rig.until(async () => expect(await rig.eventTypes()).toContain('contact.accepted'));
+    await rig.until(() => expect(rig.legs.size).toBe(1));
+    const leg = rig.legs.take('call-1', 'alice');
+    expect(leg?.endpoint.uuid).toBe(agentEndpoint?.uuid);
+
+    mobile?.dialog?.hangUpFromFarEnd();
+    await rig.until(async () => expect(await rig.eventTypes()).toContain('contact.completed'));
+    expect(rig.server.currentSessions).toBe(0);
+  });
+
+  it('rejects the offer when the phone declines, so the contact moves on', async () => {
+    await rig.agent('alice', ['sip:alice@198.51.100.7']);
+    await rig.routing.acd.enqueue(contact('call-2'));
+    await rig.until(() => expect(rig.sip.ringing()).toHaveLength(1));
+    rig.sip.ringing()[0]?.reject(603);
+    await rig.until(async () => expect(await rig.eventTypes()).toContain('offer.rejected'));
+    expect(rig.server.currentSessions).toBeLessThanOrEqual(1);
+    expect((await rig.routing.desk.status('alice')).consecutiveMisses).toBe(0);
+  });
+
+  it('reports the ring timeout when nobody answers before the offer expires', async () => {
+    await rig.agent('alice', ['sip:alice@198.51.100.7']);
+    await rig.routing.acd.enqueue(contact('call-3'));
+    await rig.until(() => expect(rig.sip.ringing()).toHaveLength(1));
+    const invite = rig.sip.ringing()[0];
+    await rig.clock.advance(20_000);
+    await rig.until(async () => expect(await rig.eventTypes()).toContain('offer.timed-out'));
+    expect(invite?.state).toBe('cancelled');
+    expect((await rig.routing.desk.status('alice')).consecutiveMisses).toBe(1);
+    expect(rig.endpoints()[0]?.destroyed).toBe(true);
+  });
+
+  it('counts an agent with no registered phone as not answering', async () => {
+    await rig.agent('bob', []);
+    await rig.routing.acd.enqueue(contact('call-4'));
+    await rig.until(async () => expect(await rig.eventTypes()).toContain('offer.timed-out'));
+    expect(rig.sip.invites).toHaveLength(0);
+  });
+
+  it('cancels the ringing phone when the caller abandons in queue', async () => {
+    await rig.agent('alice', ['sip:alice@198.51.100.7']);
+    await rig.routing.acd.enqueue(contact('call-5'));
+    await rig.until(() => expect(rig.sip.ringing()).toHaveLength(1));
+    const invite = rig.sip.ringing()[0];
+    await rig.routing.acd.cancel('call-5', 'abandoned');
+    await rig.until(() => expect(invite?.state).toBe('cancelled'));
+    await rig.until(() => expect(offers.ringingCount).toBe(0));
+    expect(rig.server.currentSessions).toBe(0);
+    expect(rig.legs.size).toBe(0);
+  });
+
+  it('hangs up an answering phone whose offer was withdrawn during the whisper', async () => {
+    await rig.agent('alice', ['sip:alice@198.51.100.7']);
+    await rig.routing.acd.enqueue(contact('call-6'));
+    await rig.until(() => expect(rig.sip.ringing()).toHaveLength(1));
+    const dialog = rig.sip.ringing()[0]?.answer();
+    await rig.until(() => expect(rig.endpoints()[0]?.commands.join()).toContain('speak'));
+    await rig.routing.acd.cancel('call-6', 'abandoned');
+    await rig.until(() => expect(dialog?.destroyed).toBe(true));
+    expect(await rig.eventTypes()).not.toContain('contact.accepted');
+    expect(rig.server.currentSessions).toBe(0);
+  });
+});
+
+describe('callback offers', () => {
+  it('calls the agent first, whispers the number, then hands over to the callback connector', async () => {
+    await rig.routing.acd.enqueue(contact('call-7'));
+    await rig.routing.acd.requestCallback('call-7', '+15557654321');
+    await rig.agent('alice', ['sip:alice@198.51.100.7']);
+    await rig.until(() => expect(rig.sip.ringing()).toHaveLength(1));
+    rig.sip.ringing()[0]?.answer();
+    await rig.until(() =>
+      expect(rig.endpoints()[0]?.commands).toContain(
+        'execute speak flite|kal|support callback to 1 5 5 5 7 6 5 4 3 2 1',
+      ),
+    );
+    await rig.clock.advance(1000);
+    await rig.until(() => expect(callbacks).toHaveLength(1));
+    expect(callbacks[0]).toMatchObject({
+      contactId: 'call-7',
+      agentId: 'alice',
+      number: '+15557654321',
+    });
+    expect(rig.legs.size).toBe(0);
+  });
+});
