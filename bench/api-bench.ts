@@ -326,6 +326,7 @@ async function main() {
     const expected = connected * fanoutEvents;
     clients.send({ expected });
     const deliveries = (await clients.next<{ deliveries: number[] }>()).deliveries;
+    clients.stop();
     floorRunning = false;
     await floorLoop;
     floorReader.disconnect();
@@ -375,6 +376,9 @@ function startChild(job: Record<string, unknown>) {
   const child = fork(process.argv[1]!, ['--child'], { execArgv: process.execArgv });
   const inbox: unknown[] = [];
   const waiters: ((m: unknown) => void)[] = [];
+  child.on('exit', (code) => {
+    if (code !== 0) for (const waiter of waiters.splice(0)) waiter({ childExited: code });
+  });
   child.on('message', (m) => {
     const waiter = waiters.shift();
     if (waiter !== undefined) waiter(m);
@@ -384,16 +388,30 @@ function startChild(job: Record<string, unknown>) {
   return {
     next<T>(): Promise<T> {
       if (inbox.length > 0) return Promise.resolve(inbox.shift() as T);
-      return new Promise<T>((resolve) => waiters.push((m) => resolve(m as T)));
+      return new Promise<T>((resolve, reject) =>
+        waiters.push((m) => {
+          if (typeof m === 'object' && m !== null && 'childExited' in m) {
+            reject(new Error(`load generator exited early (${String(m.childExited)})`));
+          } else resolve(m as T);
+        }),
+      );
     },
     send(m: Record<string, unknown>) {
       child.send(m);
+    },
+    stop() {
+      child.kill();
     },
   };
 }
 
 async function inChild<T>(job: Record<string, unknown>): Promise<T> {
-  return startChild(job).next<T>();
+  const child = startChild(job);
+  try {
+    return await child.next<T>();
+  } finally {
+    child.stop();
+  }
 }
 
 /** Load-generator side: answers the parent over IPC, then exits. */
@@ -461,7 +479,8 @@ async function child(): Promise<void> {
     for (const ws of sockets) ws.terminate();
     process.send!({ deliveries });
   }
-  process.disconnect();
+  // Stay alive until the parent stops this process, so the last message is never cut off.
+  setInterval(() => undefined, 60_000);
 }
 
 if (process.argv.includes('--child')) await child();
