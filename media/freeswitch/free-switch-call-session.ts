@@ -276,6 +276,11 @@ export class FreeSwitchCallSession implements CallSession {
     return this.peer;
   }
 
+  /** FreeSWITCH channels this call holds: the caller's and the bridged peer's. */
+  mediaUuids(): string[] {
+    return [this.endpoint.uuid, ...(this.peer === undefined ? [] : [this.peer.leg.endpoint.uuid])];
+  }
+
   /** The recording of the bridged call, while there is one (for pause/resume). */
   get recording(): CallRecording | undefined {
     return this.callRecording;

@@ -61,6 +61,7 @@ export class EndpointTwin extends EventEmitter implements MediaEndpoint {
     if (app === 'hangup') {
       void this.destroy();
     }
+    if (app === 'eavesdrop') return this.eavesdrop(arg);
     return this.alive().then(() => eslEvent('+OK'));
   }
 
@@ -115,6 +116,22 @@ export class EndpointTwin extends EventEmitter implements MediaEndpoint {
       this.server.release(this);
     }
     return Promise.resolve();
+  }
+
+  /** `eavesdrop <uuid>` lasts until either channel ends, as in FreeSWITCH. */
+  private eavesdrop(uuid: string): Promise<EslEvent> {
+    if (this.destroyed) return Promise.reject(new Error('endpoint no longer active'));
+    return new Promise((resolve) => {
+      const check = () => {
+        const target = this.server.endpoints.find((endpoint) => endpoint.uuid === uuid);
+        if (this.destroyed || target === undefined || target.destroyed) {
+          this.server.off('released', check);
+          resolve(eslEvent('+OK'));
+        }
+      };
+      this.server.on('released', check);
+      check();
+    });
   }
 
   /** The far end sends these keys (RFC 2833). */
@@ -247,6 +264,7 @@ export class MediaServerTwin extends EventEmitter implements MediaServer {
 
   release(endpoint: EndpointTwin): void {
     this.live.delete(endpoint);
+    this.emit('released', endpoint.uuid);
   }
 }
 
@@ -256,6 +274,8 @@ export class DialogTwin extends EventEmitter implements SipDialog {
   readonly local: { sdp: string };
   readonly remote: { sdp: string };
   destroyed = false;
+  /** Requests sent within the dialog (e.g. NOTIFY after a REFER). */
+  readonly sent: { method: string; headers: Readonly<Record<string, string>>; body: string }[] = [];
   /** Requests received within the dialog (e.g. REFER) are raised with {@link receive}. */
   constructor(callId: string, localSdp = '', remoteSdp = '') {
     super();
@@ -272,6 +292,22 @@ export class DialogTwin extends EventEmitter implements SipDialog {
   modify(sdp: string): Promise<string> {
     this.local.sdp = sdp;
     return Promise.resolve(this.remote.sdp);
+  }
+
+  /** drachtio-srf `Dialog#request`: sends a request within the dialog. */
+  request(options: {
+    method: string;
+    headers?: Readonly<Record<string, string>>;
+    body?: string;
+  }): Promise<unknown> {
+    this.sent.push({
+      method: options.method,
+      headers: options.headers ?? {},
+      body: options.body ?? '',
+    });
+    return this.destroyed
+      ? Promise.reject(new Error('dialog is gone'))
+      : Promise.resolve({ status: 200 });
   }
 
   /** The far end sends BYE. */

@@ -42,6 +42,8 @@ export interface OfferRingerOptions {
   readonly ringer: DeviceRinger;
   readonly legs: AgentLegBroker;
   readonly callbacks: CallbackConnector;
+  /** Lets the agent's phone transfer the caller with REFER (`AgentRefer`). */
+  readonly refers?: { watch(callId: string, leg: ConnectedLeg): void };
   readonly prompts: PromptSourceOptions;
   /** Language of the whisper; default `en`. */
   readonly whisperLanguage?: string;
@@ -237,6 +239,7 @@ export class OfferRinger {
       });
       return;
     }
+    this.options.refers?.watch(offer.contactId, leg);
     this.options.legs.hold(offer.contactId, agentId, leg);
   }
 

@@ -1,0 +1,331 @@
+/**
+ * Supervision, transfers and recording controls on a live call bridged to an
+ * agent. Twins: drachtio-srf createUAC and dialogs, fsmrf endpoints. Real:
+ * Postgres for the audit log, Redis for the event stream (last describe).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SimulatedCallClock } from '../../ivr/simulated-call-clock.ts';
+import { createLogger } from '../../platform/logger.ts';
+import { SwitchboardError } from '../../platform/switchboard-error.ts';
+import { AuditRepository } from '../../sql/repositories/audit-repository.ts';
+import { createTestDatabase, type TestDatabase } from '../../test/test-database.ts';
+import { createTestRedis } from '../../test/test-redis.ts';
+import { connectedLeg } from '../freeswitch/connected-leg.ts';
+import { FreeSwitchCallSession } from '../freeswitch/free-switch-call-session.ts';
+import { DialogTwin, MediaServerTwin, type EndpointTwin } from '../freeswitch/media-server-twin.ts';
+import { DeviceRinger } from '../offer/device-ringer.ts';
+import { RecordedResponse, sipRequestFromText } from '../sip/sip-request-from-text.ts';
+import { UacTwin } from '../sip/sip-uac-twin.ts';
+import type { SupervisionChange } from '../supervision/supervision-notice.ts';
+import {
+  auditLogNotice,
+  eventStreamNotice,
+  supervisionNotice,
+} from '../supervision/supervision-notice.ts';
+import { AgentRefer } from '../transfer/agent-refer.ts';
+import { OutboundDialer } from '../transfer/outbound-dialer.ts';
+import { LiveCalls } from './live-calls.ts';
+import { MediaLiveCallControl } from './media-live-call-control.ts';
+
+const logger = createLogger({ level: 'silent' });
+const callId = '33333333-3333-4333-8333-333333333333';
+
+async function liveCall(notify?: (change: SupervisionChange) => Promise<void>) {
+  const clock = new SimulatedCallClock(1_700_000_000_000);
+  const server = new MediaServerTwin(clock);
+  const sip = new UacTwin();
+  const ringer = new DeviceRinger({ sip, mediaServer: () => server, clock, logger });
+  const dialer = new OutboundDialer({ ringer, numberUri: 'sip:{number}@carrier.example.net' });
+  const calls = new LiveCalls();
+  const changes: SupervisionChange[] = [];
+  const callerEndpoint = (await server.createEndpoint({ remoteSdp: 'v=0' })) as EndpointTwin;
+  const agentEndpoint = (await server.createEndpoint()) as EndpointTwin;
+  const agentDialog = new DialogTwin('agent');
+  const agentLeg = connectedLeg(agentDialog, agentEndpoint);
+  const callerDialog = new DialogTwin('caller');
+  const session = calls.track(
+    new FreeSwitchCallSession({
+      callId,
+      callerNumber: '+15550001111',
+      dialedNumber: '+15550002222',
+      caller: connectedLeg(callerDialog, callerEndpoint),
+      clock,
+      logger,
+      prompts: { promptsDir: '/p', voices: {} },
+      recordingsDir: '/r',
+      agentLegs: { take: () => agentLeg },
+      dialer,
+    }),
+  );
+  const bridged = session.bridge({ kind: 'agent', agentId: 'alice' });
+  await clock.advance(0);
+  const phones: Record<string, string[]> = { sam: ['sip:sam@198.51.100.9'], alice: [] };
+  const control = new MediaLiveCallControl({
+    calls,
+    devices: {
+      bindings: (userId) => Promise.resolve((phones[userId] ?? []).map((contact) => ({ contact }))),
+    },
+    ringer,
+    dialer,
+    notice: supervisionNotice(
+      [
+        (change) => {
+          changes.push(change);
+          return Promise.resolve();
+        },
+        ...(notify === undefined ? [] : [notify]),
+      ],
+      logger,
+    ),
+    clock,
+    logger,
+  });
+  return {
+    clock,
+    server,
+    sip,
+    dialer,
+    calls,
+    session,
+    bridged,
+    control,
+    changes,
+    agentLeg,
+    agentDialog,
+    agentEndpoint,
+    callerEndpoint,
+    callerDialog,
+  };
+}
+
+/** Starts `work`, lets the supervisor's phone ring, answers it, and waits for `work`. */
+async function answered<T>(t: Awaited<ReturnType<typeof liveCall>>, work: Promise<T>) {
+  await t.clock.advance(0);
+  const dialog = t.sip.ringing()[0]?.answer();
+  await t.clock.advance(0);
+  await work;
+  return { dialog, endpoint: t.server.endpoints.at(-1) as EndpointTwin };
+}
+
+describe('supervisor listen / whisper / barge', () => {
+  it("calls the supervisor's phone and eavesdrops on the agent's channel", async () => {
+    const t = await liveCall();
+    const { endpoint } = await answered(
+      t,
+      t.control.supervise({ callId, supervisorId: 'sam', mode: 'listen' }),
+    );
+    expect(t.sip.invites[0]?.uri).toBe('sip:sam@198.51.100.9');
+    expect(endpoint.commands).toContain('set eavesdrop_enable_dtmf=true');
+    expect(endpoint.commands).toContain(`execute eavesdrop ${t.agentEndpoint.uuid}`);
+    expect(t.changes.map((c) => [c.type, c.mode, c.agentId])).toEqual([
+      ['supervision.joined', 'listen', 'alice'],
+    ]);
+  });
+
+  it('joins straight into whisper by queueing the eavesdrop key, and changes mode on a second request', async () => {
+    const t = await liveCall();
+    const { endpoint } = await answered(
+      t,
+      t.control.supervise({ callId, supervisorId: 'sam', mode: 'whisper' }),
+    );
+    expect(endpoint.commands).toContain(`api uuid_recv_dtmf ${endpoint.uuid} 2`);
+    await t.control.supervise({ callId, supervisorId: 'sam', mode: 'barge' });
+    expect(endpoint.commands).toContain(`api uuid_recv_dtmf ${endpoint.uuid} 3`);
+    expect(t.sip.invites).toHaveLength(1);
+    expect(t.changes.map((c) => `${c.type}:${c.mode}:${c.via}`)).toEqual([
+      'supervision.joined:listen:api',
+      'supervision.mode-changed:whisper:api',
+      'supervision.mode-changed:barge:api',
+    ]);
+  });
+
+  it("follows keys pressed on the supervisor's phone and ignores its own echo", async () => {
+    const t = await liveCall();
+    const { endpoint, dialog } = await answered(
+      t,
+      t.control.supervise({ callId, supervisorId: 'sam', mode: 'listen' }),
+    );
+    endpoint.receiveDtmf('2');
+    endpoint.receiveDtmf('2');
+    endpoint.receiveDtmf('3');
+    endpoint.receiveDtmf('7');
+    endpoint.receiveDtmf('0');
+    await t.clock.advance(0);
+    expect(t.changes.map((c) => `${c.mode}:${c.via}`)).toEqual([
+      'listen:api',
+      'whisper:phone',
+      'barge:phone',
+      'listen:phone',
+    ]);
+    dialog?.hangUpFromFarEnd();
+    await t.clock.advance(0);
+    expect(t.changes.at(-1)?.type).toBe('supervision.left');
+    expect(t.control.supervising).toBe(0);
+  });
+
+  it('hangs the supervisor up when the call ends', async () => {
+    const t = await liveCall();
+    const { dialog } = await answered(
+      t,
+      t.control.supervise({ callId, supervisorId: 'sam', mode: 'listen' }),
+    );
+    t.callerDialog.hangUpFromFarEnd();
+    await t.bridged.catch(() => undefined);
+    // FreeSWITCH ends eavesdrop when the eavesdropped channel goes; the twin's execute returns at once,
+    // so the supervisor leg is already released by then.
+    await t.clock.advance(0);
+    expect(dialog?.destroyed).toBe(true);
+  });
+
+  it.each([
+    ['a call that is not live', 'nobody', 'sam', 'not_found'],
+    ['a supervisor with no phone', callId, 'alice', 'conflict'],
+  ])('refuses %s', async (_, call, supervisorId, code) => {
+    const t = await liveCall();
+    const error = await t.control
+      .supervise({ callId: call, supervisorId, mode: 'listen' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SwitchboardError);
+    expect((error as SwitchboardError).code).toBe(code);
+  });
+
+  it("reports unavailable when the supervisor's phone does not answer", async () => {
+    const t = await liveCall();
+    const joining = t.control
+      .supervise({ callId, supervisorId: 'sam', mode: 'listen' })
+      .catch((e: unknown) => e);
+    await t.clock.advance(30_000);
+    expect(((await joining) as SwitchboardError).code).toBe('unavailable');
+  });
+});
+
+describe('transfers', () => {
+  it('blind-transfers a connected call to a number from the API; the agent leg ends', async () => {
+    const t = await liveCall();
+    const transferring = t.control.transfer({
+      callId,
+      requestedBy: 'alice',
+      target: { kind: 'number', number: '+15559990000' },
+    });
+    await t.clock.advance(0);
+    expect(t.sip.ringing()[0]?.uri).toBe('sip:%2B15559990000@carrier.example.net');
+    const target = t.sip.ringing()[0]?.answer();
+    await t.clock.advance(0);
+    await transferring;
+    expect(t.agentDialog.destroyed).toBe(true);
+    const targetEndpoint = t.server.endpoints.at(-1);
+    expect(t.callerEndpoint.bridgedWith).toBe(targetEndpoint?.uuid);
+    expect(t.session.bridgedPeer?.agentId).toBeUndefined();
+    target?.hangUpFromFarEnd();
+    expect(await t.bridged).toMatchObject({ outcome: 'completed' });
+  });
+
+  it('keeps the agent on the line when the target is busy', async () => {
+    const t = await liveCall();
+    const transferring = t.control
+      .transfer({
+        callId,
+        requestedBy: 'alice',
+        target: { kind: 'number', number: '+15559990000' },
+      })
+      .catch((e: unknown) => e);
+    await t.clock.advance(0);
+    t.sip.ringing()[0]?.reject(486);
+    expect(((await transferring) as SwitchboardError).code).toBe('unavailable');
+    expect(t.agentLeg.ended).toBe(false);
+  });
+
+  it('refuses a queue target with conflict', async () => {
+    const t = await liveCall();
+    const error = await t.control
+      .transfer({ callId, requestedBy: 'sam', target: { kind: 'queue', queueId: 'q' } })
+      .catch((e: unknown) => e);
+    expect((error as SwitchboardError).code).toBe('conflict');
+  });
+
+  it("transfers on a REFER from the agent's phone and reports it with NOTIFY", async () => {
+    const t = await liveCall();
+    new AgentRefer({ calls: t.calls, dialer: t.dialer, logger }).watch(callId, t.agentLeg);
+    const response = new RecordedResponse();
+    t.agentDialog.receive(
+      'refer',
+      sipRequestFromText(
+        [
+          'REFER sip:switchboard@192.0.2.1 SIP/2.0',
+          'Via: SIP/2.0/UDP 198.51.100.7:5062;branch=z9hG4bK1',
+          'From: <sip:alice@example.com>;tag=a',
+          'To: <sip:switchboard@192.0.2.1>;tag=b',
+          'Call-ID: agent',
+          'CSeq: 3 REFER',
+          'Refer-To: <sip:+15559990000@example.com>',
+          'Referred-By: <sip:alice@example.com>',
+          'Content-Length: 0',
+          '',
+          '',
+        ].join('\n'),
+      ),
+      response,
+    );
+    await t.clock.advance(0);
+    expect(response.final?.status).toBe(202);
+    expect(t.sip.ringing()[0]?.uri).toBe('sip:%2B15559990000@carrier.example.net');
+    t.sip.ringing()[0]?.answer();
+    await t.clock.advance(0);
+    expect(t.agentDialog.sent[0]).toMatchObject({ method: 'NOTIFY', body: 'SIP/2.0 200 OK\r\n' });
+    expect(t.agentDialog.destroyed).toBe(true);
+    expect(t.callerEndpoint.bridgedWith).toBe(t.server.endpoints.at(-1)?.uuid);
+  });
+});
+
+describe('recording controls', () => {
+  it('refuses pause on a call that is not recorded', async () => {
+    const t = await liveCall();
+    const error = await t.control.pauseRecording(callId).catch((e: unknown) => e);
+    expect((error as SwitchboardError).code).toBe('conflict');
+  });
+});
+
+describe('supervision notices on real Postgres and Redis', () => {
+  let database: TestDatabase;
+  const redis = createTestRedis();
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database.cleanup();
+    await redis.cleanup();
+  });
+
+  it('audits each change and appends it to the event stream with the agent id', async () => {
+    const supervisor = await database.db
+      .insertInto('users')
+      .values({ email: 'sam@example.com', display_name: 'Sam', role: 'supervisor' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const connection = redis.connect();
+    const streamKey = `${redis.keyPrefix}events`;
+    const audit = auditLogNotice(new AuditRepository(database.db));
+    const stream = eventStreamNotice(connection, streamKey);
+    const t = await liveCall(async (change) => {
+      const real = { ...change, supervisorId: supervisor.id };
+      await Promise.all([audit(real), stream(real)]);
+    });
+    await answered(t, t.control.supervise({ callId, supervisorId: 'sam', mode: 'whisper' }));
+    const rows = await database.db.selectFrom('audit_log').selectAll().orderBy('id').execute();
+    expect(rows.map((row) => [row.action, row.target_id, row.actor_id])).toEqual([
+      ['supervision.joined', callId, supervisor.id],
+      ['supervision.mode-changed', callId, supervisor.id],
+    ]);
+    expect(rows[1]?.details).toEqual({ agentId: 'alice', mode: 'whisper', via: 'api' });
+    const entries = await connection.xrange(streamKey, '-', '+');
+    const flat = entries[1]?.[1] ?? [];
+    const fields: Record<string, string> = {};
+    for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i] ?? ''] = flat[i + 1] ?? '';
+    expect(fields).toMatchObject({
+      type: 'supervision.mode-changed',
+      agentId: 'alice',
+      mode: 'whisper',
+      callId,
+    });
+  });
+});

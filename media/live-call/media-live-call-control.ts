@@ -1,0 +1,173 @@
+import type { Logger } from '../../platform/logger.ts';
+import type { Clock } from '../../platform/clock.ts';
+import { SwitchboardError } from '../../platform/switchboard-error.ts';
+import type { Dialer } from '../freeswitch/free-switch-call-session.ts';
+import type { DeviceRinger } from '../offer/device-ringer.ts';
+import { Eavesdrop } from '../supervision/eavesdrop.ts';
+import type { SupervisionMode } from '../supervision/supervision-mode.ts';
+import type { SupervisionNotice } from '../supervision/supervision-notice.ts';
+import type { LiveCalls } from './live-calls.ts';
+
+/** Where a call in progress is blind-transferred (the API's `TransferTarget`). */
+export type LiveTransferTarget =
+  | { readonly kind: 'number'; readonly number: string }
+  | { readonly kind: 'queue'; readonly queueId: string };
+
+export interface MediaLiveCallControlOptions {
+  readonly calls: LiveCalls;
+  /** Supervisors' registered phones (`RegistrationStore`). */
+  readonly devices: { bindings(userId: string): Promise<readonly { readonly contact: string }[]> };
+  readonly ringer: DeviceRinger;
+  readonly dialer: Dialer;
+  readonly notice: SupervisionNotice;
+  /** How long a supervisor's phone, or a transfer target, rings. Default 30 s. */
+  readonly ringTimeoutMs?: number;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/**
+ * The API's live-call control (`api/live-call/live-call-control.ts`) over
+ * FreeSWITCH: supervisors join with `eavesdrop`, calls are blind-transferred
+ * to a number, and recordings are paused and resumed. Errors: `not_found` for
+ * a call not live here, `conflict` when the call is not connected to an agent
+ * (or the supervisor has no registered phone), `unavailable` when the phone
+ * or the transfer target does not answer.
+ *
+ * @example
+ * const control = new MediaLiveCallControl({ calls, devices: registrations, ringer, dialer,
+ *   notice, clock, logger });
+ * await control.supervise({ callId, supervisorId, mode: 'whisper' });
+ */
+export class MediaLiveCallControl {
+  private readonly eavesdrops = new Map<string, Eavesdrop>();
+
+  constructor(private readonly options: MediaLiveCallControlOptions) {}
+
+  async supervise(request: {
+    readonly callId: string;
+    readonly supervisorId: string;
+    readonly mode: SupervisionMode;
+  }): Promise<void> {
+    const key = `${request.callId}|${request.supervisorId}`;
+    const joined = this.eavesdrops.get(key);
+    if (joined !== undefined && !joined.ended) {
+      await joined.setMode(request.mode);
+      return;
+    }
+    const agent = this.connectedAgent(request.callId);
+    const phones = await this.options.devices.bindings(request.supervisorId);
+    if (phones.length === 0) {
+      throw new SwitchboardError('conflict', 'The supervisor has no registered phone');
+    }
+    const outcome = await this.options.ringer.ring(
+      phones.map((phone) => phone.contact),
+      {
+        timeoutMs: this.options.ringTimeoutMs ?? 30_000,
+        headers: { From: '"Supervision" <sip:supervision@localhost>' },
+      },
+    );
+    if (outcome.kind !== 'answered') {
+      throw new SwitchboardError('unavailable', "The supervisor's phone did not answer");
+    }
+    const still = this.options.calls.get(request.callId)?.bridgedPeer;
+    if (still?.leg !== agent.leg || agent.leg.ended) {
+      await outcome.leg.hangup();
+      throw new SwitchboardError('not_found', 'The call ended before the supervisor answered');
+    }
+    const eavesdrop = new Eavesdrop({
+      callId: request.callId,
+      agentId: agent.agentId,
+      supervisorId: request.supervisorId,
+      supervisor: outcome.leg,
+      agentUuid: agent.leg.endpoint.uuid,
+      notice: this.options.notice,
+      clock: this.options.clock,
+      logger: this.options.logger.child({ callId: request.callId }),
+    });
+    this.eavesdrops.set(key, eavesdrop);
+    outcome.leg.onEnded(() => {
+      if (this.eavesdrops.get(key) === eavesdrop) this.eavesdrops.delete(key);
+    });
+    await eavesdrop.start(request.mode);
+  }
+
+  /** Blind transfer to a number: the caller is connected to it, the agent leg ends. */
+  async transfer(request: {
+    readonly callId: string;
+    readonly requestedBy: string;
+    readonly target: LiveTransferTarget;
+  }): Promise<void> {
+    const session = this.live(request.callId);
+    if (session.bridgedPeer === undefined) {
+      throw new SwitchboardError('conflict', 'The call is not connected to anyone');
+    }
+    if (request.target.kind === 'queue') {
+      throw new SwitchboardError(
+        'conflict',
+        'Transferring a connected call to a queue is not supported by the voice layer yet',
+      );
+    }
+    const result = await this.options.dialer.dial(request.target.number, {
+      timeoutMs: this.options.ringTimeoutMs ?? 30_000,
+      callerNumber: session.callerNumber,
+    });
+    if (result.outcome !== 'answered') {
+      throw new SwitchboardError(
+        'unavailable',
+        `The transfer target did not answer (${result.outcome})`,
+      );
+    }
+    if (session.ended) {
+      await result.leg.hangup();
+      throw new SwitchboardError('not_found', 'The call ended during the transfer');
+    }
+    await session.handOver(result.leg);
+    this.options.logger.info(
+      { callId: request.callId, requestedBy: request.requestedBy, target: request.target },
+      'call transferred',
+    );
+  }
+
+  /** Silences the call's recording from now (card data). */
+  async pauseRecording(callId: string): Promise<void> {
+    await this.recordingOf(callId).pause();
+  }
+
+  async resumeRecording(callId: string): Promise<void> {
+    await this.recordingOf(callId).resume();
+  }
+
+  /** Supervisors joined now, for drain and tests. */
+  get supervising(): number {
+    return [...this.eavesdrops.values()].filter((eavesdrop) => !eavesdrop.ended).length;
+  }
+
+  /** Hangs up every supervisor (drain). */
+  async close(): Promise<void> {
+    await Promise.all([...this.eavesdrops.values()].map((eavesdrop) => eavesdrop.stop()));
+  }
+
+  private live(callId: string) {
+    const session = this.options.calls.get(callId);
+    if (session === undefined || session.ended) {
+      throw new SwitchboardError('not_found', 'Call is not live');
+    }
+    return session;
+  }
+
+  private connectedAgent(callId: string) {
+    const peer = this.live(callId).bridgedPeer;
+    if (peer?.agentId === undefined) {
+      throw new SwitchboardError('conflict', 'The call is not connected to an agent');
+    }
+    return { leg: peer.leg, agentId: peer.agentId };
+  }
+
+  private recordingOf(callId: string) {
+    const recording = this.live(callId).recording;
+    if (recording === undefined)
+      throw new SwitchboardError('conflict', 'The call is not being recorded');
+    return recording;
+  }
+}

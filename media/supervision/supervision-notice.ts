@@ -1,0 +1,87 @@
+import type { Redis } from 'ioredis';
+import type { AuditRepository } from '../../sql/repositories/audit-repository.ts';
+import type { SupervisionMode } from './supervision-mode.ts';
+
+/** One supervision change: a supervisor joined, changed mode, or left a call. */
+export interface SupervisionChange {
+  readonly type: 'supervision.joined' | 'supervision.mode-changed' | 'supervision.left';
+  readonly callId: string;
+  readonly agentId: string;
+  readonly supervisorId: string;
+  readonly mode: SupervisionMode;
+  /** Who made the change: `api` (the supervisor's screen) or `phone` (a key on their phone). */
+  readonly via: 'api' | 'phone';
+  readonly at: number;
+}
+
+/** Where supervision changes are told: the audit log and the live event stream. */
+export interface SupervisionNotice {
+  /** Never rejects: a failure to tell is logged, the call goes on. */
+  tell(change: SupervisionChange): Promise<void>;
+}
+
+/**
+ * Writes each change to the append-only audit log (actor: the supervisor,
+ * target: the call).
+ */
+export function auditLogNotice(audit: Pick<AuditRepository, 'insert'>) {
+  return (change: SupervisionChange) =>
+    audit.insert({
+      actor_id: change.supervisorId,
+      actor_label: `supervisor ${change.supervisorId}`,
+      action: change.type,
+      target_type: 'call',
+      target_id: change.callId,
+      source_address: null,
+      details: { agentId: change.agentId, mode: change.mode, via: change.via },
+    });
+}
+
+/**
+ * Appends each change to a Redis stream the live event server follows
+ * (topic `supervision`, with `agentId` so the agent's desktop receives it).
+ */
+export function eventStreamNotice(redis: Redis, streamKey: string, maxLength = 1_000_000) {
+  return async (change: SupervisionChange) => {
+    await redis.xadd(
+      streamKey,
+      'MAXLEN',
+      '~',
+      maxLength,
+      '*',
+      'id',
+      `${change.type}:${change.callId}:${change.supervisorId}:${change.at}`,
+      'type',
+      change.type,
+      'at',
+      String(change.at),
+      'callId',
+      change.callId,
+      'agentId',
+      change.agentId,
+      'supervisorId',
+      change.supervisorId,
+      'mode',
+      change.mode,
+      'via',
+      change.via,
+    );
+  };
+}
+
+/** Tells every target in turn; a failing one is logged and the others still run. */
+export function supervisionNotice(
+  targets: readonly ((change: SupervisionChange) => Promise<void>)[],
+  logger: { warn(details: object, message: string): void },
+): SupervisionNotice {
+  return {
+    async tell(change) {
+      const results = await Promise.allSettled(targets.map((target) => target(change)));
+      for (const result of results) {
+        if (result.status === 'rejected') {
+          logger.warn({ err: result.reason as unknown, change }, 'supervision change not recorded');
+        }
+      }
+    },
+  };
+}

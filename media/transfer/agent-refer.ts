@@ -1,0 +1,102 @@
+import type { Logger } from '../../platform/logger.ts';
+import type { ConnectedLeg } from '../freeswitch/connected-leg.ts';
+import type { Dialer } from '../freeswitch/free-switch-call-session.ts';
+import type { LiveCalls } from '../live-call/live-calls.ts';
+import { uriUser, type SipRequest, type SipResponse } from '../sip/sip-message.ts';
+
+/** drachtio-srf `Dialog#request`, for the NOTIFY that reports a REFER's progress. */
+interface NotifyingDialog {
+  request?(options: {
+    readonly method: 'NOTIFY';
+    readonly headers: Readonly<Record<string, string>>;
+    readonly body: string;
+  }): Promise<unknown>;
+}
+
+export interface AgentReferOptions {
+  readonly calls: LiveCalls;
+  readonly dialer: Dialer;
+  /** How long the transfer target rings. Default 30 s. */
+  readonly timeoutMs?: number;
+  readonly logger: Logger;
+}
+
+/**
+ * Blind transfer from the agent's phone: a REFER on the agent's dialog is
+ * accepted (202), the `Refer-To` target is dialled (a number goes through
+ * the carrier, a SIP URI as is), and when it answers the caller is handed
+ * over to it and the agent's leg ends. The phone is told how it went with a
+ * NOTIFY carrying a `message/sipfrag` status line (RFC 3515).
+ *
+ * @example
+ * refers.watch(contactId, agentLeg); // when the agent's leg is answered
+ */
+export class AgentRefer {
+  constructor(private readonly options: AgentReferOptions) {}
+
+  watch(callId: string, leg: ConnectedLeg): void {
+    leg.dialog.on('refer', (request, response) => {
+      void this.transfer(callId, leg, request, response).catch((error: unknown) => {
+        this.options.logger.error({ err: error, callId }, 'REFER transfer failed');
+      });
+    });
+  }
+
+  private async transfer(
+    callId: string,
+    leg: ConnectedLeg,
+    request: SipRequest,
+    response: SipResponse,
+  ): Promise<void> {
+    const log = this.options.logger.child({ callId });
+    const session = this.options.calls.get(callId);
+    const referTo =
+      request.get('Refer-To') === undefined ? undefined : request.getParsedHeader('Refer-To').uri;
+    if (referTo === undefined) {
+      response.send(400, 'Missing Refer-To');
+      return;
+    }
+    if (session === undefined || session.ended || session.bridgedPeer?.leg !== leg) {
+      response.send(481, 'Call Does Not Exist');
+      return;
+    }
+    response.send(202);
+    const user = uriUser(referTo);
+    const destination = user !== undefined && /^\+?[0-9]{3,15}$/.test(user) ? user : referTo;
+    const result = await this.options.dialer.dial(destination, {
+      timeoutMs: this.options.timeoutMs ?? 30_000,
+      callerNumber: session.callerNumber,
+    });
+    if (result.outcome !== 'answered') {
+      log.info({ destination, outcome: result.outcome }, 'REFER target did not answer');
+      await this.notify(
+        leg,
+        result.outcome === 'busy' ? '486 Busy Here' : '480 Temporarily Unavailable',
+      );
+      return;
+    }
+    await this.notify(leg, '200 OK');
+    try {
+      await session.handOver(result.leg);
+      log.info({ destination }, 'agent transferred the call');
+    } catch (error) {
+      log.warn({ err: error, destination }, 'REFER target answered but the caller was gone');
+    }
+  }
+
+  private async notify(leg: ConnectedLeg, status: string): Promise<void> {
+    const dialog = leg.dialog as NotifyingDialog;
+    if (leg.ended || dialog.request === undefined) return;
+    await dialog
+      .request({
+        method: 'NOTIFY',
+        headers: {
+          Event: 'refer',
+          'Subscription-State': 'terminated;reason=noresource',
+          'Content-Type': 'message/sipfrag;version=2.0',
+        },
+        body: `SIP/2.0 ${status}\r\n`,
+      })
+      .catch((error: unknown) => this.options.logger.info({ err: error }, 'NOTIFY not delivered'));
+  }
+}
