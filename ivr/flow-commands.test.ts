@@ -184,7 +184,18 @@ describe('switchboard flows simulate', () => {
     expect(result.err).toContain('--keys item 2 "x"');
   });
 
-  it('needs --from', async () => {
-    await expect(cli('flows', 'simulate', 'flows/main-menu.json')).rejects.toThrow(/--from/);
+  it('works with only --keys, as the README shows, calling from a default number', async () => {
+    const result = await cli(
+      'flows',
+      'simulate',
+      'flows/main-menu.json',
+      '--keys',
+      '2',
+      '--at',
+      '2026-11-24T15:00:00Z',
+    );
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('from +15551230000');
+    expect(result.out).toMatch(/Outcome: queued to support/);
   });
 });

@@ -85,7 +85,7 @@ export function registerFlowCommands(program: Command, io: FlowCommandIo): void 
       'Run a flow with a scripted caller and print what the caller hears and where the call ends',
     )
     .argument('<file>', 'flow file')
-    .requiredOption('--from <number>', "the caller's number")
+    .option('--from <number>', "the caller's number", '+15551230000')
     .option('--to <number>', 'the number dialled', '+15550000000')
     .option(
       '--keys <list>',
