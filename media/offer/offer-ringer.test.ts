@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OfferRinger, type CallbackConnector } from './offer-ringer.ts';
-import { createOfferRig, rigPrompts, type OfferRig } from './offer-rig.ts';
+import { createOfferRig, rigPrompts, type OfferRig } from './test-offer-rig.ts';
 
 let rig: OfferRig;
 let offers: OfferRinger;

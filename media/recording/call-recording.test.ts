@@ -39,9 +39,11 @@ async function bridgedCall() {
   const clock = new SimulatedCallClock(Date.parse('2026-03-01T10:00:00Z'));
   const server = new MediaServerTwin(clock);
   const items: CallRecordItem[] = [];
+  const local = new LocalRecordingFiles(directory);
   const recorder = new BridgeRecorder({
     freeswitchDir: '/var/lib/freeswitch/recordings',
-    files: new LocalRecordingFiles(directory),
+    // Reading the file is real IO: simulated time waits for it.
+    files: { inspect: (name) => clock.hold(local.inspect(name)) },
     sink: { write: (item) => items.push(item) },
     clock,
     logger,
