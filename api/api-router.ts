@@ -73,6 +73,11 @@ export interface ApiDependencies {
   /** How long a user's computed access scope is reused (default 2 s; 0 in tests that change teams). */
   readonly scopeCacheMs?: number;
   readonly loginThrottle?: LoginThrottlePolicy;
+  /** Told of every successful write (target type and id), e.g. to refresh routing's copy of queues. */
+  readonly onWrite?: (write: {
+    readonly targetType: string;
+    readonly targetId: string | null;
+  }) => void;
 }
 
 export interface Api {
@@ -149,7 +154,13 @@ export function createApi(deps: ApiDependencies): Api {
     res.type('html').send(docsPage(`${apiBasePath}/openapi.json`));
   });
   router.use(
-    mountRoutes({ routes, authenticate: (req) => authenticate(req.headers), scopes, audit }),
+    mountRoutes({
+      routes,
+      authenticate: (req) => authenticate(req.headers),
+      scopes,
+      audit,
+      ...(deps.onWrite ? { onWrite: deps.onWrite } : {}),
+    }),
   );
   return { router, routes, auth, scopes, authenticate };
 }

@@ -4,6 +4,8 @@ import { NO_MIGRATIONS } from 'kysely';
 import { systemClock } from '../platform/clock.ts';
 import { uuidGenerator } from '../platform/id-generator.ts';
 import { createLogger } from '../platform/logger.ts';
+import { pino } from 'pino';
+import { redactingLogDestination } from '../api/privacy/redacting-log-destination.ts';
 import { registerFlowCommands } from '../ivr/flow-commands.ts';
 import { SwitchboardError } from '../platform/switchboard-error.ts';
 import { connectDatabase } from '../sql/connect-database.ts';
@@ -38,7 +40,11 @@ export function buildCli(io: CliIo): Command {
     .description('start the API, SIP/media control and ACD with the configured settings')
     .action(async () => {
       const settings = config();
-      const logger = createLogger({ level: settings.logLevel });
+      // Card and national-id numbers are scrubbed from every line before it is written.
+      const logger = createLogger(
+        { level: settings.logLevel },
+        redactingLogDestination(pino.destination(1)),
+      );
       const service = await startService({
         config: settings,
         logger,

@@ -19,6 +19,10 @@ const url = (protocols: readonly string[]) =>
     { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
   );
 
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
 const positiveSeconds = z.coerce
   .number({ message: 'must be a number of seconds' })
   .positive('must be greater than 0');
@@ -45,6 +49,41 @@ const environmentSchema = z.object({
   FREESWITCH_HOST: z.string().min(1, 'must not be empty').default('127.0.0.1'),
   FREESWITCH_PORT: port.default(8021),
   FREESWITCH_SECRET: z.string().min(1, 'must not be empty').default('ClueCon'),
+  // Browser sessions: mark the cookie Secure when served over HTTPS (it then never travels in clear).
+  SESSION_COOKIE_SECURE: flag.default(false),
+  // How long a desktop login lasts: one long shift.
+  SESSION_HOURS: z.coerce
+    .number({ message: 'must be a number of hours' })
+    .positive('must be greater than 0')
+    .max(168, 'must be at most 168')
+    .default(12),
+  // Strip card and national-id numbers from chat/email bodies before they are stored (PCI scope).
+  REDACT_MESSAGE_BODIES: flag.default(true),
+  // SIP digest realm for agent phones; must match sip_credentials.realm.
+  SIP_REALM: z.string().min(1, 'must not be empty').default('switchboard'),
+  // Signs digest nonces so any instance can check them. Unset: a random one per process (single instance only).
+  SIP_NONCE_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  // Where FreeSWITCH reads prompts (<language>/<name>.wav): mount flows/prompts there.
+  FREESWITCH_PROMPTS_DIR: z
+    .string()
+    .min(1, 'must not be empty')
+    .default('/usr/share/switchboard/prompts'),
+  // Where FreeSWITCH writes recordings and voicemail; the API streams them from RECORDINGS_DIR.
+  FREESWITCH_RECORDINGS_DIR: z
+    .string()
+    .min(1, 'must not be empty')
+    .default('/var/lib/switchboard/recordings'),
+  // New calls per second admitted to media; the excess gets 503 + Retry-After (about 80% of measured capacity).
+  MEDIA_MAX_CALLS_PER_SECOND: z.coerce
+    .number({ message: 'must be a number' })
+    .positive('must be greater than 0')
+    .default(48),
+  // Calls this process holds at once.
+  MEDIA_MAX_CALLS: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .positive('must be greater than 0')
+    .default(1000),
   // Admin-authored IVR flow files.
   FLOWS_DIR: z.string().min(1, 'must not be empty').default('flows'),
   // Call recordings are written here.
@@ -66,6 +105,15 @@ export interface Config {
   readonly http: { readonly host: string; readonly port: number };
   readonly drachtio: { readonly host: string; readonly port: number; readonly secret: string };
   readonly freeswitch: { readonly host: string; readonly port: number; readonly secret: string };
+  readonly sessions: { readonly secureCookies: boolean; readonly seconds: number };
+  readonly redactMessageBodies: boolean;
+  readonly sip: { readonly realm: string; readonly nonceSecret: string | undefined };
+  readonly media: {
+    readonly promptsDir: string;
+    readonly recordingsDir: string;
+    readonly maxCallsPerSecond: number;
+    readonly maxCalls: number;
+  };
   readonly flowsDir: string;
   readonly recordingsDir: string;
   readonly shutdownDrainMs: number;
@@ -105,6 +153,18 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT },
     drachtio: { host: e.DRACHTIO_HOST, port: e.DRACHTIO_PORT, secret: e.DRACHTIO_SECRET },
     freeswitch: { host: e.FREESWITCH_HOST, port: e.FREESWITCH_PORT, secret: e.FREESWITCH_SECRET },
+    sessions: {
+      secureCookies: e.SESSION_COOKIE_SECURE,
+      seconds: Math.round(e.SESSION_HOURS * 3600),
+    },
+    redactMessageBodies: e.REDACT_MESSAGE_BODIES,
+    sip: { realm: e.SIP_REALM, nonceSecret: e.SIP_NONCE_SECRET },
+    media: {
+      promptsDir: e.FREESWITCH_PROMPTS_DIR,
+      recordingsDir: e.FREESWITCH_RECORDINGS_DIR,
+      maxCallsPerSecond: e.MEDIA_MAX_CALLS_PER_SECOND,
+      maxCalls: e.MEDIA_MAX_CALLS,
+    },
     flowsDir: e.FLOWS_DIR,
     recordingsDir: e.RECORDINGS_DIR,
     shutdownDrainMs: e.SHUTDOWN_DRAIN_SECONDS * 1000,

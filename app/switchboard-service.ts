@@ -1,15 +1,23 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
+import { apiBasePath, createApi } from '../api/api-router.ts';
+import { startLiveEventServer } from '../api/events/live-event-server.ts';
+import { ivrFlowValidator } from '../api/flows/ivr-flow-validator.ts';
 import { createHealthRouter } from '../api/health/health-router.ts';
 import { postgresProbe, redisProbe, tcpProbe } from '../api/health/dependency-probes.ts';
 import { createHttpApp } from '../api/http-app.ts';
+import type { LiveCallControl } from '../api/live-call/live-call-control.ts';
+import { PromptLibrary } from '../ivr/prompt-library.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
 import type { Logger } from '../platform/logger.ts';
+import { SwitchboardError } from '../platform/switchboard-error.ts';
+import { createRedisRouting } from '../routing/create-redis-routing.ts';
 import { connectDatabase } from '../sql/connect-database.ts';
 import type { Config } from './config.ts';
+import { RoutingDirectorySync } from './routing-directory-sync.ts';
 
 export interface ServiceDependencies {
   readonly config: Config;
@@ -25,33 +33,80 @@ export interface RunningService {
   stop(reason: string): Promise<void>;
 }
 
+/** API writes to these change what routing must know (queues, skills, memberships). */
+const directoryTargets = new Set(['queue', 'user', 'team', 'skill']);
+
 /**
  * Wires Switchboard's parts together and starts them. The only place that
  * knows every part; imported by the CLI and tests, never by a part.
  */
 export async function startService(deps: ServiceDependencies): Promise<RunningService> {
-  const { config, logger } = deps;
+  const { config, logger, clock, ids } = deps;
   const db = connectDatabase(config.databaseUrl);
-  const redisOptions = {
+  const redisOptions: RedisOptions = {
     // Keep reconnecting with capped backoff: a Redis restart must not end the process.
     retryStrategy: (attempt: number) => Math.min(attempt * 200, 2_000),
+    // BullMQ needs this; commands wait for the reconnect instead of failing a caller.
     maxRetriesPerRequest: null,
   };
-  const redis = new Redis(config.redis.url, redisOptions);
-  const probeRedis = new Redis(config.redis.url, { ...redisOptions, enableOfflineQueue: false });
-  for (const [name, client] of [
-    ['redis', redis],
-    ['redis-probe', probeRedis],
-  ] as const) {
+  const connect = (name: string, extra: RedisOptions = {}): Redis => {
+    const client = new Redis(config.redis.url, {
+      ...redisOptions,
+      ...extra,
+      connectionName: `switchboard:${name}`,
+    });
     client.on('error', (error: Error) =>
       logger.warn({ err: error.message, client: name }, 'redis connection problem'),
     );
-  }
+    return client;
+  };
+  const redis = connect('commands');
+  const probeRedis = connect('probe', { enableOfflineQueue: false });
+  const eventsRedis = connect('live-events');
+
+  const routing = createRedisRouting({
+    redis,
+    blockingRedis: connect('routing-feed'),
+    keyPrefix: config.redis.keyPrefix,
+    clock,
+    ids,
+    logger: logger.child({ part: 'routing' }),
+    bullmq: { connection: redis },
+  });
+  const directory = new RoutingDirectorySync(
+    db,
+    routing.admin,
+    logger.child({ part: 'routing-sync' }),
+  );
+
+  const liveCalls: LiveCallControl = {
+    supervise: () => Promise.reject(voiceUnavailable()),
+    transfer: () => Promise.reject(voiceUnavailable()),
+  };
+  const prompts = new PromptLibrary(`${config.flowsDir}/prompts`);
+  const api = createApi({
+    db,
+    redis,
+    keyPrefix: config.redis.keyPrefix,
+    clock,
+    desk: routing.desk,
+    liveCalls,
+    flowValidator: ivrFlowValidator({
+      promptExists: (name, language) => prompts.exists(name, language),
+    }),
+    recordingsDir: config.recordingsDir,
+    secureCookies: config.sessions.secureCookies,
+    sessionSeconds: config.sessions.seconds,
+    redactStoredMessages: config.redactMessageBodies,
+    onWrite: (write) => {
+      if (directoryTargets.has(write.targetType)) directory.requestSync();
+    },
+  });
 
   let draining = false;
   const app = createHttpApp({
     logger,
-    ids: deps.ids,
+    ids,
     routers: [
       {
         path: '/',
@@ -65,11 +120,29 @@ export async function startService(deps: ServiceDependencies): Promise<RunningSe
           ],
         }),
       },
+      { path: apiBasePath, router: api.router },
     ],
   });
 
+  // Routing first: a flow may enqueue the moment calls are taken.
+  await routing.start();
+  await directory.syncNow().catch((error: unknown) => {
+    // Postgres may still be starting; the timer retries and readiness shows it.
+    logger.warn({ err: error }, 'first routing sync failed; retrying on the timer');
+  });
+  directory.start(30_000);
+
   const server: Server = app.listen(config.http.port, config.http.host);
   await once(server, 'listening');
+  const liveEvents = await startLiveEventServer({
+    server,
+    authenticate: (headers) => api.authenticate(headers),
+    scopes: api.scopes,
+    readRedis: eventsRedis,
+    redis,
+    streamKey: routing.commands.keys.events(),
+    logger: logger.child({ part: 'live-events' }),
+  });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
@@ -83,13 +156,23 @@ export async function startService(deps: ServiceDependencies): Promise<RunningSe
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const deadline = setTimeout(() => server.closeAllConnections(), config.shutdownDrainMs);
+      await liveEvents.close();
       await closed;
       clearTimeout(deadline);
+      await directory.stop();
+      await routing.close();
       await db.destroy();
-      await Promise.allSettled([redis.quit(), probeRedis.quit()]);
+      await Promise.allSettled([redis.quit(), probeRedis.quit(), eventsRedis.quit()]);
       logger.info('stopped');
     })();
     return stopping;
   };
   return { url, stop };
+}
+
+function voiceUnavailable(): SwitchboardError {
+  return new SwitchboardError(
+    'unavailable',
+    'The voice path (drachtio and FreeSWITCH) is not connected',
+  );
 }

@@ -22,6 +22,8 @@ export const redactedPaths: readonly string[] = [
   'headers.cookie',
   'cardNumber',
   '*.cardNumber',
+  'nonceSecret',
+  '*.nonceSecret',
   'databaseUrl',
   'redisUrl',
 ];

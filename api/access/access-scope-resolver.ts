@@ -39,7 +39,7 @@ export class AccessScopeResolver {
         return everything;
       case 'supervisor': {
         const teamIds = await this.repository.teamsLedBy(principal.userId);
-        const [members, queueIds] = await Promise.all([
+        const [members, queues] = await Promise.all([
           this.repository.usersInTeams(teamIds),
           this.repository.queuesOfTeams(teamIds),
         ]);
@@ -47,16 +47,20 @@ export class AccessScopeResolver {
           all: false,
           teamIds,
           agentIds: [...new Set([principal.userId, ...members])],
-          queueIds,
+          queueIds: queues.map((q) => q.id),
+          queueNames: queues.map((q) => q.name),
         };
       }
-      case 'agent':
+      case 'agent': {
+        const queues = await this.repository.queuesOfMember(principal.userId);
         return {
           all: false,
           teamIds: [],
           agentIds: [principal.userId],
-          queueIds: await this.repository.queuesOfMember(principal.userId),
+          queueIds: queues.map((q) => q.id),
+          queueNames: queues.map((q) => q.name),
         };
+      }
     }
   }
 }

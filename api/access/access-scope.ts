@@ -9,6 +9,11 @@ export interface AccessScope {
   /** Users whose objects (state, calls, conversations, tickets) are visible. */
   readonly agentIds: readonly string[];
   readonly queueIds: readonly string[];
+  /**
+   * The same queues by name: routing (and so the live event stream) names
+   * queues as flows do, by their name.
+   */
+  readonly queueNames: readonly string[];
 }
 
 export const everything: AccessScope = Object.freeze({
@@ -16,6 +21,7 @@ export const everything: AccessScope = Object.freeze({
   teamIds: [],
   agentIds: [],
   queueIds: [],
+  queueNames: [],
 });
 
 /** True when an object owned by `agentId` or sitting in `queueId` is in scope. */

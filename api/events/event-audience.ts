@@ -22,7 +22,13 @@ export function mayReceive(listener: Listener, event: LiveEvent): boolean {
   if (principal.role === 'agent') return agentId === principal.userId;
   if (agentId !== undefined && agentId !== '' && scope.agentIds.includes(agentId)) return true;
   for (const queueId of [event.data.queueId, event.data.toQueueId]) {
-    if (queueId !== undefined && scope.queueIds.includes(queueId)) return true;
+    // Routing names queues by name; older producers may have used the row id.
+    if (
+      queueId !== undefined &&
+      (scope.queueNames.includes(queueId) || scope.queueIds.includes(queueId))
+    ) {
+      return true;
+    }
   }
   return false;
 }

@@ -13,6 +13,11 @@ export interface MountOptions {
   readonly authenticate: (req: Request) => Promise<Principal | null>;
   readonly scopes: AccessScopeResolver;
   readonly audit: AuditTrail;
+  /** Told of every successful write, after its audit entry (e.g. to refresh routing's copy). */
+  readonly onWrite?: (write: {
+    readonly targetType: string;
+    readonly targetId: string | null;
+  }) => void;
 }
 
 /**
@@ -84,6 +89,12 @@ async function handle(
       targetId: auditTarget ?? lastParam(req.params) ?? idOf(result?.body),
       sourceAddress: req.ip ?? null,
       details: { ...auditDetails, method: route.method.toUpperCase(), path: req.originalUrl },
+    });
+  }
+  if (route.audit !== undefined) {
+    options.onWrite?.({
+      targetType: route.audit.targetType,
+      targetId: auditTarget ?? lastParam(req.params),
     });
   }
   if (result !== undefined)

@@ -24,22 +24,21 @@ export class AccessScopeRepository {
     return rows.map((r) => r.id);
   }
 
-  async queuesOfTeams(teamIds: readonly string[]): Promise<string[]> {
+  async queuesOfTeams(teamIds: readonly string[]): Promise<{ id: string; name: string }[]> {
     if (teamIds.length === 0) return [];
-    const rows = await this.db
+    return this.db
       .selectFrom('queues')
-      .select('id')
+      .select(['id', 'name'])
       .where('team_id', 'in', teamIds)
       .execute();
-    return rows.map((r) => r.id);
   }
 
-  async queuesOfMember(userId: string): Promise<string[]> {
-    const rows = await this.db
+  async queuesOfMember(userId: string): Promise<{ id: string; name: string }[]> {
+    return this.db
       .selectFrom('queue_members')
-      .select('queue_id')
-      .where('user_id', '=', userId)
+      .innerJoin('queues', 'queues.id', 'queue_members.queue_id')
+      .select(['queues.id', 'queues.name'])
+      .where('queue_members.user_id', '=', userId)
       .execute();
-    return rows.map((r) => r.queue_id);
   }
 }
