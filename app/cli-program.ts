@@ -11,7 +11,9 @@ import { SwitchboardError } from '../platform/switchboard-error.ts';
 import { connectDatabase } from '../sql/connect-database.ts';
 import { ensureDatabase } from '../sql/ensure-database.ts';
 import { assertMigrated, createSchemaMigrator } from '../sql/schema-migrator.ts';
+import { argon2PasswordHasher } from '../api/auth/password-hasher.ts';
 import { publishFlowFile } from './flow-publisher.ts';
+import { provisionUser } from './user-provisioning.ts';
 import { configVariables, loadConfig, type Config } from './config.ts';
 import { startService } from './switchboard-service.ts';
 
@@ -22,6 +24,8 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   /** Relative file arguments (flow files) are relative to this. */
   readonly cwd: string;
+  /** All of standard input (for `--password-stdin`). */
+  readonly readStdin: () => Promise<string>;
   /** Resolves when the process is asked to stop (SIGTERM, SIGINT). */
   readonly stopSignal: () => Promise<string>;
 }
@@ -115,6 +119,50 @@ export function buildCli(io: CliIo): Command {
         await database.destroy();
       }
     });
+
+  program
+    .command('users')
+    .description('user administration')
+    .command('add')
+    .description(
+      'create a user (e.g. the first admin); prints a generated password unless --password-stdin',
+    )
+    .requiredOption('--email <email>', 'login email')
+    .requiredOption('--name <name>', 'display name')
+    .addOption(
+      new Option('--role <role>', 'role')
+        .choices(['agent', 'supervisor', 'admin'])
+        .default('agent'),
+    )
+    .option('--password-stdin', 'read the password from standard input instead of generating one')
+    .action(
+      async (options: {
+        email: string;
+        name: string;
+        role: 'agent' | 'supervisor' | 'admin';
+        passwordStdin?: boolean;
+      }) => {
+        const password =
+          options.passwordStdin === true ? (await io.readStdin()).replace(/\r?\n$/, '') : undefined;
+        const database = connectDatabase(config().databaseUrl, { maxConnections: 1 });
+        try {
+          const created = await provisionUser(database, argon2PasswordHasher, {
+            email: options.email,
+            displayName: options.name,
+            role: options.role,
+            ...(password !== undefined ? { password } : {}),
+          });
+          io.stdout(`created ${options.role} ${options.email} (${created.id})\n`);
+          if (created.generatedPassword !== undefined) {
+            io.stdout(
+              `password (shown once; change it after logging in): ${created.generatedPassword}\n`,
+            );
+          }
+        } finally {
+          await database.destroy();
+        }
+      },
+    );
 
   program
     .command('config')
