@@ -222,6 +222,31 @@ describe('supervisor actions', () => {
     expect(entry?.details.mode).toBe('whisper');
   });
 
+  it('lets the agent on the call pause and resume its recording, audited, and refuses a call not theirs', async () => {
+    const agent = await t.login(t.emails.agentA!);
+    t.liveCalls.connect(t.a.callId);
+    const paused = await t.request('post', `/calls/${t.a.callId}/recording/pause`, {
+      cookie: agent,
+    });
+    expect(paused.status).toBe(200);
+    expect(paused.body).toEqual({ callId: t.a.callId, recording: 'paused' });
+    expect(t.liveCalls.pausedRecordings.has(t.a.callId)).toBe(true);
+    const resumed = await t.request('post', `/calls/${t.a.callId}/recording/resume`, {
+      cookie: agent,
+    });
+    expect(resumed.status).toBe(200);
+    expect(t.liveCalls.pausedRecordings.has(t.a.callId)).toBe(false);
+    expect((await auditEntries('recording.pause'))[0]?.targetId).toBe(t.a.callId);
+    expect((await auditEntries('recording.resume'))[0]?.targetId).toBe(t.a.callId);
+
+    t.liveCalls.connect(t.b.callId);
+    const other = await t.request('post', `/calls/${t.b.callId}/recording/pause`, {
+      cookie: agent,
+    });
+    expect(other.status).toBe(404);
+    expect(t.liveCalls.pausedRecordings.has(t.b.callId)).toBe(false);
+  });
+
   it("changes a team agent's state through routing and audits it", async () => {
     const cookie = await t.login(t.emails.supA!);
     await t.routing.desk.logIn(t.a.agentId);

@@ -7,6 +7,8 @@ export class InMemoryLiveCallControl implements LiveCallControl {
   /** callId -> supervisorId -> mode. */
   readonly supervision = new Map<string, Map<string, SupervisionMode>>();
   readonly transfers: { callId: string; requestedBy: string; target: TransferTarget }[] = [];
+  /** Calls whose recording is paused now. */
+  readonly pausedRecordings = new Set<string>();
 
   connect(callId: string): void {
     this.live.add(callId);
@@ -40,7 +42,20 @@ export class InMemoryLiveCallControl implements LiveCallControl {
     return Promise.resolve();
   }
 
+  pauseRecording(callId: string): Promise<void> {
+    this.requireLive(callId);
+    this.pausedRecordings.add(callId);
+    return Promise.resolve();
+  }
+
+  resumeRecording(callId: string): Promise<void> {
+    this.requireLive(callId);
+    this.pausedRecordings.delete(callId);
+    return Promise.resolve();
+  }
+
   private requireLive(callId: string): void {
-    if (!this.live.has(callId)) throw new SwitchboardError('not_found', 'Call is not live');
+    if (!this.live.has(callId))
+      throw new SwitchboardError('conflict', 'The call is not in progress');
   }
 }

@@ -25,6 +25,13 @@ export interface LiveCallControl {
     readonly supervisorId: string;
     readonly mode: SupervisionMode;
   }): Promise<void>;
+  /**
+   * Pauses the call's recording (both channels go silent and the span is kept
+   * as a masked interval), e.g. while the caller reads out a card number.
+   */
+  pauseRecording(callId: string): Promise<void>;
+  /** Resumes a paused recording. */
+  resumeRecording(callId: string): Promise<void>;
   /** Blind-transfers the caller to a number or a queue; the agent's leg ends. */
   transfer(request: {
     readonly callId: string;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { CallRepository } from '../../sql/repositories/call-repository.ts';
 import { requireVisible } from '../access/access-scope-resolver.ts';
-import { scopeCovers } from '../access/access-scope.ts';
+import { scopeCovers, type AccessScope } from '../access/access-scope.ts';
+import type { Principal } from '../access/principal.ts';
 import { uuid } from '../routes/common-schemas.ts';
 import { defineRoute, type RouteDefinition } from '../routes/route-definition.ts';
 import type { LiveCallControl } from './live-call-control.ts';
@@ -12,7 +13,53 @@ export function liveCallRoutes(deps: {
   control: LiveCallControl;
 }): RouteDefinition[] {
   const params = z.object({ callId: uuid });
+  // An agent acts only on the call they are on, not any call of their queues;
+  // a supervisor on calls of their teams' agents and queues.
+  const onTheCallOrSupervising = async ({
+    params: p,
+    scope,
+    principal,
+  }: {
+    params: { callId: string };
+    scope: () => Promise<AccessScope>;
+    principal: Principal;
+  }): Promise<void> => {
+    const call = await deps.calls.findById(p.callId);
+    const allowed =
+      call !== undefined &&
+      (principal.role === 'agent'
+        ? call.agent_id === principal.userId
+        : scopeCovers(await scope(), { agentId: call.agent_id, queueId: call.queue_id }));
+    requireVisible(allowed, 'Call');
+  };
+  const recordingRoute = (action: 'pause' | 'resume') =>
+    defineRoute({
+      method: 'post',
+      path: `/calls/:callId/recording/${action}`,
+      tag: 'calls',
+      summary:
+        action === 'pause'
+          ? 'Pause the live recording (silent, kept as a masked interval), e.g. for card data'
+          : 'Resume a paused live recording',
+      minimumRole: 'agent',
+      params,
+      response: z.object({ callId: uuid, recording: z.enum(['paused', 'recording']) }),
+      audit: { action: `recording.${action}`, targetType: 'call' },
+      authorize: onTheCallOrSupervising,
+      handler: async ({ params: p }) => {
+        if (action === 'pause') await deps.control.pauseRecording(p.callId);
+        else await deps.control.resumeRecording(p.callId);
+        return {
+          body: {
+            callId: p.callId,
+            recording: action === 'pause' ? ('paused' as const) : ('recording' as const),
+          },
+        };
+      },
+    });
   return [
+    recordingRoute('pause'),
+    recordingRoute('resume'),
     defineRoute({
       method: 'post',
       path: '/calls/:callId/supervision',
@@ -59,16 +106,7 @@ export function liveCallRoutes(deps: {
       }),
       response: z.object({ callId: uuid, transferred: z.literal(true) }),
       audit: { action: 'call.transfer', targetType: 'call' },
-      authorize: async ({ params: p, scope, principal }) => {
-        const call = await deps.calls.findById(p.callId);
-        // An agent transfers only the call they are on, not any call of their queues.
-        const allowed =
-          call !== undefined &&
-          (principal.role === 'agent'
-            ? call.agent_id === principal.userId
-            : scopeCovers(await scope(), { agentId: call.agent_id, queueId: call.queue_id }));
-        requireVisible(allowed, 'Call');
-      },
+      authorize: onTheCallOrSupervising,
       handler: async ({ params: p, body, principal, auditDetails }) => {
         auditDetails({ target: body.target });
         await deps.control.transfer({

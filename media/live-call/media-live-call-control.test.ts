@@ -178,7 +178,7 @@ describe('supervisor listen / whisper / barge', () => {
   });
 
   it.each([
-    ['a call that is not live', 'nobody', 'sam', 'not_found'],
+    ['a call that is not live', 'nobody', 'sam', 'conflict'],
     ['a supervisor with no phone', callId, 'alice', 'conflict'],
   ])('refuses %s', async (_, call, supervisorId, code) => {
     const t = await liveCall();

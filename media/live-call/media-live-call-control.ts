@@ -151,7 +151,7 @@ export class MediaLiveCallControl {
   private live(callId: string) {
     const session = this.options.calls.get(callId);
     if (session === undefined || session.ended) {
-      throw new SwitchboardError('not_found', 'Call is not live');
+      throw new SwitchboardError('conflict', 'The call is not in progress');
     }
     return session;
   }
