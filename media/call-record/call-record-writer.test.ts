@@ -204,6 +204,83 @@ describe('CallRecordWriter with Postgres going away', () => {
     expect(recordings[0]?.masked_intervals).toEqual([{ fromMs: 1000, toMs: 9000 }]);
   });
 
+  it('records the queue named by a flow, and a vanished agent as none', async () => {
+    const queue = await database.db
+      .insertInto('queues')
+      .values({ name: 'billing' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const writer = new CallRecordWriter({
+      store: new CallRecordRepository(database.db),
+      clock: systemCallClock,
+      logger,
+    });
+    const id = '44444444-4444-4444-8444-444444444444';
+    const snapshot = call();
+    if (snapshot.kind !== 'call') throw new Error('fixture');
+    writer.write({
+      kind: 'call',
+      call: {
+        ...snapshot.call,
+        id,
+        queueId: 'billing',
+        agentId: '55555555-5555-4555-8555-555555555555',
+      },
+    });
+    expect(await writer.drain()).toBe(true);
+    const row = await database.db
+      .selectFrom('calls')
+      .select(['queue_id', 'agent_id'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ queue_id: queue.id, agent_id: null });
+  });
+
+  it('sets aside a record Postgres refuses for its content and writes everything around it', async () => {
+    const writer = new CallRecordWriter({
+      store: new CallRecordRepository(database.db),
+      clock: systemCallClock,
+      logger,
+    });
+    const id = '66666666-6666-4666-8666-666666666666';
+    const snapshot = call();
+    if (snapshot.kind !== 'call') throw new Error('fixture');
+    const before: CallRecordItem = { kind: 'call', call: { ...snapshot.call, id } };
+    // A SIP status outside 100-699 breaks the calls_sip_status_check constraint.
+    const poison: CallRecordItem = {
+      kind: 'call',
+      call: { ...snapshot.call, id: '77777777-7777-4777-8777-777777777777', sipStatus: 42 },
+    };
+    const after: CallRecordItem = {
+      kind: 'event',
+      event: {
+        eventId: `${id}:after`,
+        callId: id,
+        type: 'call.ended',
+        occurredAt: new Date('2026-03-01T10:05:00Z'),
+        payload: {},
+      },
+    };
+    writer.write(before);
+    writer.write(poison);
+    writer.write(after);
+    expect(await writer.drain()).toBe(true);
+    expect(writer.refused).toEqual([poison]);
+    expect(writer.pending).toBe(0);
+    const events = await database.db
+      .selectFrom('call_events')
+      .select('event_id')
+      .where('call_id', '=', id)
+      .execute();
+    expect(events).toEqual([{ event_id: `${id}:after` }]);
+    const poisoned = await database.db
+      .selectFrom('calls')
+      .select('id')
+      .where('id', '=', '77777777-7777-4777-8777-777777777777')
+      .execute();
+    expect(poisoned).toEqual([]);
+  });
+
   it('retries with growing delays on its clock', async () => {
     const clock = new SimulatedCallClock(0);
     const attempts: number[] = [];

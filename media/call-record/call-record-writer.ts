@@ -138,6 +138,15 @@ export class CallRecordWriter implements CallRecordSink {
       try {
         await this.options.store.writeBatch(batch);
       } catch (error) {
+        // One record Postgres will never accept (a constraint or data error)
+        // must not hold every later record hostage: write the batch one item
+        // at a time and set aside only what is refused for its content.
+        if (isRefusedForContent(error) && (await this.writeOneByOne(batch))) {
+          this.queue.splice(0, batch.length);
+          this.inFlight = 0;
+          this.failures = 0;
+          continue;
+        }
         this.inFlight = 0;
         this.failures += 1;
         const base = this.options.retryDelayMs ?? 500;
@@ -166,9 +175,35 @@ export class CallRecordWriter implements CallRecordSink {
     }
   }
 
+  /** Records Postgres refused for their content, kept for inspection (and logged). */
+  readonly refused: CallRecordItem[] = [];
+
+  /** True when every item was written or refused for its content; false on any other failure. */
+  private async writeOneByOne(batch: readonly CallRecordItem[]): Promise<boolean> {
+    for (const item of batch) {
+      try {
+        await this.options.store.writeBatch([item]);
+      } catch (error) {
+        if (!isRefusedForContent(error)) return false;
+        this.refused.push(item);
+        this.options.logger.error(
+          { kind: item.kind, err: error instanceof Error ? error.message : String(error) },
+          'call record refused by Postgres; set aside',
+        );
+      }
+    }
+    return true;
+  }
+
   private notifyIdle(): void {
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const waiter of waiters) waiter();
   }
+}
+
+/** Postgres SQLSTATE classes 22 (data exception) and 23 (integrity constraint): retrying cannot help. */
+function isRefusedForContent(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^2[23]/.test(code);
 }

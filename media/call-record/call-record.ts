@@ -4,20 +4,9 @@
  * its own id, so writing one twice changes nothing; that is what lets the
  * writer retry freely after Postgres comes back.
  */
-export type CallDirection = 'inbound' | 'outbound' | 'callback' | 'internal';
+import type { CallDirection, CallDisposition, CallLegRole } from '../../sql/tables/call-tables.ts';
 
-export type CallDisposition =
-  | 'completed'
-  | 'abandoned'
-  | 'voicemail'
-  | 'transferred'
-  | 'callback-requested'
-  | 'no-answer'
-  | 'busy'
-  | 'failed'
-  | 'rejected'
-  | 'timed-out'
-  | 'overflowed';
+export type { CallDirection, CallDisposition, CallLegRole };
 
 /** The `calls` row as it stands now; later snapshots of the same id replace earlier ones. */
 export interface CallSnapshot {
@@ -40,8 +29,6 @@ export interface CallSnapshot {
   readonly disposition: CallDisposition | null;
   readonly sipStatus: number | null;
 }
-
-export type CallLegRole = 'caller' | 'agent' | 'supervisor' | 'transfer' | 'callback-customer';
 
 /** The `call_legs` row as it stands now. */
 export interface CallLegSnapshot {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from '../database.ts';
 import type { CallDisposition, CallDirection, CallLegRole } from '../tables/call-tables.ts';
 
@@ -94,8 +94,8 @@ export class CallRecordRepository {
           did: c.did,
           sip_call_id: c.sipCallId,
           flow_id: c.flowId,
-          queue_id: c.queueId,
-          agent_id: c.agentId,
+          queue_id: queueRef(c.queueId),
+          agent_id: userRef(c.agentId),
           started_at: c.startedAt,
           answered_at: c.answeredAt,
           enqueued_at: c.enqueuedAt,
@@ -117,7 +117,7 @@ export class CallRecordRepository {
         const l = row.leg;
         const updates = {
           role: l.role,
-          user_id: l.userId,
+          user_id: userRef(l.userId),
           sip_uri: l.sipUri,
           sip_call_id: l.sipCallId,
           media_uuid: l.mediaUuid,
@@ -169,4 +169,22 @@ export class CallRecordRepository {
       }
     }
   }
+}
+
+/**
+ * Routing and flows name queues by name, the API by row id: either finds the
+ * row. An unknown queue (deleted, mistyped in a flow) is recorded as none
+ * rather than failing the whole record.
+ */
+function queueRef(queue: string | null): RawBuilder<string | null> | null {
+  if (queue === null) return null;
+  return sql<
+    string | null
+  >`(SELECT id FROM queues WHERE name = ${queue} OR id::text = ${queue} LIMIT 1)`;
+}
+
+/** A user that no longer exists (or an id that is not one) is recorded as none. */
+function userRef(user: string | null): RawBuilder<string | null> | null {
+  if (user === null) return null;
+  return sql<string | null>`(SELECT id FROM users WHERE id::text = ${user})`;
 }
