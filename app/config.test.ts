@@ -27,6 +27,9 @@ describe('loadConfig', () => {
     ['REDIS_URL', 'not a url', 'redis://'],
     ['LOG_LEVEL', 'loud', 'must be one of'],
     ['SHUTDOWN_DRAIN_SECONDS', '-1', 'greater than 0'],
+    ['SIP_OUTBOUND_URI', 'carrier.example', 'sip: URI containing {number}'],
+    ['VOICE_ENABLED', 'maybe', 'true or false'],
+    ['MEDIA_ORPHAN_SWEEP_SECONDS', '0', 'greater than 0'],
   ])('names %s=%s and says what is wrong', (variable, value, problem) => {
     let error: unknown;
     try {
@@ -44,6 +47,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ HTTP_PORT: 'x', FREESWITCH_PORT: 'y' })).toThrow(
       /HTTP_PORT[\s\S]*FREESWITCH_PORT/,
     );
+  });
+
+  it('turns the voice path on by default and leaves outbound dialling unconfigured', () => {
+    const config = loadConfig({});
+    expect(config.voice).toEqual({
+      enabled: true,
+      outboundUri: undefined,
+      callbackCallerId: undefined,
+      whisperLanguage: 'en',
+    });
+    expect(config.media.orphanSweepMs).toBe(30_000);
+    expect(loadConfig({ VOICE_ENABLED: 'false' }).voice.enabled).toBe(false);
   });
 
   it('treats an empty variable as unset', () => {

@@ -84,6 +84,23 @@ const environmentSchema = z.object({
     .int('must be a whole number')
     .positive('must be greater than 0')
     .default(1000),
+  // Where numbers are dialled (transfers, callbacks): a SIP URI with {number}, e.g. sip:{number}@carrier.example. Unset: dialling a number is refused.
+  SIP_OUTBOUND_URI: z
+    .string()
+    .regex(/^sips?:.*\{number\}/i, 'must be a sip: URI containing {number}')
+    .optional(),
+  // The number customers see when an agent calls them back. Unset: the call is anonymous.
+  SIP_CALLBACK_CALLER_ID: z.string().min(1, 'must not be empty').optional(),
+  // Language the agent hears the offer whisper in (queue, caller); FreeSWITCH needs a TTS voice for it.
+  OFFER_WHISPER_LANGUAGE: z.string().min(2, 'must be a language tag such as en').default('en'),
+  // Time between sweeps that end FreeSWITCH sessions no live call owns (left by a crash or a lost socket).
+  MEDIA_ORPHAN_SWEEP_SECONDS: positiveSeconds.default(30),
+  // Where FreeSWITCH's outbound event sockets connect back to this process. Unset: fsmrf picks this host's first non-internal IPv4.
+  FSMRF_LISTEN_ADDRESS: z.string().min(1, 'must not be empty').optional(),
+  // Port of those event sockets. Unset: any free port.
+  FSMRF_LISTEN_PORT: port.optional(),
+  // Take calls at all: false runs the API and ACD only (no drachtio or FreeSWITCH connections), e.g. for API-only instances and tests.
+  VOICE_ENABLED: flag.default(true),
   // Admin-authored IVR flow files.
   FLOWS_DIR: z.string().min(1, 'must not be empty').default('flows'),
   // Call recordings are written here.
@@ -113,6 +130,15 @@ export interface Config {
     readonly recordingsDir: string;
     readonly maxCallsPerSecond: number;
     readonly maxCalls: number;
+    readonly orphanSweepMs: number;
+    readonly listenAddress: string | undefined;
+    readonly listenPort: number | undefined;
+  };
+  readonly voice: {
+    readonly enabled: boolean;
+    readonly outboundUri: string | undefined;
+    readonly callbackCallerId: string | undefined;
+    readonly whisperLanguage: string;
   };
   readonly flowsDir: string;
   readonly recordingsDir: string;
@@ -164,6 +190,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       recordingsDir: e.FREESWITCH_RECORDINGS_DIR,
       maxCallsPerSecond: e.MEDIA_MAX_CALLS_PER_SECOND,
       maxCalls: e.MEDIA_MAX_CALLS,
+      orphanSweepMs: e.MEDIA_ORPHAN_SWEEP_SECONDS * 1000,
+      listenAddress: e.FSMRF_LISTEN_ADDRESS,
+      listenPort: e.FSMRF_LISTEN_PORT,
+    },
+    voice: {
+      enabled: e.VOICE_ENABLED,
+      outboundUri: e.SIP_OUTBOUND_URI,
+      callbackCallerId: e.SIP_CALLBACK_CALLER_ID,
+      whisperLanguage: e.OFFER_WHISPER_LANGUAGE,
     },
     flowsDir: e.FLOWS_DIR,
     recordingsDir: e.RECORDINGS_DIR,

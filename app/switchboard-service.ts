@@ -6,24 +6,30 @@ import { apiBasePath, createApi } from '../api/api-router.ts';
 import { startLiveEventServer } from '../api/events/live-event-server.ts';
 import { ivrFlowValidator } from '../api/flows/ivr-flow-validator.ts';
 import { createHealthRouter } from '../api/health/health-router.ts';
-import { postgresProbe, redisProbe, tcpProbe } from '../api/health/dependency-probes.ts';
+import { postgresProbe, redisProbe } from '../api/health/dependency-probes.ts';
 import { createHttpApp } from '../api/http-app.ts';
-import type { LiveCallControl } from '../api/live-call/live-call-control.ts';
+import { systemCallClock, type CallClock } from '../ivr/call-clock.ts';
 import { PromptLibrary } from '../ivr/prompt-library.ts';
 import type { Clock } from '../platform/clock.ts';
-import type { IdGenerator } from '../platform/id-generator.ts';
+import { uuidGenerator, type IdGenerator } from '../platform/id-generator.ts';
 import type { Logger } from '../platform/logger.ts';
-import { SwitchboardError } from '../platform/switchboard-error.ts';
 import { createRedisRouting } from '../routing/create-redis-routing.ts';
 import { connectDatabase } from '../sql/connect-database.ts';
 import type { Config } from './config.ts';
 import { RoutingDirectorySync } from './routing-directory-sync.ts';
+import { startVoicePath, type ConnectVoiceServers } from './voice-path.ts';
 
 export interface ServiceDependencies {
   readonly config: Config;
   readonly logger: Logger;
   readonly clock: Clock;
   readonly ids: IdGenerator;
+  /** Voice path IO; defaults: the system clock, uuids, real drachtio-srf and fsmrf. */
+  readonly voice?: {
+    readonly clock?: CallClock;
+    readonly ids?: IdGenerator;
+    readonly connect?: ConnectVoiceServers;
+  };
 }
 
 export interface RunningService {
@@ -79,10 +85,23 @@ export async function startService(deps: ServiceDependencies): Promise<RunningSe
     logger.child({ part: 'routing-sync' }),
   );
 
-  const liveCalls: LiveCallControl = {
-    supervise: () => Promise.reject(voiceUnavailable()),
-    transfer: () => Promise.reject(voiceUnavailable()),
-  };
+  // Routing first: a flow may enqueue the moment calls are taken.
+  await routing.start();
+  await directory.syncNow().catch((error: unknown) => {
+    // Postgres may still be starting; the timer retries and readiness shows it.
+    logger.warn({ err: error }, 'first routing sync failed; retrying on the timer');
+  });
+  directory.start(30_000);
+  const voice = startVoicePath({
+    config,
+    logger,
+    clock: deps.voice?.clock ?? systemCallClock,
+    ids: deps.voice?.ids ?? uuidGenerator,
+    db,
+    redis,
+    routing,
+    ...(deps.voice?.connect === undefined ? {} : { connect: deps.voice.connect }),
+  });
   const prompts = new PromptLibrary(`${config.flowsDir}/prompts`);
   const api = createApi({
     db,
@@ -90,7 +109,7 @@ export async function startService(deps: ServiceDependencies): Promise<RunningSe
     keyPrefix: config.redis.keyPrefix,
     clock,
     desk: routing.desk,
-    liveCalls,
+    liveCalls: voice.liveCalls,
     flowValidator: ivrFlowValidator({
       promptExists: (name, language) => prompts.exists(name, language),
     }),
@@ -112,25 +131,12 @@ export async function startService(deps: ServiceDependencies): Promise<RunningSe
         path: '/',
         router: createHealthRouter({
           isDraining: () => draining,
-          probes: [
-            postgresProbe(db),
-            redisProbe(probeRedis),
-            tcpProbe('drachtio', config.drachtio.host, config.drachtio.port),
-            tcpProbe('freeswitch', config.freeswitch.host, config.freeswitch.port),
-          ],
+          probes: [postgresProbe(db), redisProbe(probeRedis), ...voice.probes],
         }),
       },
       { path: apiBasePath, router: api.router },
     ],
   });
-
-  // Routing first: a flow may enqueue the moment calls are taken.
-  await routing.start();
-  await directory.syncNow().catch((error: unknown) => {
-    // Postgres may still be starting; the timer retries and readiness shows it.
-    logger.warn({ err: error }, 'first routing sync failed; retrying on the timer');
-  });
-  directory.start(30_000);
 
   const server: Server = app.listen(config.http.port, config.http.host);
   await once(server, 'listening');
@@ -153,6 +159,8 @@ export async function startService(deps: ServiceDependencies): Promise<RunningSe
     stopping ??= (async () => {
       draining = true;
       logger.info({ reason, drainMs: config.shutdownDrainMs }, 'draining');
+      // Live calls first, while HTTP and routing still serve them.
+      await voice.drain();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       const deadline = setTimeout(() => server.closeAllConnections(), config.shutdownDrainMs);
@@ -161,6 +169,7 @@ export async function startService(deps: ServiceDependencies): Promise<RunningSe
       clearTimeout(deadline);
       await directory.stop();
       await routing.close();
+      await voice.close();
       await db.destroy();
       await Promise.allSettled([redis.quit(), probeRedis.quit(), eventsRedis.quit()]);
       logger.info('stopped');
@@ -168,11 +177,4 @@ export async function startService(deps: ServiceDependencies): Promise<RunningSe
     return stopping;
   };
   return { url, stop };
-}
-
-function voiceUnavailable(): SwitchboardError {
-  return new SwitchboardError(
-    'unavailable',
-    'The voice path (drachtio and FreeSWITCH) is not connected',
-  );
 }

@@ -50,6 +50,29 @@ export function connectSignalling(options: {
   return {
     srf,
     state: () => state,
-    close: () => srf.disconnect(),
+    close: () => stopWireProtocol(srf, state === 'connected'),
   };
+}
+
+/** The internals of drachtio-srf 5's client socket that closing needs. */
+interface WireProtocol {
+  closing: boolean;
+  socket?: { destroy(): void };
+  reconnectVars: { retryTimer: ReturnType<typeof setTimeout> | null };
+}
+
+/**
+ * `srf.disconnect()` throws before the first connection and leaves a pending
+ * reconnect timer running, so a service stopped while drachtio-server is
+ * away would reconnect after it closed. This stops the retries first.
+ */
+function stopWireProtocol(srf: Srf, connected: boolean): void {
+  const wire = (srf as unknown as { app?: { wp?: WireProtocol } }).app?.wp;
+  if (wire !== undefined) {
+    wire.closing = true;
+    if (wire.reconnectVars.retryTimer !== null) clearTimeout(wire.reconnectVars.retryTimer);
+    wire.reconnectVars.retryTimer = null;
+  }
+  if (connected) srf.disconnect();
+  else wire?.socket?.destroy();
 }
