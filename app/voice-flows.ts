@@ -1,13 +1,9 @@
-import type { Logger } from '../platform/logger.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
 import type { FlowEvent, FlowOutcome } from '../ivr/flow-event.ts';
 import { startFlow, type FlowServices } from '../ivr/start-flow.ts';
 import type { FlowDefinition } from '../ivr/validate-flow.ts';
 import type { CallRecordSink } from '../media/call-record/call-record.ts';
 import type { FlowResult, FlowRunner, PublishedFlow } from '../media/sip/inbound-call-handler.ts';
-
-/** Finds the Postgres id of a routing queue, which routing knows by name. */
-export type QueueIdByName = (name: string) => Promise<string | undefined>;
 
 /**
  * Runs published flows for the inbound handler on the IVR runtime
@@ -16,21 +12,19 @@ export type QueueIdByName = (name: string) => Promise<string | undefined>;
  * went.
  *
  * @example
- * const flows = voiceFlowRunner({ services, records, ids, queueIdByName, logger });
+ * const flows = voiceFlowRunner({ services, records, ids });
  * new InboundCallHandler({ ..., flows });
  */
 export function voiceFlowRunner(options: {
   readonly services: Omit<FlowServices, 'events'>;
   readonly records: CallRecordSink;
   readonly ids: IdGenerator;
-  readonly queueIdByName: QueueIdByName;
-  readonly logger: Logger;
 }): FlowRunner {
   const events = flowEventsToCallEvents(options.records, options.ids);
   return {
     async run(flow, session) {
       const run = startFlow(definitionOf(flow), { session }, { ...options.services, events });
-      return flowResultOf(await run.done, options.queueIdByName, options.logger);
+      return flowResultOf(await run.done);
     },
   };
 }
@@ -91,27 +85,18 @@ export function flowEventsToCallEvents(records: CallRecordSink, ids: IdGenerator
 }
 
 /** What the call record needs from how the flow ended. */
-export async function flowResultOf(
-  outcome: FlowOutcome,
-  queueIdByName: QueueIdByName,
-  logger: Logger,
-): Promise<FlowResult> {
+export function flowResultOf(outcome: FlowOutcome): FlowResult {
   const disposition = outcome.disposition;
   switch (disposition?.kind) {
-    case 'queued': {
-      // calls.queue_id references queues.id; routing names queues by name.
-      const queueId = await queueIdByName(disposition.queueId).catch((error: unknown) => {
-        logger.warn({ err: error, queue: disposition.queueId }, 'queue id lookup failed');
-        return undefined;
-      });
+    case 'queued':
+      // The queue's name, as routing knows it; the call record resolves it to the row.
       return {
         enqueued: true,
         bridged: disposition.result === 'answered',
         requestedCallback: disposition.result === 'callback',
-        ...(queueId === undefined ? {} : { queueId }),
+        queueId: disposition.queueId,
         ...(disposition.agentId === undefined ? {} : { agentId: disposition.agentId }),
       };
-    }
     case 'voicemail':
       return { leftVoicemail: true };
     case 'transfer':

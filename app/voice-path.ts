@@ -53,7 +53,6 @@ import type { Database } from '../sql/database.ts';
 import { AuditRepository } from '../sql/repositories/audit-repository.ts';
 import { CallRecordRepository } from '../sql/repositories/call-record-repository.ts';
 import { InboundRouteRepository } from '../sql/repositories/inbound-route-repository.ts';
-import { QueueRepository } from '../sql/repositories/queue-repository.ts';
 import { SipCredentialRepository } from '../sql/repositories/sip-credential-repository.ts';
 import type { Config } from './config.ts';
 import { voiceFlowRunner } from './voice-flows.ts';
@@ -228,7 +227,6 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
     }),
     () => draining,
   );
-  const queues = new QueueRepository(db);
   const inbound = new InboundCallHandler({
     routes: new InboundRouteRepository(db),
     sip: signalling.srf,
@@ -243,9 +241,6 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
       },
       records,
       ids,
-      // Queues are few; a per-call list keeps names and ids right after renames.
-      queueIdByName: async (name) => (await queues.list()).find((q) => q.name === name)?.id,
-      logger,
     }),
     records,
     sessionFor: (call) =>
