@@ -28,7 +28,7 @@ redis.call('SREM', K.agentContacts(a), c)
 redis.call('HINCRBY', KEYS[2], 'load:' .. ch, -1)
 redis.call('HINCRBY', KEYS[2], 'talkMs', talk)
 forgetContact(c)
-local wrapMs = num(hget(K.queue(q), 'wrapUpMs'), 0)
+local wrapMs = queueConf(q).wrapUpMs
 local handle = talk + wrapMs
 local aht = num(hget(K.queueStats(q), 'ahtMs'), 0)
 if aht <= 0 then aht = handle else aht = math.floor(0.8 * aht + 0.2 * handle) end

@@ -19,7 +19,7 @@ local function refreshState(a)
   local new, old = deriveState(a)
   if old == new then return new end
   redis.call('HSET', key, 'state', new)
-  for _, q in ipairs(redis.call('HKEYS', K.agentQueues(a))) do
+  for _, q in ipairs(agentQueueIds(a)) do
     redis.call('HINCRBY', K.queueStats(q), 'agents:' .. old, -1)
     redis.call('HINCRBY', K.queueStats(q), 'agents:' .. new, 1)
   end
@@ -77,7 +77,7 @@ local function syncAgent(a)
       for j = 1, #queues, 2 do
         local q, position = queues[j], queues[j + 1]
         if take then
-          local score = strategyScore(a, q, hget(K.queue(q), 'strategy') or 'longest-idle', position)
+          local score = strategyScore(a, q, queueConf(q).strategy or 'longest-idle', position)
           redis.call('ZADD', K.queueAvailable(q, ch), score, a)
           for k = 1, #skills, 2 do
             redis.call('ZADD', K.queueAvailableSkill(q, ch, skills[k], skills[k + 1]), score, a)
