@@ -70,6 +70,12 @@ export interface ApiDependencies {
   /** Redact card and national-id numbers from message bodies before storing them. */
   readonly redactStoredMessages: boolean;
   readonly hasher?: PasswordHasher;
+  /**
+   * How long this process reuses a successful session lookup (default 3 s; 0
+   * disables). Logout and writes to a user drop it here at once; other API
+   * processes honour an ended session for at most this long.
+   */
+  readonly sessionCacheMs?: number;
   /** How long a user's computed access scope is reused (default 2 s; 0 in tests that change teams). */
   readonly scopeCacheMs?: number;
   readonly loginThrottle?: LoginThrottlePolicy;
@@ -121,6 +127,7 @@ export function createApi(deps: ApiDependencies): Api {
     audit,
     clock,
     sessionSeconds,
+    ...(deps.sessionCacheMs === undefined ? {} : { sessionCacheMs: deps.sessionCacheMs }),
   });
   const scopes = new AccessScopeResolver(new AccessScopeRepository(db), clock, deps.scopeCacheMs);
   const routes: RouteDefinition[] = [
@@ -159,7 +166,11 @@ export function createApi(deps: ApiDependencies): Api {
       authenticate: (req) => authenticate(req.headers),
       scopes,
       audit,
-      ...(deps.onWrite ? { onWrite: deps.onWrite } : {}),
+      onWrite: (write) => {
+        // A changed user (role, team, disabled, password) is looked up afresh on their next request.
+        if (write.targetType === 'user' && write.targetId !== null) auth.forgetUser(write.targetId);
+        deps.onWrite?.(write);
+      },
     }),
   );
   return { router, routes, auth, scopes, authenticate };

@@ -22,7 +22,22 @@ export interface AuthServiceOptions {
   readonly audit: AuditTrail;
   readonly clock: Clock;
   readonly sessionSeconds: number;
+  /**
+   * How long a successful session lookup is reused by this process (default
+   * 3 s; 0 disables). Logout, and every write to a user (role, team, disable,
+   * password), drops the entries at once in this process; another API process
+   * may keep honouring an ended session for at most this long.
+   */
+  readonly sessionCacheMs?: number;
 }
+
+interface CachedSession {
+  readonly principal: Principal;
+  readonly until: number;
+}
+
+/** Bound on cached sessions; the map is emptied when it is reached. */
+const maxCachedSessions = 20_000;
 
 export interface LoginResult {
   readonly principal: Principal;
@@ -38,8 +53,15 @@ export interface LoginResult {
 export class AuthService {
   /** Verified against when the email is unknown, so timing does not reveal which emails exist. */
   private decoyHash: Promise<string> | undefined;
+  /** Live sessions by token hash: positive lookups only, never past the session's expiry. */
+  private readonly sessionCache = new Map<string, CachedSession>();
+  /** Bumped by every invalidation, so a lookup that raced with one is not cached. */
+  private sessionGeneration = 0;
+  private readonly sessionCacheMs: number;
 
-  constructor(private readonly o: AuthServiceOptions) {}
+  constructor(private readonly o: AuthServiceOptions) {
+    this.sessionCacheMs = o.sessionCacheMs ?? 3_000;
+  }
 
   async login(email: string, password: string, sourceAddress: string): Promise<LoginResult> {
     const { throttle, audit, users, hasher } = this.o;
@@ -95,7 +117,30 @@ export class AuthService {
   /** Ends the session behind a cookie (tokens are revoked, not logged out). */
   async logout(principal: Principal): Promise<void> {
     if (principal.credential.kind === 'session') {
-      await this.o.sessions.end(principal.credential.sessionId, new Date(this.o.clock.now()));
+      const { sessionId } = principal.credential;
+      this.forgetSessions(
+        (p) => p.credential.kind === 'session' && p.credential.sessionId === sessionId,
+      );
+      await this.o.sessions.end(sessionId, new Date(this.o.clock.now()));
+      // Again after the write: a lookup that started before it may have cached the session.
+      this.forgetSessions(
+        (p) => p.credential.kind === 'session' && p.credential.sessionId === sessionId,
+      );
+    }
+  }
+
+  /**
+   * Drops this process's cached sessions of a user, so a change to the user
+   * (role, team, disabled, password) applies to their next request.
+   */
+  forgetUser(userId: string): void {
+    this.forgetSessions((p) => p.userId === userId);
+  }
+
+  private forgetSessions(matches: (principal: Principal) => boolean): void {
+    this.sessionGeneration += 1;
+    for (const [hash, entry] of this.sessionCache) {
+      if (matches(entry.principal)) this.sessionCache.delete(hash);
     }
   }
 
@@ -117,9 +162,24 @@ export class AuthService {
       });
     }
     if (credentials.sessionToken !== undefined) {
-      const found = await this.o.sessions.findLive(hashSecretToken(credentials.sessionToken), now);
+      const tokenHash = hashSecretToken(credentials.sessionToken);
+      const cached = this.sessionCache.get(tokenHash);
+      if (cached !== undefined) {
+        if (cached.until > now.getTime()) return cached.principal;
+        this.sessionCache.delete(tokenHash);
+      }
+      const generation = this.sessionGeneration;
+      const found = await this.o.sessions.findLive(tokenHash, now);
       if (found === undefined) return null;
-      return toPrincipal(found.user, { kind: 'session', sessionId: found.session.id });
+      const principal = toPrincipal(found.user, { kind: 'session', sessionId: found.session.id });
+      if (this.sessionCacheMs > 0 && generation === this.sessionGeneration) {
+        if (this.sessionCache.size >= maxCachedSessions) this.sessionCache.clear();
+        this.sessionCache.set(tokenHash, {
+          principal,
+          until: Math.min(now.getTime() + this.sessionCacheMs, found.session.expires_at.getTime()),
+        });
+      }
+      return principal;
     }
     return null;
   }
