@@ -32,6 +32,30 @@ const profile = z.object({
   updatedAt: timestamp,
 });
 
+type ContactRow = NonNullable<Awaited<ReturnType<ContactRepository['findById']>>>;
+
+/** The profile part of a contact, phones and emails masked for `mask`'s principal. */
+function toProfile(
+  row: ContactRow & {
+    readonly phones: readonly { phone: string; label: string }[];
+    readonly emails: readonly { email: string; label: string }[];
+  },
+  mask: ReturnType<typeof contactMaskerFor>,
+): z.infer<typeof profile> {
+  return {
+    id: row.id,
+    givenName: row.given_name,
+    familyName: row.family_name,
+    company: row.company,
+    tags: row.tags,
+    attributes: row.attributes,
+    consent: row.consent,
+    phones: row.phones.map((p) => ({ phone: mask.phone(p.phone), label: p.label })),
+    emails: row.emails.map((e) => ({ email: mask.email(e.email), label: e.label })),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
 /** How much history the 360 view carries per kind; the rest is a filtered list away. */
 const historyLimit = 50;
 
@@ -63,18 +87,7 @@ export function contactRoutes(deps: ContactRouteDeps): RouteDefinition[] {
       contacts.emails(id),
     ]);
     requireVisible(row !== undefined, 'Contact');
-    return {
-      id: row!.id,
-      givenName: row!.given_name,
-      familyName: row!.family_name,
-      company: row!.company,
-      tags: row!.tags,
-      attributes: row!.attributes,
-      consent: row!.consent,
-      phones: phones.map((p) => ({ phone: mask.phone(p.phone), label: p.label })),
-      emails: emails.map((e) => ({ email: mask.email(e.email), label: e.label })),
-      updatedAt: row!.updated_at.toISOString(),
-    };
+    return toProfile({ ...row!, phones, emails }, mask);
   };
   return [
     defineRoute({
@@ -123,24 +136,22 @@ export function contactRoutes(deps: ContactRouteDeps): RouteDefinition[] {
       handler: async ({ params, principal, scope }) => {
         const s = await scope();
         const mask = contactMaskerFor(principal);
-        const [base, calls, conversations, tickets] = await Promise.all([
-          loadProfile(params.contactId, mask),
-          deps.calls.forContact(params.contactId, historyLimit),
-          deps.conversations.forContact(params.contactId, historyLimit),
-          deps.tickets.forContact(params.contactId, historyLimit),
-        ]);
+        // One round trip for the profile and its whole history.
+        const view = await contacts.view360(params.contactId, historyLimit);
+        requireVisible(view !== undefined, 'Contact');
+        const row = view!;
         // The contact is visible, but each item of its history keeps its own owner:
         // an agent sees the customer's other calls exist only when they are theirs.
         return {
           body: {
-            ...base,
-            calls: calls
+            ...toProfile(row, mask),
+            calls: row.calls
               .filter((c) => scopeCovers(s, { agentId: c.agent_id, queueId: c.queue_id }))
               .map((c) => toCallView(c, mask.phone)),
-            conversations: conversations
+            conversations: row.conversations
               .filter((c) => scopeCovers(s, { agentId: c.assignee_id, queueId: c.queue_id }))
               .map(toConversationView),
-            tickets: tickets
+            tickets: row.tickets
               .filter((t) => scopeCovers(s, { agentId: t.assignee_id, queueId: t.queue_id }))
               .map(toTicketView),
           },

@@ -1,5 +1,8 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../database.ts';
+import type { CallsTable } from '../tables/call-tables.ts';
+import type { ConversationsTable, TicketsTable } from '../tables/conversation-tables.ts';
+import type { ContactsTable } from '../tables/customer-tables.ts';
 import { ownedBy, type OwnerFilter } from './owner-filter.ts';
 
 /** Customer profiles with their phones and emails. */
@@ -24,6 +27,36 @@ export class ContactRepository {
       .select(['email', 'label'])
       .where('contact_id', '=', contactId)
       .execute();
+  }
+
+  /**
+   * A contact's 360 view in one round trip: the profile, its phones and
+   * emails, and its latest `limit` calls (by start), conversations and tickets
+   * (by creation), newest first. Undefined when the contact does not exist.
+   * Callers still filter the history by owner.
+   */
+  async view360(contactId: string, limit: number): Promise<Contact360 | undefined> {
+    const result = await sql<Contact360Row>`
+      SELECT c.*,
+        COALESCE((SELECT json_agg(json_build_object('phone', p.phone, 'label', p.label))
+          FROM contact_phones p WHERE p.contact_id = c.id), '[]') AS phones,
+        COALESCE((SELECT json_agg(json_build_object('email', e.email, 'label', e.label))
+          FROM contact_emails e WHERE e.contact_id = c.id), '[]') AS emails,
+        COALESCE((SELECT json_agg(x) FROM (SELECT * FROM calls WHERE contact_id = c.id
+          ORDER BY started_at DESC LIMIT ${limit}) x), '[]') AS calls,
+        COALESCE((SELECT json_agg(x) FROM (SELECT * FROM conversations WHERE contact_id = c.id
+          ORDER BY created_at DESC LIMIT ${limit}) x), '[]') AS conversations,
+        COALESCE((SELECT json_agg(x) FROM (SELECT * FROM tickets WHERE requester_id = c.id
+          ORDER BY created_at DESC LIMIT ${limit}) x), '[]') AS tickets
+      FROM contacts c WHERE c.id = ${contactId}`.execute(this.db);
+    const row = result.rows[0];
+    if (row === undefined) return undefined;
+    return {
+      ...row,
+      calls: row.calls.map(withDates),
+      conversations: row.conversations.map(withDates),
+      tickets: row.tickets.map((t) => ({ ...withDates(t), number: String(t.number) })),
+    };
   }
 
   /**
@@ -105,4 +138,33 @@ export class ContactRepository {
       .returningAll()
       .executeTakeFirst();
   }
+}
+
+type JsonRow<T> = {
+  [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K];
+};
+
+interface Contact360Row extends Selectable<ContactsTable> {
+  readonly phones: { phone: string; label: string }[];
+  readonly emails: { email: string; label: string }[];
+  readonly calls: JsonRow<Selectable<CallsTable>>[];
+  readonly conversations: JsonRow<Selectable<ConversationsTable>>[];
+  readonly tickets: JsonRow<Selectable<TicketsTable>>[];
+}
+
+export interface Contact360 extends Selectable<ContactsTable> {
+  readonly phones: { phone: string; label: string }[];
+  readonly emails: { email: string; label: string }[];
+  readonly calls: Selectable<CallsTable>[];
+  readonly conversations: Selectable<ConversationsTable>[];
+  readonly tickets: Selectable<TicketsTable>[];
+}
+
+/** JSON carries timestamps as ISO strings; turns every `*_at` column back into a Date. */
+function withDates<T extends object>(row: JsonRow<T>): T {
+  const out: Record<string, unknown> = { ...row };
+  for (const [key, value] of Object.entries(out)) {
+    if (key.endsWith('_at') && typeof value === 'string') out[key] = new Date(value);
+  }
+  return out as T;
 }
