@@ -65,14 +65,15 @@ export async function startLiveEventServer(
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   const log = options.logger.child({ component: 'live-events' });
 
-  const send = (client: Client, event: LiveEvent, message: string) => {
+  /** `message` is the event's frame payload, built once per event and shared by every client. */
+  const send = (client: Client, event: LiveEvent, message: Buffer) => {
     if (compareStreamIds(event.id, client.lastSentId) <= 0) return;
     client.lastSentId = event.id;
     if (client.socket.bufferedAmount > maxBuffered) {
       client.socket.close(1013, 'too far behind; reconnect with lastEventId');
       return;
     }
-    client.socket.send(message);
+    client.socket.send(message, { binary: false });
   };
 
   const reader = new EventStreamReader({
@@ -81,7 +82,7 @@ export async function startLiveEventServer(
     logger: log,
     onEvents: (events) => {
       for (const event of events) {
-        let message: string | undefined;
+        let message: Buffer | undefined;
         for (const client of clients) {
           if (!mayReceive(client, event)) continue;
           if (client.pending !== undefined) {
@@ -194,12 +195,15 @@ export async function startLiveEventServer(
   };
 }
 
-function serialise(event: LiveEvent): string {
-  return JSON.stringify({
-    kind: 'event',
-    id: event.id,
-    type: event.type,
-    topic: event.topic,
-    data: event.data,
-  });
+/** The event's JSON as UTF-8 bytes: encoded once, then written to every socket as a text frame. */
+function serialise(event: LiveEvent): Buffer {
+  return Buffer.from(
+    JSON.stringify({
+      kind: 'event',
+      id: event.id,
+      type: event.type,
+      topic: event.topic,
+      data: event.data,
+    }),
+  );
 }
