@@ -1,3 +1,4 @@
+import { createConnection } from 'node:net';
 import Mrf from 'drachtio-fsmrf';
 import type Srf from 'drachtio-srf';
 import type { CallClock } from '../../ivr/call-clock.ts';
@@ -22,14 +23,32 @@ export type ConnectMediaServer = (address: MediaServerAddress) => Promise<MediaS
 /** fsmrf's connection, narrowed to the {@link MediaServer} shape. */
 export function fsmrfConnector(srf: Srf): ConnectMediaServer {
   const mrf = new Mrf(srf);
-  return async (address) =>
-    (await mrf.connect({
+  return async (address) => {
+    // fsmrf's event-socket client keeps retrying a refused connection on its
+    // own, forever and out of our reach: only hand it a port that answers.
+    await portAnswers(address.host, address.port);
+    return (await mrf.connect({
       address: address.host,
       port: address.port,
       secret: address.secret,
       listenAddress: address.listenAddress,
       listenPort: address.listenPort,
     })) as unknown as MediaServer;
+  };
+}
+
+function portAnswers(host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.once('error', (error) => {
+      socket.destroy();
+      reject(error);
+    });
+  });
 }
 
 /**

@@ -67,7 +67,7 @@ interface WireProtocol {
  * away would reconnect after it closed. This stops the retries first.
  */
 function stopWireProtocol(srf: Srf, connected: boolean): void {
-  const wire = (srf as unknown as { app?: { wp?: WireProtocol } }).app?.wp;
+  const wire = (srf as unknown as { app?: { client?: { wp?: WireProtocol } } }).app?.client?.wp;
   if (wire !== undefined) {
     wire.closing = true;
     if (wire.reconnectVars.retryTimer !== null) clearTimeout(wire.reconnectVars.retryTimer);
