@@ -25,7 +25,10 @@ import { once } from 'node:events';
 import { Agent, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import inspector from 'node:inspector';
 import { loadavg } from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
@@ -271,11 +274,15 @@ async function main() {
 
     // --- reads ---
     const loadBefore = load();
+    const readers = startChild({ mode: 'reads', base, cookies, contactOf });
+    await readers.next<{ warm: true }>();
     const serverCpuFrom = process.cpuUsage();
     const readsStarted = performance.now();
-    const ours = await inChild<ReadResult>({ mode: 'reads', base, cookies, contactOf });
-    // Includes the child's warm-up; the server does little else meanwhile.
+    const stopReadsProfile = await startProfile('server-reads');
+    const ours = await readers.next<ReadResult>();
+    await stopReadsProfile();
     const serverCpu = cpuPercent(serverCpuFrom, performance.now() - readsStarted);
+    readers.stop();
     const pool = new pg.Pool({ ...postgresClientOptions(url), max: 10 });
     cleanups.push(() => pool.end());
     const agentIds = agentRows.map((a) => a.id);
@@ -324,6 +331,7 @@ async function main() {
     await floorReader.next<{ reading: true }>();
     const fanoutCpuFrom = process.cpuUsage();
     const fanoutStarted = performance.now();
+    const stopFanoutProfile = await startProfile('server-fanout');
     await new Promise((resolve) => setTimeout(resolve, 300));
     for (let e = 0; e < fanoutEvents; e += 1) {
       await redis.xadd(
@@ -345,6 +353,7 @@ async function main() {
       cpu: number;
     }>();
     const fanoutServerCpu = cpuPercent(fanoutCpuFrom, performance.now() - fanoutStarted);
+    await stopFanoutProfile();
     clients.stop();
     floorReader.send({ expected: fanoutEvents });
     const floorDeliveries = (await floorReader.next<{ deliveries: number[] }>()).deliveries;
@@ -397,6 +406,30 @@ async function main() {
 }
 
 type ReadResult = Awaited<ReturnType<typeof openLoop>>;
+
+/**
+ * With PROFILE_DIR set, records a CPU profile of this (the server's) process
+ * from now until the returned function is called: `<dir>/<name>.cpuprofile`,
+ * for Chrome DevTools or speedscope. Without it, does nothing.
+ */
+async function startProfile(name: string): Promise<() => Promise<void>> {
+  const dir = process.env.PROFILE_DIR;
+  if (dir === undefined || dir === '') return () => Promise.resolve();
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return async () => {
+    const { profile } = (await post('Profiler.stop')) as { profile: object };
+    session.disconnect();
+    await mkdir(dir, { recursive: true });
+    await writeFile(path.join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+  };
+}
 const sentAtKey = '"sentAt":"';
 
 /** A child process running this file in a load-generator mode. */
@@ -434,15 +467,6 @@ function startChild(job: Record<string, unknown>) {
       setTimeout(() => child.kill(), 5_000).unref();
     },
   };
-}
-
-async function inChild<T>(job: Record<string, unknown>): Promise<T> {
-  const child = startChild(job);
-  try {
-    return await child.next<T>();
-  } finally {
-    child.stop();
-  }
 }
 
 /** Load-generator side: answers the parent over IPC, then exits. */
@@ -487,6 +511,7 @@ async function child(): Promise<void> {
         req.end();
       });
     for (let i = 0; i < 600; i += 1) await get(i);
+    process.send!({ warm: true });
     process.send!(await openLoop('API (HTTP, auth, scope, JSON)', get));
   } else if (job.mode === 'floor') {
     // Baseline for fan-out: one raw XREAD BLOCK reader on the same stream.
