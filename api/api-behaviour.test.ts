@@ -390,3 +390,32 @@ describe('OpenAPI', () => {
     expect(docs.text).toContain('/api/v1/openapi.json');
   });
 });
+
+describe('session cache', () => {
+  it('applies a role change and a disable to the very next request, though sessions are cached', async () => {
+    const email = 'cached-session@example.test';
+    const created = await t.request('post', '/users', {
+      cookie: admin,
+      body: { email, displayName: 'Cached', role: 'admin', password: testPassword },
+    });
+    expect(created.status).toBe(201);
+    const { id } = created.body as { id: string };
+    const cookie = await t.login(email);
+    // Used twice, so the second answer may come from the session cache.
+    expect((await t.request('get', '/audit?limit=1', { cookie })).status).toBe(200);
+    expect((await t.request('get', '/audit?limit=1', { cookie })).status).toBe(200);
+    const demoted = await t.request('patch', `/users/${id}`, {
+      cookie: admin,
+      body: { role: 'agent' },
+    });
+    expect(demoted.status).toBe(200);
+    expect((await t.request('get', '/audit?limit=1', { cookie })).status).toBe(403);
+    expect((await t.request('get', '/auth/me', { cookie })).status).toBe(200);
+    const disabled = await t.request('patch', `/users/${id}`, {
+      cookie: admin,
+      body: { disabled: true },
+    });
+    expect(disabled.status).toBe(200);
+    expect((await t.request('get', '/auth/me', { cookie })).status).toBe(401);
+  });
+});
