@@ -34,15 +34,30 @@ export function createHttpApp(options: HttpAppOptions): Express {
 function requestLogger(logger: Logger, ids: IdGenerator): RequestHandler {
   return (req, res, next) => {
     const headerId = req.get('x-request-id');
-    req.requestId =
+    const requestId =
       headerId !== undefined && /^[\w.-]{1,64}$/.test(headerId) ? headerId : ids.next();
-    req.log = logger.child({ requestId: req.requestId });
-    res.setHeader('x-request-id', req.requestId);
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      req.log.debug({ method: req.method, path: req.path, status: res.statusCode, ms }, 'request');
+    req.requestId = requestId;
+    // The child logger is made on first use: most requests never log.
+    let log: Logger | undefined;
+    Object.defineProperty(req, 'log', {
+      configurable: true,
+      enumerable: false,
+      get: () => (log ??= logger.child({ requestId })),
+      set: (value: Logger) => {
+        log = value;
+      },
     });
+    res.setHeader('x-request-id', requestId);
+    if (logger.isLevelEnabled('debug')) {
+      const started = process.hrtime.bigint();
+      res.on('finish', () => {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        req.log.debug(
+          { method: req.method, path: req.path, status: res.statusCode, ms },
+          'request',
+        );
+      });
+    }
     next();
   };
 }

@@ -26,9 +26,14 @@ export function toLiveEvent(id: string, fields: readonly string[]): LiveEvent {
 
 /** Orders Redis stream ids (`<ms>-<seq>`); negative when a is older. */
 export function compareStreamIds(a: string, b: string): number {
-  const [am = '0', as = '0'] = a.split('-');
-  const [bm = '0', bs = '0'] = b.split('-');
-  return Number(am) - Number(bm) || Number(as) - Number(bs);
+  // Runs once per event per client during fan-out: no arrays, no regexes.
+  if (a === b) return 0;
+  const ad = a.indexOf('-');
+  const bd = b.indexOf('-');
+  const am = Number(ad === -1 ? a : a.slice(0, ad));
+  const bm = Number(bd === -1 ? b : b.slice(0, bd));
+  if (am !== bm) return am - bm;
+  return (ad === -1 ? 0 : Number(a.slice(ad + 1))) - (bd === -1 ? 0 : Number(b.slice(bd + 1)));
 }
 
 export const streamIdPattern = /^\d{1,20}-\d{1,20}$/;
