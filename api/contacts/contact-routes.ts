@@ -132,12 +132,13 @@ export function contactRoutes(deps: ContactRouteDeps): RouteDefinition[] {
         conversations: z.array(z.unknown()),
         tickets: z.array(z.unknown()),
       }),
-      authorize: visible,
+      // No separate authorize step: the visibility rule runs inside the one
+      // query below, and a contact outside the scope is a 404 like a missing one.
       handler: async ({ params, principal, scope }) => {
         const s = await scope();
         const mask = contactMaskerFor(principal);
-        // One round trip for the profile and its whole history.
-        const view = await contacts.view360(params.contactId, historyLimit);
+        // One round trip: visibility, the profile and its whole history.
+        const view = await contacts.view360(params.contactId, historyLimit, ownerFilterOf(s));
         requireVisible(view !== undefined, 'Contact');
         const row = view!;
         // The contact is visible, but each item of its history keeps its own owner:

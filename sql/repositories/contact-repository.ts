@@ -32,12 +32,17 @@ export class ContactRepository {
   /**
    * A contact's 360 view in one round trip: the profile, its phones and
    * emails, and its latest `limit` calls (by start), conversations and tickets
-   * (by creation), newest first. Undefined when the contact does not exist.
-   * Callers still filter the history by owner.
+   * (by creation), newest first. Undefined when the contact does not exist
+   * or is not linked to `owner` (the same rule as {@link linkedTo}, in the
+   * same query). Callers still filter the history by owner.
    */
-  async view360(contactId: string, limit: number): Promise<Contact360 | undefined> {
+  async view360(
+    contactId: string,
+    limit: number,
+    owner: OwnerFilter,
+  ): Promise<Contact360 | undefined> {
     const result = await sql<Contact360Row>`
-      SELECT c.*,
+      SELECT c.*, ${linkedSql(owner)} AS linked,
         COALESCE((SELECT json_agg(json_build_object('phone', p.phone, 'label', p.label))
           FROM contact_phones p WHERE p.contact_id = c.id), '[]') AS phones,
         COALESCE((SELECT json_agg(json_build_object('email', e.email, 'label', e.label))
@@ -50,7 +55,7 @@ export class ContactRepository {
           ORDER BY created_at DESC LIMIT ${limit}) x), '[]') AS tickets
       FROM contacts c WHERE c.id = ${contactId}`.execute(this.db);
     const row = result.rows[0];
-    if (row === undefined) return undefined;
+    if (row === undefined || row.linked !== true) return undefined;
     return {
       ...row,
       calls: row.calls.map(withDates),
@@ -144,7 +149,22 @@ type JsonRow<T> = {
   [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K];
 };
 
+/** SQL for "the contact `c` is linked to the owner's agents or queues" (see linkedTo). */
+function linkedSql(owner: OwnerFilter) {
+  if (owner === 'all') return sql<boolean>`TRUE`;
+  const agents = [...owner.agentIds];
+  const queues = [...owner.queueIds];
+  return sql<boolean>`(
+    EXISTS (SELECT 1 FROM calls k WHERE k.contact_id = c.id
+      AND (k.agent_id = ANY(${agents}::uuid[]) OR k.queue_id = ANY(${queues}::uuid[])))
+    OR EXISTS (SELECT 1 FROM conversations v WHERE v.contact_id = c.id
+      AND (v.assignee_id = ANY(${agents}::uuid[]) OR v.queue_id = ANY(${queues}::uuid[])))
+    OR EXISTS (SELECT 1 FROM tickets t WHERE t.requester_id = c.id
+      AND (t.assignee_id = ANY(${agents}::uuid[]) OR t.queue_id = ANY(${queues}::uuid[]))))`;
+}
+
 interface Contact360Row extends Selectable<ContactsTable> {
+  readonly linked: boolean;
   readonly phones: { phone: string; label: string }[];
   readonly emails: { email: string; label: string }[];
   readonly calls: JsonRow<Selectable<CallsTable>>[];
