@@ -75,6 +75,8 @@ function cpuPercent(from: NodeJS.CpuUsage, ms: number): number {
 async function openLoop(label: string, run: (i: number) => Promise<void>) {
   const total = rate * seconds;
   const latencies: number[] = [];
+  /** Latencies by the second of the run they were scheduled in, to show transients. */
+  const bySecond: number[][] = Array.from({ length: Math.ceil(seconds) }, () => []);
   let errors = 0;
   const started = performance.now();
   const cpuFrom = process.cpuUsage();
@@ -85,7 +87,11 @@ async function openLoop(label: string, run: (i: number) => Promise<void>) {
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
     pending.push(
       run(i).then(
-        () => void latencies.push(performance.now() - due),
+        () => {
+          const latency = performance.now() - due;
+          latencies.push(latency);
+          bySecond[Math.floor((due - started) / 1000)]?.push(latency);
+        },
         () => void (errors += 1),
       ),
     );
@@ -104,6 +110,12 @@ async function openLoop(label: string, run: (i: number) => Promise<void>) {
     errors,
     /** CPU of the process issuing the requests, % of one core. */
     cpu,
+    p99BySecond: bySecond.map((l) =>
+      percentile(
+        l.sort((a, b) => a - b),
+        99,
+      ),
+    ),
   };
 }
 
@@ -372,6 +384,12 @@ async function main() {
     for (const r of [ours, floor]) {
       console.log(
         `  ${r.label.padEnd(34)} p50 ${fmt(r.p50)} ms  p99 ${fmt(r.p99)} ms  max ${fmt(r.max)} ms  achieved ${r.achievedRps.toFixed(0)} of ${rate} req/s  errors ${r.errors}  client CPU ${r.cpu.toFixed(0)}%`,
+      );
+    }
+    for (const r of [ours, floor]) {
+      const who = r === ours ? 'API' : 'baseline';
+      console.log(
+        `  p99 by second, ${who}: ${r.p99BySecond.map((v) => v.toFixed(0)).join(' ')} ms`,
       );
     }
     console.log(
