@@ -54,6 +54,8 @@ for _, other in ipairs(redis.call('SMEMBERS', K.contactOffers(c))) do
   local _, b = releaseOffer(other, 'withdrawn')
   if b then withdrawn[#withdrawn + 1] = b end
 end
-syncAgent(a)
+-- Accepting trades the offer for the contact: load and presence stay, so the
+-- availability sets need nothing; only the state (reserved -> busy) changes.
+markDirty(a)
 for _, b in ipairs(withdrawn) do matchAgent(b, nil) end
 return done({ contactId = c, queueId = ct.queue, channel = ch, waitMs = waited })

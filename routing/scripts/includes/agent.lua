@@ -1,5 +1,8 @@
 -- Agent presence, load and membership of the per-queue availability sets.
 
+-- Ringing offers per agent as counted by the last deriveState.
+local OFFER_COUNT = {}
+
 -- Returns the derived state and the stored one.
 local function deriveState(a)
   local f = redis.call('HMGET', K.agent(a), 'loggedIn', 'onBreak', 'wrapToken', 'state')
@@ -7,7 +10,9 @@ local function deriveState(a)
   if f[1] ~= '1' then return 'offline', stored end
   if f[2] == '1' then return 'break', stored end
   if f[3] and f[3] ~= '' then return 'wrap-up', stored end
-  if redis.call('SCARD', K.agentOffers(a)) > 0 then return 'reserved', stored end
+  local offers = redis.call('SCARD', K.agentOffers(a))
+  OFFER_COUNT[a] = offers
+  if offers > 0 then return 'reserved', stored end
   if redis.call('SCARD', K.agentContacts(a)) > 0 then return 'busy', stored end
   return 'available', stored
 end
@@ -27,13 +32,6 @@ local function refreshState(a)
   if new == 'break' then reason = hget(key, 'reason') or '' end
   emit('agent.state-changed', { 'agentId', a, 'state', new, 'previousState', old, 'reason', reason })
   return new
-end
-
--- Whether the agent may be offered one more contact on the channel.
-local function canTake(a, ch)
-  local f = redis.call('HMGET', K.agent(a), 'loggedIn', 'onBreak', 'wrapToken', 'cap:' .. ch, 'load:' .. ch)
-  if f[1] ~= '1' or f[2] == '1' or (f[3] and f[3] ~= '') then return false end
-  return num(f[5], 0) < num(f[4], 0)
 end
 
 -- Lower is offered first; see routing/README.md for each strategy.
@@ -92,6 +90,15 @@ local function syncAgent(a)
       if take ~= member then redis.call('HSET', key, 'in:' .. ch, take and '1' or '0') end
     end
   end
+  if not DIRTY[a] then
+    DIRTY[a] = true
+    DIRTY_ORDER[#DIRTY_ORDER + 1] = a
+  end
+end
+
+-- For a step that changes none of syncAgent's inputs (presence, wrap-up,
+-- capacity, load) but may change the derived state: derive it at the end.
+local function markDirty(a)
   if not DIRTY[a] then
     DIRTY[a] = true
     DIRTY_ORDER[#DIRTY_ORDER + 1] = a

@@ -33,9 +33,10 @@ local function queueConf(q)
   local conf = QUEUE_CONF[q]
   if conf == nil then
     local f = redis.call('HMGET', K.queue(q), 'strategy', 'ringTimeoutMs', 'wrapUpMs',
-      'serviceLevelMs', 'handleMs')
+      'serviceLevelMs', 'handleMs', 'agingMs', 'maxWaitMs')
     conf = { strategy = f[1] or nil, ringTimeoutMs = num(f[2], 20000), wrapUpMs = num(f[3], 0),
-      serviceLevelMs = num(f[4], 0), handleMs = num(f[5], 300000) }
+      serviceLevelMs = num(f[4], 0), handleMs = num(f[5], 300000), agingMs = num(f[6], 60000),
+      maxWaitMs = num(f[7], 0) }
     QUEUE_CONF[q] = conf
   end
   return conf

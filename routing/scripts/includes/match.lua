@@ -157,13 +157,17 @@ end
 -- Fills the agent's free capacity with the best waiting contacts. Reads
 -- presence and load from the agent hash, not the availability sets, so
 -- callers may run it before syncAgent and spare the sets an add-then-remove.
+-- Returns how many offers it made; each one already synced the agent (an
+-- offer changes only the agent's load, counted here).
 local function matchAgent(a, excludeTicket)
   local f = redis.call('HMGET', K.agent(a), 'loggedIn', 'onBreak', 'wrapToken',
     'cap:voice', 'load:voice', 'cap:chat', 'load:chat', 'cap:email', 'load:email')
-  if f[1] ~= '1' or f[2] == '1' or (f[3] and f[3] ~= '') then return end
+  if f[1] ~= '1' or f[2] == '1' or (f[3] and f[3] ~= '') then return 0 end
+  local made = 0
   for i, ch in ipairs(CHANNELS) do
     local guard = 0
-    local room = num(f[2 + 2 * i], 0) > num(f[3 + 2 * i], 0)
+    local cap, load = num(f[2 + 2 * i], 0), num(f[3 + 2 * i], 0)
+    local room = cap > load
     while guard < 50 and room do
       guard = guard + 1
       local ticket = bestContactFor(a, ch, excludeTicket)
@@ -179,9 +183,12 @@ local function matchAgent(a, excludeTicket)
       else
         offerContact(ct, { a })
       end
-      room = canTake(a, ch)
+      made = made + 1
+      load = load + 1
+      room = cap > load
     end
   end
+  return made
 end
 
 -- Back in line after its last offer ended, keeping ticket and rank; past its
