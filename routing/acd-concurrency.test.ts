@@ -169,12 +169,17 @@ async function runLoad(cluster: Cluster, load: Load, seed: number, millis: numbe
   const until = Date.now() + millis;
   const workers = 4;
   const stopper = (async () => {
-    while (Date.now() < until) {
-      cluster.clock.advance(1_000);
-      await cluster.attempt(() => cluster.client(0).deadlines.fireDue(), load.chaos);
-      await new Promise((resolve) => setTimeout(resolve, 10));
+    try {
+      while (Date.now() < until) {
+        cluster.clock.advance(1_000);
+        await cluster.attempt(() => cluster.client(0).deadlines.fireDue(), load.chaos);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    } finally {
+      // Even when a step throws, the workers must stop: a load loop left
+      // running after a failed test spins its worker process forever.
+      load.stop = true;
     }
-    load.stop = true;
   })();
   const agents = Array.from({ length: workers }, async (_, w) => {
     const next = random(seed + 100 + w);
@@ -183,7 +188,12 @@ async function runLoad(cluster: Cluster, load: Load, seed: number, millis: numbe
   const producers = Array.from({ length: 3 }, (_, w) =>
     produce(cluster, load, w, random(seed + w)),
   );
-  await Promise.all([stopper, ...agents, ...producers]);
+  try {
+    await Promise.all([stopper, ...agents, ...producers]);
+  } finally {
+    load.stop = true;
+    await Promise.allSettled([stopper, ...agents, ...producers]);
+  }
   load.stop = false;
 }
 
