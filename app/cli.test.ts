@@ -95,17 +95,24 @@ describe('switchboard CLI', () => {
         if (match?.[1]) announced(match[1]);
       },
     );
-    const base = await Promise.race([
-      url,
-      child.done.then((r) => Promise.reject(new Error(`exited early: ${r.stderr}`))),
-    ]);
-    // Ready once its Redis and Postgres connections are up (bounded poll).
-    let ready = await fetch(`${base}/readyz`);
-    for (let attempt = 0; attempt < 100 && ready.status !== 200; attempt += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      ready = await fetch(`${base}/readyz`);
+    let base: string;
+    try {
+      base = await Promise.race([
+        url,
+        child.done.then((r) => Promise.reject(new Error(`exited early: ${r.stderr}`))),
+      ]);
+      // Ready once its Redis and Postgres connections are up (bounded poll).
+      let ready = await fetch(`${base}/readyz`);
+      for (let attempt = 0; attempt < 100 && ready.status !== 200; attempt += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        ready = await fetch(`${base}/readyz`);
+      }
+      expect(ready.status).toBe(200);
+    } catch (error) {
+      // Never leave a server behind when the test fails.
+      child.kill('SIGKILL');
+      throw error;
     }
-    expect(ready.status).toBe(200);
     child.kill('SIGTERM');
     const result = await child.done;
     expect(result.signal).toBeNull();
