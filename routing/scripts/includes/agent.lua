@@ -34,13 +34,28 @@ local function refreshState(a)
   return new
 end
 
+local RANDOM_SEEDED = false
+RESETS[#RESETS + 1] = function()
+  RANDOM_SEEDED = false
+end
+
 -- Lower is offered first; see routing/README.md for each strategy.
 local function strategyScore(a, q, strategy, position)
   if strategy == 'round-robin' then return num(hget(K.agent(a), 'rr:' .. q), 0) end
   if strategy == 'top-down' then return tonumber(position) end
   if strategy == 'fewest-calls' then return num(hget(K.agent(a), 'calls'), 0) end
   if strategy == 'least-talk-time' then return num(hget(K.agent(a), 'talkMs'), 0) end
-  if strategy == 'random' then return math.random() end
+  if strategy == 'random' then
+    -- Functions share one generator that Redis may reseed alike for every
+    -- call; seed it from this call's operation id so picks really vary.
+    if not RANDOM_SEEDED then
+      local seed = NOW % 1000003
+      for i = 1, #OP do seed = (seed * 31 + string.byte(OP, i)) % 2147483647 end
+      math.randomseed(seed)
+      RANDOM_SEEDED = true
+    end
+    return math.random()
+  end
   return num(hget(K.agent(a), 'idleSince'), 0)
 end
 
@@ -48,6 +63,9 @@ end
 -- derived once, at the end (flushStates), so one atomic step shows as one
 -- transition and never as a flicker through intermediate states.
 local DIRTY, DIRTY_ORDER = {}, {}
+RESETS[#RESETS + 1] = function()
+  OFFER_COUNT, DIRTY, DIRTY_ORDER = {}, {}, {}
+end
 
 local function flushStates()
   for _, a in ipairs(DIRTY_ORDER) do refreshState(a) end

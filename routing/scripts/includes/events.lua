@@ -45,6 +45,9 @@ end
 -- An agent's queue ids, read once per script; configure-agent forgets them
 -- when it rewrites the membership.
 local AGENT_QUEUES = {}
+RESETS[#RESETS + 1] = function()
+  QUEUE_CONF, AGENT_QUEUES = {}, {}
+end
 local function agentQueueIds(a)
   local ids = AGENT_QUEUES[a]
   if ids == nil then
