@@ -157,7 +157,11 @@ function talkSource(): () => number {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Calls `tick` at a steady rate for `seconds`, `perSecond` times a second in 10 ms slices. */
+/**
+ * Calls `tick` at a steady rate for `seconds`, `perSecond` times a second,
+ * checking every millisecond (the timer's floor), so arrivals come a few at a
+ * time rather than in bursts of 30 every 10 ms.
+ */
 async function steady(perSecond: number, seconds: number, tick: (count: number) => void) {
   const start = performance.now();
   let issued = 0;
@@ -167,7 +171,7 @@ async function steady(perSecond: number, seconds: number, tick: (count: number) 
       tick(due - issued);
       issued = due;
     }
-    await sleep(10);
+    await sleep(1);
   }
 }
 
