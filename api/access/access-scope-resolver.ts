@@ -1,4 +1,5 @@
 import type { AccessScopeRepository } from '../../sql/repositories/access-scope-repository.ts';
+import { spreadTtl } from '../auth/spread-ttl.ts';
 import type { OwnerFilter } from '../../sql/repositories/owner-filter.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { SwitchboardError } from '../../platform/switchboard-error.ts';
@@ -29,7 +30,7 @@ export class AccessScopeResolver {
     const scope = this.compute(principal);
     scope.catch(() => this.recent.delete(key));
     if (this.recent.size > 10_000) this.recent.clear();
-    this.recent.set(key, { scope, until: now + this.cacheMs });
+    this.recent.set(key, { scope, until: now + spreadTtl(this.cacheMs) });
     return scope;
   }
 

@@ -2,6 +2,7 @@ import type {
   ApiTokenRepository,
   ApiTokenRow,
 } from '../../sql/repositories/api-token-repository.ts';
+import { spreadTtl } from './spread-ttl.ts';
 import type { SessionRepository } from '../../sql/repositories/session-repository.ts';
 import type { UserRepository, UserRow } from '../../sql/repositories/user-repository.ts';
 import type { Clock } from '../../platform/clock.ts';
@@ -176,7 +177,10 @@ export class AuthService {
         if (this.sessionCache.size >= maxCachedSessions) this.sessionCache.clear();
         this.sessionCache.set(tokenHash, {
           principal,
-          until: Math.min(now.getTime() + this.sessionCacheMs, found.session.expires_at.getTime()),
+          until: Math.min(
+            now.getTime() + spreadTtl(this.sessionCacheMs),
+            found.session.expires_at.getTime(),
+          ),
         });
       }
       return principal;
