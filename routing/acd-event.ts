@@ -76,6 +76,11 @@ const numericFields = new Set(['at', 'priority', 'waitMs', 'talkMs', 'repairs'])
 const eventTypes = new Set<string>(acdEventTypes);
 
 /** Turns one stream entry (`XREAD`/`XRANGE` field list) into an {@link AcdEvent}. */
+/** True for a type routing itself appends (others share the stream). */
+export function isAcdEventType(type: string): boolean {
+  return eventTypes.has(type);
+}
+
 export function parseAcdEvent(streamId: string, fields: readonly string[]): AcdEvent {
   const event: Record<string, unknown> = { streamId };
   for (let i = 0; i + 1 < fields.length; i += 2) {

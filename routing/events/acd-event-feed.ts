@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../../platform/logger.ts';
-import { parseAcdEvent, type AcdEvent } from '../acd-event.ts';
+import { isAcdEventType, parseAcdEvent, type AcdEvent } from '../acd-event.ts';
 
 export interface AcdEventFeedOptions {
   /** A connection of its own: the feed blocks on it. Closed by {@link AcdEventFeed.close}. */
@@ -84,6 +84,11 @@ export class AcdEventFeed {
   }
 
   private deliver(id: string, fields: string[]): void {
+    // The stream is shared: the voice layer appends call and supervision
+    // events beside routing's. Those are not ours to parse, nor malformed.
+    const typeAt = fields.indexOf('type');
+    const type = typeAt >= 0 && typeAt % 2 === 0 ? fields[typeAt + 1] : undefined;
+    if (type !== undefined && !isAcdEventType(type)) return;
     let event: AcdEvent;
     try {
       event = parseAcdEvent(id, fields);
