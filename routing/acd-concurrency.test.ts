@@ -200,6 +200,7 @@ async function runLoad(cluster: Cluster, load: Load, seed: number, millis: numbe
 /** Serves everyone left: agents answer everything until every line is empty. */
 async function drain(cluster: Cluster, load: Load): Promise<void> {
   const next = random(1);
+  let last: { waiting: number[]; busy: number } | undefined;
   for (let round = 0; round < 500; round += 1) {
     await actAsAgents(cluster, load, 0, 1, next, true);
     const waiting = await Promise.all(
@@ -214,8 +215,15 @@ async function drain(cluster: Cluster, load: Load): Promise<void> {
       }),
     );
     if ([...waiting, ...busy].every((n) => n === 0)) return;
+    last = { waiting, busy: busy.reduce((a, b) => a + b, 0) };
   }
-  throw new Error('queues did not drain');
+  const states = await Promise.all(
+    Array.from(
+      { length: agentCount },
+      async (_, i) => (await cluster.client(0).desk.status(`agent${i}`)).state,
+    ),
+  );
+  throw new Error(`queues did not drain: ${JSON.stringify({ ...last, states })}`);
 }
 
 async function audit(cluster: Cluster) {

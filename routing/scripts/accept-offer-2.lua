@@ -37,14 +37,13 @@ end
 local waited = NOW - ct.enqueuedAt
 redis.call('HSET', K.contact(c), 'state', 'connected', 'agentId', a, 'offerId', offerId, 'acceptedAt', NOW)
 leaveLine(ct)
--- Only a contact with a max wait has its deadline row (request-callback clears both).
-if ct.deadline > 0 then clearDeadline('maxwait', c) end
+clearDeadline('maxwait', c)
 redis.call('SADD', K.agentContacts(a), c)
 redis.call('HSET', KEYS[2], 'misses', 0)
 redis.call('HINCRBY', KEYS[2], 'calls', 1)
 countDay(ct.queue, 'answered', 1)
 countDay(ct.queue, 'answerWaitMs', waited)
-if waited <= queueConf(ct.queue).serviceLevelMs then
+if waited <= num(hget(K.queue(ct.queue), 'serviceLevelMs'), 0) then
   countDay(ct.queue, 'answeredWithinTarget', 1)
 end
 emit('contact.accepted', { 'contactId', c, 'queueId', ct.queue, 'channel', ch, 'agentId', a,
@@ -54,8 +53,6 @@ for _, other in ipairs(redis.call('SMEMBERS', K.contactOffers(c))) do
   local _, b = releaseOffer(other, 'withdrawn')
   if b then withdrawn[#withdrawn + 1] = b end
 end
--- Accepting trades the offer for the contact: load and presence stay, so the
--- availability sets need nothing; only the state (reserved -> busy) changes.
-markDirty(a)
+syncAgent(a)
 for _, b in ipairs(withdrawn) do matchAgent(b, nil) end
 return done({ contactId = c, queueId = ct.queue, channel = ch, waitMs = waited })

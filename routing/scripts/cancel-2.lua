@@ -34,7 +34,7 @@ local waited = NOW - ct.enqueuedAt
 if reason == 'abandoned' then
   countDay(ct.queue, 'abandoned', 1)
   countDay(ct.queue, 'abandonedWaitMs', waited)
-  if waited <= queueConf(ct.queue).serviceLevelMs then
+  if waited <= num(hget(K.queue(ct.queue), 'serviceLevelMs'), 0) then
     countDay(ct.queue, 'abandonedWithinTarget', 1)
   end
 end

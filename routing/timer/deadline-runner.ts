@@ -1,4 +1,5 @@
 import type { AcdCommands } from '../acd-commands.ts';
+import { SwitchboardError } from '../../platform/switchboard-error.ts';
 import { parseDeadline, type Deadline } from './deadline.ts';
 
 /**
@@ -42,14 +43,16 @@ export class DeadlineRunner {
   async fireDue(upTo: number = this.commands.clock.now()): Promise<number> {
     const fired = new Set<string>();
     for (;;) {
-      const flat = await this.commands.redis.zrangebyscore(
-        this.commands.keys.deadlines(),
-        '-inf',
-        upTo,
-        'WITHSCORES',
-        'LIMIT',
-        0,
-        200,
+      const flat = await storeCall('reading due deadlines', () =>
+        this.commands.redis.zrangebyscore(
+          this.commands.keys.deadlines(),
+          '-inf',
+          upTo,
+          'WITHSCORES',
+          'LIMIT',
+          0,
+          200,
+        ),
       );
       let progressed = false;
       for (let i = 0; i + 1 < flat.length; i += 2) {
@@ -61,9 +64,25 @@ export class DeadlineRunner {
         progressed = true;
         const deadline = parseDeadline(member, dueAt);
         if (deadline) await this.fire(deadline);
-        else await this.commands.redis.zrem(this.commands.keys.deadlines(), member);
+        else {
+          await storeCall('dropping an unreadable deadline', () =>
+            this.commands.redis.zrem(this.commands.keys.deadlines(), member),
+          );
+        }
       }
       if (!progressed) return fired.size;
     }
+  }
+}
+
+/**
+ * A lost Redis connection surfaces as the same `unavailable` error the
+ * scripts raise (acd-commands.ts), never as a raw client error.
+ */
+async function storeCall<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw new SwitchboardError('unavailable', `routing store failed ${what}: ${String(error)}`);
   }
 }
