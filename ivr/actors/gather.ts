@@ -1,11 +1,6 @@
 import { z } from 'zod';
-import {
-  languageParam,
-  promptFiles,
-  promptListParam,
-  stepLanguage,
-  toPrompts,
-} from '../prompt-param.ts';
+import { languageParam, promptListParam } from '../prompt-param.ts';
+import { askWithRetries, retryPromptFiles } from './ask-with-retries.ts';
 import type { IvrActor } from './ivr-actor.ts';
 import { key, matchesWhole, regexPattern, seconds, variableName } from './step-params.ts';
 
@@ -41,40 +36,30 @@ export const gather: IvrActor<typeof gatherParams> = {
   params: gatherParams,
   results: ['match', 'noinput', 'nomatch'],
   collectsInput: true,
-  promptFiles: (params) => [
-    ...promptFiles(params.prompt),
-    ...promptFiles(params.noInputPrompt),
-    ...promptFiles(params.invalidPrompt),
-  ],
-  async run(params, step) {
-    const language = stepLanguage(params.language, step.flow);
-    let status: 'noinput' | 'nomatch' = 'noinput';
-    let digits = '';
-    for (let attempt = 0; attempt <= params.retries; attempt++) {
-      const retryPrompt = status === 'noinput' ? params.noInputPrompt : params.invalidPrompt;
-      const prompts = [
-        ...(attempt > 0 ? toPrompts(retryPrompt, language, step.flow) : []),
-        ...toPrompts(params.prompt, language, step.flow),
-      ];
-      const entry = await step.session.collectDigits({
-        prompts,
-        minDigits: params.minDigits,
-        maxDigits: params.maxDigits,
-        finishKey: params.finishKey,
-        firstDigitTimeoutMs: params.firstDigitTimeoutSeconds * 1000,
-        interDigitTimeoutMs: params.interDigitTimeoutSeconds * 1000,
-        signal: step.signal,
-      });
-      digits = entry.digits;
-      const valid =
-        digits.length >= params.minDigits &&
-        (params.validPattern === undefined || matchesWhole(params.validPattern, digits));
-      if (valid) {
+  promptFiles: retryPromptFiles,
+  run: (params, step) =>
+    askWithRetries(
+      params,
+      step,
+      async (prompts) =>
+        (
+          await step.session.collectDigits({
+            prompts,
+            minDigits: params.minDigits,
+            maxDigits: params.maxDigits,
+            finishKey: params.finishKey,
+            firstDigitTimeoutMs: params.firstDigitTimeoutSeconds * 1000,
+            interDigitTimeoutMs: params.interDigitTimeoutSeconds * 1000,
+            signal: step.signal,
+          })
+        ).digits,
+      (digits) => {
+        const valid =
+          digits.length >= params.minDigits &&
+          (params.validPattern === undefined || matchesWhole(params.validPattern, digits));
+        if (!valid) return undefined;
         const variables = params.saveAs === undefined ? undefined : { [params.saveAs]: digits };
-        return { status: 'match', digits, variables };
-      }
-      status = digits === '' ? 'noinput' : 'nomatch';
-    }
-    return { status, digits };
-  },
+        return { status: 'match' as const, digits, variables };
+      },
+    ),
 };

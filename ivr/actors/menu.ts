@@ -1,11 +1,6 @@
 import { z } from 'zod';
-import {
-  languageParam,
-  promptFiles,
-  promptListParam,
-  stepLanguage,
-  toPrompts,
-} from '../prompt-param.ts';
+import { languageParam, promptListParam } from '../prompt-param.ts';
+import { askWithRetries, retryPromptFiles } from './ask-with-retries.ts';
 import type { IvrActor } from './ivr-actor.ts';
 import { seconds, variableName } from './step-params.ts';
 
@@ -37,33 +32,25 @@ export const menu: IvrActor<typeof menuParams> = {
   params: menuParams,
   results: ['match', 'noinput', 'nomatch'],
   collectsInput: true,
-  promptFiles: (params) => [
-    ...promptFiles(params.prompt),
-    ...promptFiles(params.noInputPrompt),
-    ...promptFiles(params.invalidPrompt),
-  ],
-  async run(params, step) {
-    const language = stepLanguage(params.language, step.flow);
-    let status: 'noinput' | 'nomatch' = 'noinput';
-    let digits = '';
-    for (let attempt = 0; attempt <= params.retries; attempt++) {
-      const retryPrompt = status === 'noinput' ? params.noInputPrompt : params.invalidPrompt;
-      const entry = await step.session.collectDigits({
-        prompts: [
-          ...(attempt > 0 ? toPrompts(retryPrompt, language, step.flow) : []),
-          ...toPrompts(params.prompt, language, step.flow),
-        ],
-        minDigits: 1,
-        maxDigits: 1,
-        firstDigitTimeoutMs: params.timeoutSeconds * 1000,
-        interDigitTimeoutMs: params.timeoutSeconds * 1000,
-        signal: step.signal,
-      });
-      digits = entry.digits;
-      const choice = params.options[digits];
-      if (choice !== undefined) return { status: 'match', digits, choice };
-      status = digits === '' ? 'noinput' : 'nomatch';
-    }
-    return { status, digits };
-  },
+  promptFiles: retryPromptFiles,
+  run: (params, step) =>
+    askWithRetries(
+      params,
+      step,
+      async (prompts) =>
+        (
+          await step.session.collectDigits({
+            prompts,
+            minDigits: 1,
+            maxDigits: 1,
+            firstDigitTimeoutMs: params.timeoutSeconds * 1000,
+            interDigitTimeoutMs: params.timeoutSeconds * 1000,
+            signal: step.signal,
+          })
+        ).digits,
+      (digits) => {
+        const choice = params.options[digits];
+        return choice === undefined ? undefined : { status: 'match' as const, digits, choice };
+      },
+    ),
 };
