@@ -1,4 +1,3 @@
-import { createConnection } from 'node:net';
 import { sql, type Kysely } from 'kysely';
 import type { Redis } from 'ioredis';
 import type { ReadinessProbe } from './readiness-probe.ts';
@@ -25,28 +24,5 @@ export function redisProbe(redis: Redis): ReadinessProbe {
       if (reply !== 'PONG') throw new Error(`unexpected PING reply ${reply}`);
       return 'ok';
     },
-  };
-}
-
-/**
- * Reports whether a TCP service (drachtio's command port, FreeSWITCH's event
- * socket) accepts connections. Informational: not required for readiness.
- */
-export function tcpProbe(name: string, host: string, port: number): ReadinessProbe {
-  return {
-    name,
-    required: false,
-    check: () =>
-      new Promise<string>((resolve, reject) => {
-        const socket = createConnection({ host, port });
-        socket.once('connect', () => {
-          socket.destroy();
-          resolve(`reachable at ${host}:${port}`);
-        });
-        socket.once('error', (error) => {
-          socket.destroy();
-          reject(new Error(`unreachable at ${host}:${port} (${error.message})`));
-        });
-      }),
   };
 }
