@@ -18,7 +18,9 @@ import {
   type FlowState,
   type FlowTransition,
 } from './flow-states.ts';
-import { languages, type Language } from './prompt-param.ts';
+import { checkFlowGraph } from './check-flow-graph.ts';
+import { checkFlowPrompts } from './check-flow-prompts.ts';
+import type { Language } from './prompt-param.ts';
 import { unknownReferences } from './template.ts';
 
 /** A flow file that passed validation: plain data ready for `buildFlowMachine`. */
@@ -115,8 +117,12 @@ class FlowChecker {
     if (!isRecord(root['states']) || Object.keys(root['states']).length === 0) return this.problems;
     this.states = listStates(root);
     for (const state of this.states) this.checkState(state);
-    this.checkGraph();
-    this.checkPrompts(root);
+    checkFlowGraph(this.states, this.rootId, (path, documentPath, message) =>
+      this.report(path, documentPath, message),
+    );
+    checkFlowPrompts(root, this.states, this.options.promptExists, (path, documentPath, message) =>
+      this.report(path, documentPath, message),
+    );
     return this.problems;
   }
 
@@ -433,212 +439,6 @@ class FlowChecker {
       );
     }
   }
-
-  private checkGraph(): void {
-    const byPath = new Map(this.states.map((state) => [key(state.path), state]));
-    const transitionsOf = new Map(
-      this.states.map((state) => [key(state.path), listTransitions(state)]),
-    );
-    const ancestors = (path: readonly string[]) =>
-      Array.from({ length: path.length + 1 }, (_, n) => path.slice(0, n));
-    const resolve = (from: readonly string[], target: string) =>
-      resolveTarget(this.states, from, target, this.rootId);
-    /** The atomic state entered when entering `path`: follow `initial` down. */
-    const enter = (path: readonly string[]): readonly string[] => {
-      let current = path;
-      for (;;) {
-        const state = byPath.get(key(current));
-        const initial = state?.node['initial'];
-        if (
-          state === undefined ||
-          state.children.length === 0 ||
-          typeof initial !== 'string' ||
-          !state.children.includes(initial)
-        ) {
-          return current;
-        }
-        current = [...current, initial];
-      }
-    };
-    const isAtomic = (state: FlowState) => state.children.length === 0;
-    const invokedActor = (state: FlowState) => {
-      const invoke = state.node['invoke'];
-      return isRecord(invoke) && typeof invoke['src'] === 'string'
-        ? actorTable.get(invoke['src'])
-        : undefined;
-    };
-    /** Transitions that can fire while in atomic state `path`: its own and its ancestors'. */
-    const available = (path: readonly string[]) =>
-      ancestors(path).flatMap((p) =>
-        (transitionsOf.get(key(p)) ?? []).map((t) => ({ from: p, t })),
-      );
-    const targetsFrom = (path: readonly string[]) =>
-      available(path)
-        .map(({ from, t }) => (t.target === undefined ? undefined : resolve(from, t.target)))
-        .filter((target): target is string[] => target !== undefined)
-        .map(enter);
-
-    // Reachability from the start.
-    const reachable = new Set<string>();
-    const queue: (readonly string[])[] = [enter([])];
-    while (queue.length > 0) {
-      const path = queue.shift() as readonly string[];
-      if (reachable.has(key(path))) continue;
-      for (const ancestor of ancestors(path)) reachable.add(key(ancestor));
-      const state = byPath.get(key(path));
-      // A final child finishes its parent, whose onDone then applies.
-      if (state?.node['type'] === 'final' && path.length > 1) {
-        queue.push(...targetsFrom(path.slice(0, -1)));
-      }
-      if (state?.node['type'] !== 'final') queue.push(...targetsFrom(path));
-    }
-    for (const state of this.states) {
-      if (state.path.length > 0 && !reachable.has(key(state.path))) {
-        this.report(state.path, state.documentPath, 'unreachable: no transition leads here');
-      }
-    }
-
-    // Which atomic states can still end the call.
-    const atomics = this.states.filter(isAtomic);
-    const ends = (state: FlowState) =>
-      (state.node['type'] === 'final' && state.path.length === 1) ||
-      invokedActor(state)?.endsCall === true;
-    const stuck = new Set<string>();
-    for (const state of atomics) {
-      const actor = invokedActor(state);
-      if (state.node['type'] === 'final' || ends(state)) continue;
-      if (
-        available(state.path).every(
-          ({ t }) => t.target === undefined && t.source !== 'invoke.onDone',
-        )
-      ) {
-        stuck.add(key(state.path));
-        if (reachable.has(key(state.path))) {
-          this.report(
-            state.path,
-            state.documentPath,
-            'no way out: no transition leaves this state and it does not end the call',
-          );
-        }
-      } else if (
-        actor !== undefined &&
-        !available(state.path).some(({ t }) => t.source !== 'invoke.onError')
-      ) {
-        this.report(
-          state.path,
-          state.documentPath,
-          `no way out once ${actor.name} finishes: add invoke.onDone`,
-        );
-      }
-    }
-    const canEnd = new Set(atomics.filter(ends).map((state) => key(state.path)));
-    for (let changed = true; changed;) {
-      changed = false;
-      for (const state of atomics) {
-        const k = key(state.path);
-        if (canEnd.has(k)) continue;
-        const next =
-          state.node['type'] === 'final'
-            ? targetsFrom(state.path.slice(0, -1))
-            : targetsFrom(state.path);
-        if (next.some((target) => canEnd.has(key(target)))) {
-          canEnd.add(k);
-          changed = true;
-        }
-      }
-    }
-    if (!canEnd.has(key(enter([])))) {
-      this.report(
-        [],
-        [],
-        'no path ends the call: add a hangup step or a top-level final state the flow can reach',
-      );
-    } else {
-      for (const state of atomics) {
-        const k = key(state.path);
-        if (reachable.has(k) && !canEnd.has(k) && !stuck.has(k)) {
-          this.report(
-            state.path,
-            state.documentPath,
-            'no path from here ends the call: the caller would loop forever',
-          );
-        }
-      }
-    }
-
-    // Loops made only of `always` transitions never wait for anything.
-    const alwaysNext = (path: readonly string[]) =>
-      (transitionsOf.get(key(path)) ?? [])
-        .filter((t) => t.source === 'always' && t.target !== undefined)
-        .map((t) => resolve(path, t.target as string))
-        .filter((target): target is string[] => target !== undefined)
-        .map(enter);
-    const reported = new Set<string>();
-    for (const start of atomics) {
-      const seen = new Map<string, readonly string[]>();
-      const walk = (path: readonly string[], trail: string[]): void => {
-        for (const next of alwaysNext(path)) {
-          if (key(next) === key(start.path)) {
-            const cycle = [...trail, statePathText(next)];
-            const id = [...new Set(cycle)].sort().join(',');
-            if (!reported.has(id)) {
-              reported.add(id);
-              this.report(
-                start.path,
-                start.documentPath,
-                `"always" transitions loop without waiting: ${cycle.join(' -> ')}`,
-              );
-            }
-          } else if (!seen.has(key(next))) {
-            seen.set(key(next), next);
-            walk(next, [...trail, statePathText(next)]);
-          }
-        }
-      };
-      walk(start.path, [statePathText(start.path)]);
-    }
-  }
-
-  private checkPrompts(root: Record<string, unknown>): void {
-    const spoken = this.languagesSpoken(root);
-    for (const state of this.states) {
-      const invoke = state.node['invoke'];
-      if (!isRecord(invoke) || typeof invoke['src'] !== 'string') continue;
-      const actor = actorTable.get(invoke['src']);
-      const parsed = actor?.params.safeParse(invoke['input'] ?? {});
-      if (actor?.promptFiles === undefined || parsed === undefined || !parsed.success) continue;
-      const missing = new Set<string>();
-      for (const language of spoken) {
-        for (const ref of actor.promptFiles(parsed.data, language)) {
-          const lang = ref.language ?? language;
-          if (!this.options.promptExists(ref.name, lang))
-            missing.add(`prompts/${lang}/${ref.name}.wav`);
-        }
-      }
-      for (const file of missing) {
-        this.report(
-          state.path,
-          [...state.documentPath, 'invoke', 'input'],
-          `prompt audio ${file} is missing`,
-        );
-      }
-    }
-  }
-
-  /** Languages the flow can be speaking: its starting language and any it switches to. */
-  private languagesSpoken(root: Record<string, unknown>): Language[] {
-    const context = isRecord(root['context']) ? root['context'] : {};
-    const chosen = new Set<Language>([asLanguage(context['language']) ?? 'en']);
-    for (const state of this.states) {
-      const invoke = state.node['invoke'];
-      if (!isRecord(invoke) || invoke['src'] !== 'setVariables' || !isRecord(invoke['input']))
-        continue;
-      const values = invoke['input']['values'];
-      const language = isRecord(values) ? asLanguage(values['language']) : undefined;
-      if (language !== undefined) chosen.add(language);
-    }
-    return [...chosen];
-  }
 }
 
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
@@ -648,14 +448,6 @@ function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
     current = (current as Record<PropertyKey, unknown>)[step];
   }
   return current;
-}
-
-function asLanguage(value: unknown): Language | undefined {
-  return languages.find((language) => language === value);
-}
-
-function key(path: readonly string[]): string {
-  return path.join('\u0000');
 }
 
 function codeMessage(key: string): string {
