@@ -45,6 +45,7 @@ import {
 } from '../media/supervision/supervision-notice.ts';
 import { AgentRefer } from '../media/transfer/agent-refer.ts';
 import { OutboundDialer } from '../media/transfer/outbound-dialer.ts';
+import { QueueTransfer } from '../media/transfer/queue-transfer.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
 import type { Logger } from '../platform/logger.ts';
 import { SwitchboardError } from '../platform/switchboard-error.ts';
@@ -316,6 +317,11 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
     devices: registrations,
     ringer,
     dialer,
+    queues: new QueueTransfer({
+      acd: routing.acd,
+      desk: routing.desk,
+      logger: logger.child({ component: 'queue-transfer' }),
+    }),
     notice: supervisionNotice(
       [
         auditLogNotice(new AuditRepository(db)),

@@ -26,8 +26,15 @@ import {
 
 /** Hands over the agent leg an accepted offer set up, for {@link CallSession.bridge}. */
 export interface AgentLegs {
-  /** The answered leg of `agentId` for `callId`, removed from the broker; undefined when there is none. */
-  take(callId: string, agentId: string): ConnectedLeg | undefined;
+  /**
+   * The answered leg of `agentId` for `callId`, removed from the broker;
+   * undefined when there is none. The broker may wait briefly for a leg
+   * about to be parked (`AgentLegBroker`).
+   */
+  take(
+    callId: string,
+    agentId: string,
+  ): ConnectedLeg | undefined | Promise<ConnectedLeg | undefined>;
 }
 
 /** Places outbound legs, for {@link CallSession.transfer}. `media/transfer/outbound-dialer.ts` implements it. */
@@ -70,6 +77,9 @@ export interface BridgedPeer {
   readonly agentId?: string;
 }
 
+/** Who a call handed off to a queue reaches next: an agent who accepted, or nobody. */
+export type HandOffOutcome = { readonly agentId: string } | undefined;
+
 const allKeys = '0123456789*#ABCD';
 const beep = 'tone_stream://%(250,0,800)';
 
@@ -106,6 +116,7 @@ export class FreeSwitchCallSession implements CallSession {
   private readonly ready: Promise<void>;
   private peer: BridgedPeer | undefined;
   private callRecording: CallRecording | undefined;
+  private pendingHandOff: Promise<HandOffOutcome> | undefined;
 
   constructor(private readonly options: FreeSwitchCallSessionOptions) {
     this.callId = options.callId;
@@ -220,8 +231,12 @@ export class FreeSwitchCallSession implements CallSession {
 
   async bridge(target: BridgeTarget, signal?: AbortSignal): Promise<BridgeResult> {
     this.assertUsable(signal);
-    const leg = this.options.agentLegs.take(this.callId, target.agentId);
+    const leg = await this.options.agentLegs.take(this.callId, target.agentId);
     if (leg === undefined || leg.ended) return { outcome: 'failed', durationMs: 0 };
+    if (this.ended || signal?.aborted) {
+      await leg.hangup();
+      this.assertUsable(signal);
+    }
     return this.connectTo(leg, signal, target.agentId);
   }
 
@@ -309,9 +324,33 @@ export class FreeSwitchCallSession implements CallSession {
   }
 
   /**
+   * Blind transfer of a bridged call to a wait (a queue): the leg the caller
+   * talks to is hung up and `wait` runs with a signal that aborts when the
+   * caller hangs up. When it resolves with an agent, that agent's accepted
+   * leg is taken from the broker, bridged and recorded, and the pending
+   * `bridge`/`transfer` keeps waiting on it; when it resolves undefined the
+   * pending bridge completes. Resolves once the previous leg is released.
+   * Rejects with `conflict` when the caller is not bridged.
+   */
+  async handOff(wait: (signal: AbortSignal) => Promise<HandOffOutcome>): Promise<void> {
+    const previous = this.peer;
+    if (previous === undefined || this.ended || this.pendingHandOff !== undefined) {
+      throw new SwitchboardError('conflict', 'the call is not connected to anyone');
+    }
+    const callerGone = new AbortController();
+    const unwatch = this.onHangup(() => callerGone.abort(this.hangupError()));
+    const pending = wait(callerGone.signal).finally(unwatch);
+    // Nobody may be waiting on it if the caller hung up first: never unhandled.
+    void pending.catch((error: unknown) => this.logFailure('transfer wait', error));
+    this.pendingHandOff = pending.catch(() => undefined);
+    await previous.leg.hangup();
+  }
+
+  /**
    * Bridges the caller with `leg` and waits for the leg to end (or for the
-   * leg it was handed over to, see {@link handOver}). Agent bridges are
-   * recorded when a recorder is configured.
+   * leg it was handed over to, see {@link handOver}, or for the agent a
+   * queue transfer reaches, see {@link handOff}). Agent bridges are recorded
+   * when a recorder is configured.
    */
   private async connectTo(
     leg: ConnectedLeg,
@@ -327,14 +366,7 @@ export class FreeSwitchCallSession implements CallSession {
     }
     const started = this.options.clock.now();
     this.peer = { leg, agentId };
-    if (agentId !== undefined && this.options.recorder !== undefined) {
-      this.callRecording = await this.options.recorder
-        .start(this.callId, this.endpoint)
-        .catch((error: unknown) => {
-          this.logFailure('start recording', error);
-          return undefined;
-        });
-    }
+    await this.startRecording(agentId);
     try {
       for (;;) {
         const current = this.peer.leg;
@@ -345,7 +377,10 @@ export class FreeSwitchCallSession implements CallSession {
           if (outcome.kind === 'aborted') throw signal?.reason as Error;
           throw this.hangupError();
         }
-        if (this.peer.leg === current) break;
+        if (this.peer.leg !== current) continue;
+        const next = await this.nextAfterHandOff(signal);
+        if (next === undefined) break;
+        this.peer = next;
       }
     } finally {
       this.peer = undefined;
@@ -354,6 +389,53 @@ export class FreeSwitchCallSession implements CallSession {
       await recording?.stop();
     }
     return { outcome: 'completed', durationMs: this.options.clock.now() - started };
+  }
+
+  /**
+   * After the peer leg ended: when a {@link handOff} is under way, waits for
+   * it and bridges the agent it reached. Undefined when there is nothing to
+   * connect next (the bridge is over).
+   */
+  private async nextAfterHandOff(signal?: AbortSignal): Promise<BridgedPeer | undefined> {
+    const pending = this.pendingHandOff;
+    if (pending === undefined) return undefined;
+    this.pendingHandOff = undefined;
+    this.peer = undefined;
+    const recording = this.callRecording;
+    this.callRecording = undefined;
+    await recording?.stop();
+    const outcome = await this.untilEndOrAbort(pending, signal);
+    if (outcome.kind === 'aborted') throw signal?.reason as Error;
+    if (outcome.kind === 'ended') throw this.hangupError();
+    const reached = outcome.value;
+    if (reached === undefined) return undefined;
+    const leg = await this.options.agentLegs.take(this.callId, reached.agentId);
+    if (leg === undefined || leg.ended) {
+      this.options.logger.warn(
+        { callId: this.callId, agentId: reached.agentId },
+        'the agent a transfer reached has no leg to bridge',
+      );
+      return undefined;
+    }
+    try {
+      await this.endpoint.bridge(leg.endpoint);
+    } catch (error) {
+      this.logFailure('bridge', error);
+      await leg.hangup();
+      return undefined;
+    }
+    await this.startRecording(reached.agentId);
+    return { leg, agentId: reached.agentId };
+  }
+
+  private async startRecording(agentId: string | undefined): Promise<void> {
+    if (agentId === undefined || this.options.recorder === undefined) return;
+    this.callRecording = await this.options.recorder
+      .start(this.callId, this.endpoint)
+      .catch((error: unknown) => {
+        this.logFailure('start recording', error);
+        return undefined;
+      });
   }
 
   /**
@@ -401,8 +483,8 @@ export class FreeSwitchCallSession implements CallSession {
     }
   }
 
-  /** Music under digit collection: plays until stopped, looping the stream. */
-  private startHoldMusic(name: string): { stop(): Promise<void> } {
+  /** Music on hold (digit collection, a queue transfer): plays until stopped, looping the stream. */
+  startHoldMusic(name: string): { stop(): Promise<void> } {
     const source = playbackSourceFor({ kind: 'music', name, durationMs: 0 }, this.options.prompts);
     const file = source?.kind === 'playFor' ? source.file : `local_stream://${name}`;
     const playing = this.endpoint.play(file).then(

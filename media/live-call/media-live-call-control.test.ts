@@ -235,7 +235,7 @@ describe('transfers', () => {
     expect(t.agentLeg.ended).toBe(false);
   });
 
-  it('refuses a queue target with conflict', async () => {
+  it('refuses a queue target with conflict when queue transfers are not set up', async () => {
     const t = await liveCall();
     const error = await t.control
       .transfer({ callId, requestedBy: 'sam', target: { kind: 'queue', queueId: 'q' } })

@@ -6,6 +6,7 @@ import type { DeviceRinger } from '../offer/device-ringer.ts';
 import { Eavesdrop } from '../supervision/eavesdrop.ts';
 import type { SupervisionMode } from '../supervision/supervision-mode.ts';
 import type { SupervisionNotice } from '../supervision/supervision-notice.ts';
+import type { QueueTransfer } from '../transfer/queue-transfer.ts';
 import type { LiveCalls } from './live-calls.ts';
 
 /** Where a call in progress is blind-transferred (the API's `TransferTarget`). */
@@ -20,6 +21,8 @@ export interface MediaLiveCallControlOptions {
   readonly ringer: DeviceRinger;
   readonly dialer: Dialer;
   readonly notice: SupervisionNotice;
+  /** Transfers to a queue (`QueueTransfer`); absent: refused with `conflict`. */
+  readonly queues?: Pick<QueueTransfer, 'transfer'>;
   /** How long a supervisor's phone, or a transfer target, rings. Default 30 s. */
   readonly ringTimeoutMs?: number;
   readonly clock: Clock;
@@ -29,7 +32,8 @@ export interface MediaLiveCallControlOptions {
 /**
  * The API's live-call control (`api/live-call/live-call-control.ts`) over
  * FreeSWITCH: supervisors join with `eavesdrop`, calls are blind-transferred
- * to a number, and recordings are paused and resumed. Errors: `not_found` for
+ * to a number or a queue (`QueueTransfer`), and recordings are paused and
+ * resumed. Errors: `not_found` for
  * a call not live here, `conflict` when the call is not connected to an agent
  * (or the supervisor has no registered phone), `unavailable` when the phone
  * or the transfer target does not answer.
@@ -92,7 +96,11 @@ export class MediaLiveCallControl {
     await eavesdrop.start(request.mode);
   }
 
-  /** Blind transfer to a number: the caller is connected to it, the agent leg ends. */
+  /**
+   * Blind transfer: to a number (the caller is connected to it, the agent leg
+   * ends) or to a queue (the agent leg ends, the caller waits with music on
+   * hold for the next agent).
+   */
   async transfer(request: {
     readonly callId: string;
     readonly requestedBy: string;
@@ -103,10 +111,15 @@ export class MediaLiveCallControl {
       throw new SwitchboardError('conflict', 'The call is not connected to anyone');
     }
     if (request.target.kind === 'queue') {
-      throw new SwitchboardError(
-        'conflict',
-        'Transferring a connected call to a queue is not supported by the voice layer yet',
+      if (this.options.queues === undefined) {
+        throw new SwitchboardError('conflict', 'Transfers to a queue are not set up here');
+      }
+      await this.options.queues.transfer(session, request.target.queueId);
+      this.options.logger.info(
+        { callId: request.callId, requestedBy: request.requestedBy, target: request.target },
+        'call transferred',
       );
+      return;
     }
     const result = await this.options.dialer.dial(request.target.number, {
       timeoutMs: this.options.ringTimeoutMs ?? 30_000,

@@ -73,7 +73,7 @@ describe('voice offers', () => {
     await rig.clock.advance(1000); // the whisper plays
     await rig.until(async () => expect(await rig.eventTypes()).toContain('contact.accepted'));
     await rig.until(() => expect(rig.legs.size).toBe(1));
-    const leg = rig.legs.take('call-1', 'alice');
+    const leg = await rig.legs.take('call-1', 'alice');
     expect(leg?.endpoint.uuid).toBe(agentEndpoint?.uuid);
 
     mobile?.dialog?.hangUpFromFarEnd();
