@@ -293,6 +293,7 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
     logger: logger.child({ component: 'offers' }),
     callbacks: new CallbackCall({
       dialer,
+      calls,
       records,
       recorder,
       callerNumber: config.voice.callbackCallerId ?? '',

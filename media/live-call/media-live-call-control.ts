@@ -74,7 +74,7 @@ export class MediaLiveCallControl {
     if (outcome.kind !== 'answered') {
       throw new SwitchboardError('unavailable', "The supervisor's phone did not answer");
     }
-    const still = this.options.calls.get(request.callId)?.bridgedPeer;
+    const still = this.options.calls.connected(request.callId)?.bridgedPeer;
     if (still?.leg !== agent.leg || agent.leg.ended) {
       await outcome.leg.hangup();
       throw new SwitchboardError('not_found', 'The call ended before the supervisor answered');
@@ -161,16 +161,32 @@ export class MediaLiveCallControl {
     await Promise.all([...this.eavesdrops.values()].map((eavesdrop) => eavesdrop.stop()));
   }
 
+  /** An inbound call in progress (one that can be transferred). */
   private live(callId: string) {
     const session = this.options.calls.get(callId);
     if (session === undefined || session.ended) {
-      throw new SwitchboardError('conflict', 'The call is not in progress');
+      const callback = this.options.calls.connected(callId);
+      throw new SwitchboardError(
+        'conflict',
+        callback !== undefined && !callback.ended
+          ? 'A callback call cannot be transferred'
+          : 'The call is not in progress',
+      );
     }
     return session;
   }
 
+  /** Any call in progress, inbound or callback. */
+  private connected(callId: string) {
+    const call = this.options.calls.connected(callId);
+    if (call === undefined || call.ended) {
+      throw new SwitchboardError('conflict', 'The call is not in progress');
+    }
+    return call;
+  }
+
   private connectedAgent(callId: string) {
-    const peer = this.live(callId).bridgedPeer;
+    const peer = this.connected(callId).bridgedPeer;
     if (peer?.agentId === undefined) {
       throw new SwitchboardError('conflict', 'The call is not connected to an agent');
     }
@@ -178,7 +194,7 @@ export class MediaLiveCallControl {
   }
 
   private recordingOf(callId: string) {
-    const recording = this.live(callId).recording;
+    const recording = this.connected(callId).recording;
     if (recording === undefined)
       throw new SwitchboardError('conflict', 'The call is not being recorded');
     return recording;

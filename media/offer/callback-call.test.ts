@@ -11,6 +11,10 @@ import type { CallRecordItem } from '../call-record/call-record.ts';
 import { connectedLeg } from '../freeswitch/connected-leg.ts';
 import { DialogTwin, MediaServerTwin, type EndpointTwin } from '../freeswitch/media-server-twin.ts';
 import { UacTwin } from '../sip/sip-uac-twin.ts';
+import { LiveCalls } from '../live-call/live-calls.ts';
+import { MediaLiveCallControl } from '../live-call/media-live-call-control.ts';
+import type { SwitchboardError } from '../../platform/switchboard-error.ts';
+import { supervisionNotice, type SupervisionChange } from '../supervision/supervision-notice.ts';
 import { OutboundDialer } from '../transfer/outbound-dialer.ts';
 import { CallbackCall } from './callback-call.ts';
 import { DeviceRinger } from './device-ringer.ts';
@@ -21,12 +25,15 @@ async function rig() {
   const server = new MediaServerTwin(clock);
   const sip = new UacTwin();
   const items: CallRecordItem[] = [];
+  const calls = new LiveCalls();
+  const ringer = new DeviceRinger({ sip, mediaServer: () => server, clock, logger });
   const dialer = new OutboundDialer({
-    ringer: new DeviceRinger({ sip, mediaServer: () => server, clock, logger }),
+    ringer,
     numberUri: 'sip:{number}@carrier.example.net',
   });
   const callbacks = new CallbackCall({
     dialer,
+    calls,
     records: { write: (item) => items.push(item) },
     callerNumber: '+15550100000',
     ringTimeoutMs: 30_000,
@@ -49,7 +56,42 @@ async function rig() {
     items.flatMap((item) =>
       item.kind === 'call' && item.call.endedAt !== null ? [item.call.disposition] : [],
     );
-  return { clock, server, sip, items, agentEndpoint, agentDialog, connecting, ended };
+  const changes: SupervisionChange[] = [];
+  const control = new MediaLiveCallControl({
+    calls,
+    devices: { bindings: () => Promise.resolve([{ contact: 'sip:sam@198.51.100.9' }]) },
+    ringer,
+    dialer,
+    notice: supervisionNotice(
+      [
+        (change) => {
+          changes.push(change);
+          return Promise.resolve();
+        },
+      ],
+      logger,
+    ),
+    clock,
+    logger,
+  });
+  const callId = () => {
+    const first = items.find((item) => item.kind === 'call');
+    return first?.kind === 'call' ? first.call.id : '';
+  };
+  return {
+    clock,
+    server,
+    sip,
+    items,
+    agentEndpoint,
+    agentDialog,
+    connecting,
+    ended,
+    calls,
+    control,
+    changes,
+    callId,
+  };
 }
 
 describe('callback calls', () => {
@@ -91,5 +133,56 @@ describe('callback calls', () => {
     await t.connecting;
     expect(t.sip.invites[0]?.state).toBe('cancelled');
     expect(t.server.currentSessions).toBe(0);
+  });
+
+  it('can be supervised once bridged: listen, then whisper and barge, on the agent channel', async () => {
+    const t = await rig();
+    const customer = t.sip.ringing()[0]?.answer();
+    await t.clock.advance(0);
+    const callId = t.callId();
+    expect(t.items.find((item) => item.kind === 'call')).toMatchObject({
+      call: { direction: 'callback', agentId: 'alice', queueId: 'support' },
+    });
+    const joining = t.control.supervise({ callId, supervisorId: 'sam', mode: 'listen' });
+    await t.clock.advance(0);
+    const supervisorPhone = t.sip.ringing('sip:sam@198.51.100.9')[0];
+    const supervisorDialog = supervisorPhone?.answer();
+    await t.clock.advance(0);
+    await joining;
+    const supervisorEndpoint = t.server.endpoints.at(-1) as EndpointTwin;
+    expect(supervisorEndpoint.commands).toContain(`execute eavesdrop ${t.agentEndpoint.uuid}`);
+    await t.control.supervise({ callId, supervisorId: 'sam', mode: 'whisper' });
+    await t.control.supervise({ callId, supervisorId: 'sam', mode: 'barge' });
+    expect(supervisorEndpoint.commands).toContain(
+      `api uuid_recv_dtmf ${supervisorEndpoint.uuid} 2`,
+    );
+    expect(supervisorEndpoint.commands).toContain(
+      `api uuid_recv_dtmf ${supervisorEndpoint.uuid} 3`,
+    );
+    expect(t.changes.map((c) => `${c.type}:${c.mode}:${c.agentId}`)).toEqual([
+      'supervision.joined:listen:alice',
+      'supervision.mode-changed:whisper:alice',
+      'supervision.mode-changed:barge:alice',
+    ]);
+    // A callback call is not transferred.
+    const transfer = await t.control
+      .transfer({ callId, requestedBy: 'alice', target: { kind: 'number', number: '+15550' } })
+      .catch((e: unknown) => e);
+    expect((transfer as SwitchboardError).code).toBe('conflict');
+
+    customer?.hangUpFromFarEnd();
+    await t.connecting;
+    await t.clock.advance(0);
+    expect(supervisorDialog?.destroyed).toBe(true);
+    expect(t.calls.connected(callId)).toBeUndefined();
+    expect(t.server.currentSessions).toBe(0);
+  });
+
+  it('is not supervisable before the customer answers', async () => {
+    const t = await rig();
+    const error = await t.control
+      .supervise({ callId: 'cb-1', supervisorId: 'sam', mode: 'listen' })
+      .catch((e: unknown) => e);
+    expect((error as SwitchboardError).code).toBe('conflict');
   });
 });

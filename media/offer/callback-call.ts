@@ -5,11 +5,14 @@ import type { CallRecordSink } from '../call-record/call-record.ts';
 import { CallRecorder } from '../call-record/call-recorder.ts';
 import type { ConnectedLeg } from '../freeswitch/connected-leg.ts';
 import type { Dialer } from '../freeswitch/free-switch-call-session.ts';
-import type { BridgeRecorder } from '../recording/call-recording.ts';
+import type { LiveCalls } from '../live-call/live-calls.ts';
+import type { BridgeRecorder, CallRecording } from '../recording/call-recording.ts';
 import type { CallbackConnector } from './offer-ringer.ts';
 
 export interface CallbackCallOptions {
   readonly dialer: Dialer;
+  /** Where bridged callback calls are held so supervisors can join them (`LiveCalls`). */
+  readonly calls?: Pick<LiveCalls, 'trackCallback'>;
   readonly records: CallRecordSink;
   /** Records agent and customer once bridged; absent: not recorded. */
   readonly recorder?: BridgeRecorder;
@@ -27,7 +30,10 @@ export interface CallbackCallOptions {
  * whisper; now the customer is dialled, and when they answer the two are
  * bridged (and recorded) until either hangs up. The agent hanging up while
  * the customer rings cancels the dial. Every attempt leaves a `callback` call
- * record.
+ * record (with the agent and queue). Once bridged, the call is held in
+ * `LiveCalls` under its call id, so supervisors can listen, whisper or barge
+ * (eavesdropping on the agent's channel, as on inbound calls) and its
+ * recording can be paused.
  *
  * @example
  * const callbacks = new CallbackCall({ dialer, records, recorder, callerNumber: '+15550100000',
@@ -51,6 +57,8 @@ export class CallbackCall implements CallbackConnector {
       direction: 'callback',
       fromNumber: this.options.callerNumber,
       toNumber: callback.number,
+      agentId: callback.agentId,
+      queueId: callback.queueId,
     });
     const agentGone = new AbortController();
     const unwatch = callback.agentLeg.onEnded(() => agentGone.abort(new Error('agent hung up')));
@@ -96,16 +104,47 @@ export class CallbackCall implements CallbackConnector {
       return;
     }
     record.update({ bridgedAt: new Date(clock.now()) }, 'call.bridged');
+    const held: { recording?: CallRecording } = {};
+    const ended = new Promise<boolean>((resolve) => {
+      customer.onEnded(() => resolve(true));
+      callback.agentLeg.onEnded(() => resolve(false));
+    });
+    const agentLeg = callback.agentLeg;
+    const hangupListeners = new Set<() => void>();
+    const over = () => customer.ended || agentLeg.ended;
+    void ended.then(() => {
+      for (const listener of [...hangupListeners]) listener();
+      hangupListeners.clear();
+    });
+    this.options.calls?.trackCallback({
+      callId,
+      get ended() {
+        return over();
+      },
+      get bridgedPeer() {
+        return over() ? undefined : { leg: agentLeg, agentId: callback.agentId };
+      },
+      get recording() {
+        return held.recording;
+      },
+      mediaUuids: () => [customer.endpoint.uuid, agentLeg.endpoint.uuid],
+      onHangup(listener) {
+        if (over()) {
+          listener();
+          return () => undefined;
+        }
+        hangupListeners.add(listener);
+        return () => hangupListeners.delete(listener);
+      },
+    });
     const recording = await this.options.recorder
       ?.start(callId, customer.endpoint)
       .catch((error: unknown) => {
         log.warn({ err: error }, 'could not start recording');
         return undefined;
       });
-    const customerHungUp = await new Promise<boolean>((resolve) => {
-      customer.onEnded(() => resolve(true));
-      callback.agentLeg.onEnded(() => resolve(false));
-    });
+    held.recording = recording;
+    const customerHungUp = await ended;
     await Promise.all([customer.hangup(), callback.agentLeg.hangup()]);
     await recording?.stop();
     record.update(
