@@ -3,7 +3,7 @@
  * agent. Twins: drachtio-srf createUAC and dialogs, fsmrf endpoints. Real:
  * Postgres for the audit log, Redis for the event stream (last describe).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SimulatedCallClock } from '../../ivr/simulated-call-clock.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { SwitchboardError } from '../../platform/switchboard-error.ts';
@@ -63,7 +63,10 @@ async function liveCall(notify?: (change: SupervisionChange) => Promise<void>) {
   const control = new MediaLiveCallControl({
     calls,
     devices: {
-      bindings: (userId) => Promise.resolve((phones[userId] ?? []).map((contact) => ({ contact }))),
+      bindings: (userId) =>
+        Promise.resolve(
+          (phones[userId] ?? []).map((contact) => ({ contact, sourceAddress: '198.51.100.9' })),
+        ),
     },
     ringer,
     dialer,
@@ -296,7 +299,7 @@ describe('supervision notices on real Postgres and Redis', () => {
     await redis.cleanup();
   });
 
-  it('audits each change and appends it to the event stream with the agent id', async () => {
+  it("audits each supervisor action once: API requests are the route's, phone keys and hang-ups here", async () => {
     const supervisor = await database.db
       .insertInto('users')
       .values({ email: 'sam@example.com', display_name: 'Sam', role: 'supervisor' })
@@ -310,14 +313,44 @@ describe('supervision notices on real Postgres and Redis', () => {
       const real = { ...change, supervisorId: supervisor.id };
       await Promise.all([audit(real), stream(real)]);
     });
-    await answered(t, t.control.supervise({ callId, supervisorId: 'sam', mode: 'whisper' }));
-    const rows = await database.db.selectFrom('audit_log').selectAll().orderBy('id').execute();
-    expect(rows.map((row) => [row.action, row.target_id, row.actor_id])).toEqual([
-      ['supervision.joined', callId, supervisor.id],
-      ['supervision.mode-changed', callId, supervisor.id],
+    const { endpoint, dialog } = await answered(
+      t,
+      t.control.supervise({ callId, supervisorId: 'sam', mode: 'whisper' }),
+    );
+    // Joining and the mode change came through the API, which audits the request itself.
+    const auditRows = () => database.db.selectFrom('audit_log').selectAll().orderBy('id').execute();
+    expect(await auditRows()).toEqual([]);
+
+    endpoint.receiveDtmf('3');
+    await t.clock.advance(0);
+    dialog?.hangUpFromFarEnd();
+    await t.clock.advance(0);
+    await vi.waitFor(async () => expect(await auditRows()).toHaveLength(2));
+    const rows = await auditRows();
+    expect(
+      rows.map((row) => [
+        row.action,
+        row.target_type,
+        row.target_id,
+        row.actor_id,
+        row.source_address,
+      ]),
+    ).toEqual([
+      ['supervision.mode-changed', 'call', callId, supervisor.id, '198.51.100.9'],
+      ['supervision.left', 'call', callId, supervisor.id, '198.51.100.9'],
     ]);
-    expect(rows[1]?.details).toEqual({ agentId: 'alice', mode: 'whisper', via: 'api' });
+    expect(rows[0]?.details).toMatchObject({ agentId: 'alice', mode: 'barge', via: 'phone' });
+    expect(rows[0]?.occurred_at).toBeInstanceOf(Date);
+
+    // The event stream carries every change, for the agent's desktop.
     const entries = await connection.xrange(streamKey, '-', '+');
+    const types = entries.map(([, flat]) => flat[flat.indexOf('type') + 1]);
+    expect(types).toEqual([
+      'supervision.joined',
+      'supervision.mode-changed',
+      'supervision.mode-changed',
+      'supervision.left',
+    ]);
     const flat = entries[1]?.[1] ?? [];
     const fields: Record<string, string> = {};
     for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i] ?? ''] = flat[i + 1] ?? '';
@@ -325,7 +358,24 @@ describe('supervision notices on real Postgres and Redis', () => {
       type: 'supervision.mode-changed',
       agentId: 'alice',
       mode: 'whisper',
+      via: 'api',
       callId,
     });
+  });
+
+  it('does not audit the supervisor being hung up because the call ended', async () => {
+    const rowsBefore = await database.db.selectFrom('audit_log').select('id').execute();
+    const audit = auditLogNotice(new AuditRepository(database.db));
+    const t = await liveCall(audit);
+    await answered(t, t.control.supervise({ callId, supervisorId: 'sam', mode: 'listen' }));
+    t.callerDialog.hangUpFromFarEnd();
+    await t.bridged.catch(() => undefined);
+    await t.clock.advance(0);
+    expect(t.changes.map((c) => `${c.type}:${c.via}`)).toEqual([
+      'supervision.joined:api',
+      'supervision.left:system',
+    ]);
+    const rowsAfter = await database.db.selectFrom('audit_log').select('id').execute();
+    expect(rowsAfter).toHaveLength(rowsBefore.length);
   });
 });

@@ -17,7 +17,11 @@ export type LiveTransferTarget =
 export interface MediaLiveCallControlOptions {
   readonly calls: LiveCalls;
   /** Supervisors' registered phones (`RegistrationStore`). */
-  readonly devices: { bindings(userId: string): Promise<readonly { readonly contact: string }[]> };
+  readonly devices: {
+    bindings(
+      userId: string,
+    ): Promise<readonly { readonly contact: string; readonly sourceAddress?: string }[]>;
+  };
   readonly ringer: DeviceRinger;
   readonly dialer: Dialer;
   readonly notice: SupervisionNotice;
@@ -84,6 +88,8 @@ export class MediaLiveCallControl {
       agentId: agent.agentId,
       supervisorId: request.supervisorId,
       supervisor: outcome.leg,
+      supervisorAddress:
+        phones.find((phone) => phone.contact === outcome.uri)?.sourceAddress ?? null,
       agentUuid: agent.leg.endpoint.uuid,
       notice: this.options.notice,
       clock: this.options.clock,

@@ -10,6 +10,8 @@ export interface EavesdropOptions {
   readonly supervisorId: string;
   /** The supervisor's answered phone. */
   readonly supervisor: ConnectedLeg;
+  /** Where that phone registered from, for the audit log; null when unknown. */
+  readonly supervisorAddress: string | null;
   /** FreeSWITCH channel of the agent leg being eavesdropped. */
   readonly agentUuid: string;
   readonly notice: SupervisionNotice;
@@ -22,12 +24,15 @@ export interface EavesdropOptions {
  * channel, DTMF enabled. The mode changes by key on the supervisor's phone
  * (FreeSWITCH acts on it; we follow the `dtmf` event) or from the API (we
  * queue the same key on the supervisor's channel with `uuid_recv_dtmf`, as
- * if pressed). Every change is told (audit log and event); so are joining
- * and leaving. When the eavesdropped call ends, the supervisor is hung up.
+ * if pressed). Every change is told (event; the audit log keeps the ones
+ * made on the phone, see `auditLogNotice`); so are joining and leaving. When
+ * the eavesdropped call ends, the supervisor is hung up (`via: system`).
  */
 export class Eavesdrop {
   private current: SupervisionMode = 'listen';
   private running: Promise<void> | undefined;
+  /** Set when Switchboard hangs the supervisor up (the call ended, shutdown). */
+  private releasing = false;
 
   constructor(private readonly options: EavesdropOptions) {}
 
@@ -47,14 +52,16 @@ export class Eavesdrop {
       const next = modeForKey(event.dtmf);
       if (next !== undefined && next !== this.current) void this.changed(next, 'phone');
     });
-    supervisor.onEnded(() => void this.tell('supervision.left', 'phone'));
+    supervisor.onEnded(
+      () => void this.tell('supervision.left', this.releasing ? 'system' : 'phone'),
+    );
     this.running = supervisor.endpoint
       .execute('eavesdrop', this.options.agentUuid)
       .then(
         () => undefined,
         (error: unknown) => this.options.logger.warn({ err: error }, 'eavesdrop failed'),
       )
-      .finally(() => supervisor.hangup());
+      .finally(() => this.release());
     await this.tell('supervision.joined', 'api');
     if (mode !== 'listen') await this.setMode(mode);
   }
@@ -69,8 +76,13 @@ export class Eavesdrop {
 
   /** Hangs the supervisor up and waits for eavesdrop to finish. */
   async stop(): Promise<void> {
-    await this.options.supervisor.hangup();
+    await this.release();
     await this.running;
+  }
+
+  private release(): Promise<void> {
+    if (!this.options.supervisor.ended) this.releasing = true;
+    return this.options.supervisor.hangup();
   }
 
   private async changed(mode: SupervisionMode, via: 'api' | 'phone'): Promise<void> {
@@ -80,9 +92,9 @@ export class Eavesdrop {
 
   private tell(
     type: 'supervision.joined' | 'supervision.mode-changed' | 'supervision.left',
-    via: 'api' | 'phone',
+    via: 'api' | 'phone' | 'system',
   ) {
-    const { callId, agentId, supervisorId, notice, clock } = this.options;
+    const { callId, agentId, supervisorId, supervisorAddress, notice, clock } = this.options;
     return notice.tell({
       type,
       callId,
@@ -90,6 +102,7 @@ export class Eavesdrop {
       supervisorId,
       mode: this.current,
       via,
+      sourceAddress: supervisorAddress,
       at: clock.now(),
     });
   }

@@ -9,8 +9,14 @@ export interface SupervisionChange {
   readonly agentId: string;
   readonly supervisorId: string;
   readonly mode: SupervisionMode;
-  /** Who made the change: `api` (the supervisor's screen) or `phone` (a key on their phone). */
-  readonly via: 'api' | 'phone';
+  /**
+   * Who made the change: `api` (the supervisor's screen, through the HTTP
+   * API), `phone` (a key on their phone, or hanging it up), `system` (the
+   * call ended, or Switchboard shut down).
+   */
+  readonly via: 'api' | 'phone' | 'system';
+  /** Where the supervisor's phone registered from (the answering device), when known. */
+  readonly sourceAddress: string | null;
   readonly at: number;
 }
 
@@ -21,20 +27,32 @@ export interface SupervisionNotice {
 }
 
 /**
- * Writes each change to the append-only audit log (actor: the supervisor,
- * target: the call).
+ * Writes one audit entry per supervisor action the HTTP API did not see: a
+ * mode changed by a key on the supervisor's phone, or the supervisor hanging
+ * up (actor: the supervisor, target: the call, source address: the phone's).
+ * Actions requested through the API are audited once, by the API route
+ * (`POST /calls/:callId/supervision`, with the request's address); changes
+ * Switchboard makes itself (the call ended) are not supervisor actions. The
+ * event stream still carries every change.
  */
 export function auditLogNotice(audit: Pick<AuditRepository, 'insert'>) {
-  return (change: SupervisionChange) =>
-    audit.insert({
+  return async (change: SupervisionChange) => {
+    if (change.via !== 'phone') return;
+    await audit.insert({
       actor_id: change.supervisorId,
       actor_label: `supervisor ${change.supervisorId}`,
       action: change.type,
       target_type: 'call',
       target_id: change.callId,
-      source_address: null,
-      details: { agentId: change.agentId, mode: change.mode, via: change.via },
+      source_address: change.sourceAddress,
+      details: {
+        agentId: change.agentId,
+        mode: change.mode,
+        via: change.via,
+        at: new Date(change.at).toISOString(),
+      },
     });
+  };
 }
 
 /**
