@@ -1,0 +1,413 @@
+/**
+ * SIP end to end with sipp (Debian `sip-tester`) against Switchboard's voice
+ * path on a real drachtio-server and FreeSWITCH. The suite starts the voice
+ * path itself, as `switchboard start` wires it (app/voice-path.ts), on a
+ * cloned test database and its own Redis prefix, publishes two flows and
+ * creates a queue, agents and a supervisor with SIP credentials. Nothing on
+ * the SIP or media side is stood in for: sipp plays the callers and the
+ * phones. Runs only with SWITCHBOARD_REAL_SIP=1 and `sipp` on PATH; reads
+ *   DRACHTIO_HOST / DRACHTIO_PORT / DRACHTIO_SECRET      drachtio's admin socket
+ *   FREESWITCH_HOST / FREESWITCH_PORT / FREESWITCH_SECRET FreeSWITCH's event socket
+ *   SIPP_TARGET   drachtio's SIP address (default 127.0.0.1:5060)
+ *   SIPP_PORT_BASE first local port for sipp phones (default 5071; uses 6)
+ * One command (README "Voice"): `npm run test:sip`.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { createHash, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdtemp, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../app/config.ts';
+import { publishFlowFile } from '../../app/flow-publisher.ts';
+import { RoutingDirectorySync } from '../../app/routing-directory-sync.ts';
+import { startVoicePath, type VoicePath } from '../../app/voice-path.ts';
+import { systemCallClock } from '../../ivr/call-clock.ts';
+import { systemClock } from '../../platform/clock.ts';
+import { uuidGenerator } from '../../platform/id-generator.ts';
+import { createLogger } from '../../platform/logger.ts';
+import { createRedisRouting, type RedisRouting } from '../../routing/create-redis-routing.ts';
+import { createTestDatabase, type TestDatabase } from '../test-database.ts';
+import { createTestRedis, type TestRedis } from '../test-redis.ts';
+
+const run = promisify(execFile);
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repository = path.resolve(here, '../..');
+const env = process.env;
+
+async function sippOnPath(): Promise<boolean> {
+  return run('sipp', ['-v']).then(
+    () => true,
+    (error: { code?: unknown }) => error.code !== 'ENOENT',
+  );
+}
+
+const skipReason =
+  env.SWITCHBOARD_REAL_SIP !== '1'
+    ? 'SWITCHBOARD_REAL_SIP is not 1, so no real drachtio-server/FreeSWITCH is used (see media/README.md)'
+    : !(await sippOnPath())
+      ? 'sipp is not installed (apt-get install sip-tester)'
+      : undefined;
+if (skipReason !== undefined) console.info(`sipp scenarios skipped: ${skipReason}`);
+
+const target = env.SIPP_TARGET ?? '127.0.0.1:5060';
+const portBase = Number(env.SIPP_PORT_BASE ?? '5071');
+const realm = 'switchboard';
+const ivrDid = '+15550007001';
+const queueDid = '+15550007002';
+
+interface Sipp {
+  readonly exited: Promise<number>;
+  /** sipp's stdout and stderr, for failure messages. */
+  output(): string;
+}
+
+/** Starts one scenario (one call unless `-m` says otherwise); `exited` resolves with sipp's exit code (0: every call succeeded). */
+function sipp(scenario: string, args: readonly string[], timeoutSeconds = 60): Sipp {
+  let output = '';
+  const child = spawn(
+    'sipp',
+    [
+      '-sf',
+      path.join(here, scenario),
+      '-m',
+      '1',
+      '-timeout',
+      `${timeoutSeconds}s`,
+      '-timeout_error',
+      '-nostdin',
+      '-i',
+      '127.0.0.1',
+      ...args,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child.stdout.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+  child.stderr.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+  const exited = once(child, 'exit').then(([code]) => (code as number | null) ?? -1);
+  return { exited, output: () => output };
+}
+
+async function succeeded(run: Sipp): Promise<void> {
+  const code = await run.exited;
+  expect(code, run.output()).toBe(0);
+}
+
+/** A phone: a SIP user registered from its own local port, with Digest. */
+async function register(user: string, password: string, port: number): Promise<number> {
+  return sipp('uac-register-digest.xml', [
+    '-p',
+    String(port),
+    '-s',
+    user,
+    '-au',
+    user,
+    '-ap',
+    password,
+    target,
+  ]).exited;
+}
+
+async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean, ms = 30_000) {
+  const deadline = Date.now() + ms;
+  let last = await probe();
+  while (!ok(last) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    last = await probe();
+  }
+  return last;
+}
+
+const flows = {
+  menu: {
+    id: 'sipp-menu',
+    description: 'sipp suite: a menu whose key 1 queues for an agent.',
+    version: 1,
+    initial: 'answer',
+    context: { language: 'en' },
+    states: {
+      answer: { invoke: { src: 'answer', onDone: 'menu' } },
+      menu: {
+        invoke: {
+          src: 'menu',
+          input: {
+            prompt: 'main-menu',
+            options: { '1': 'agents' },
+            timeoutSeconds: 8,
+            retries: 1,
+            noInputPrompt: 'no-input',
+            invalidPrompt: 'invalid-choice',
+          },
+          onDone: [
+            {
+              guard: { type: 'menuChoice', params: { choice: 'agents' } },
+              target: 'queue',
+            },
+            { target: 'goodbye' },
+          ],
+        },
+      },
+      queue: {
+        invoke: {
+          src: 'enqueue',
+          input: { queue: 'sipp-menu', announcePosition: false, announceWait: false },
+          onDone: 'done',
+          onError: 'goodbye',
+        },
+      },
+      goodbye: { invoke: { src: 'hangup', input: { prompt: 'goodbye' } } },
+      done: { type: 'final' },
+    },
+  },
+  queue: {
+    id: 'sipp-queue',
+    description: 'sipp suite: straight into a queue.',
+    version: 1,
+    initial: 'answer',
+    context: { language: 'en' },
+    states: {
+      answer: { invoke: { src: 'answer', onDone: 'queue' } },
+      queue: {
+        invoke: {
+          src: 'enqueue',
+          input: { queue: 'sipp-queue', announcePosition: false, announceWait: false },
+          onDone: 'done',
+          onError: 'done',
+        },
+      },
+      done: { type: 'final' },
+    },
+  },
+};
+
+describe.skipIf(skipReason !== undefined)(
+  `sipp scenarios${skipReason === undefined ? '' : ` (skipped: ${skipReason})`}`,
+  () => {
+    let database: TestDatabase;
+    let testRedis: TestRedis;
+    let routing: RedisRouting;
+    let voice: VoicePath;
+    const password = 'sipp-secret-1';
+    const people: Record<string, string> = {};
+
+    async function person(name: string, role: 'agent' | 'supervisor', queues: string[]) {
+      const user = await database.db
+        .insertInto('users')
+        .values({ email: `${name}@sipp.example.com`, display_name: name, role })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const ha1 = createHash('md5').update(`${name}:${realm}:${password}`).digest('hex');
+      await database.db
+        .insertInto('sip_credentials')
+        .values({ user_id: user.id, username: name, realm, ha1 })
+        .execute();
+      for (const queue of queues) {
+        const row = await database.db
+          .selectFrom('queues')
+          .select('id')
+          .where('name', '=', queue)
+          .executeTakeFirstOrThrow();
+        await database.db
+          .insertInto('queue_members')
+          .values({ queue_id: row.id, user_id: user.id })
+          .execute();
+      }
+      people[name] = user.id;
+      return user.id;
+    }
+
+    const callRow = (did: string, after: Date) =>
+      database.db
+        .selectFrom('calls')
+        .selectAll()
+        .where('did', '=', did)
+        .where('started_at', '>=', after)
+        .orderBy('started_at', 'desc')
+        .executeTakeFirst();
+
+    beforeAll(async () => {
+      database = await createTestDatabase();
+      testRedis = createTestRedis();
+      const flowsDir = await mkdtemp(path.join(tmpdir(), 'sipp-flows-'));
+      await symlink(path.join(repository, 'flows/prompts'), path.join(flowsDir, 'prompts'));
+      for (const [name, flow] of Object.entries(flows)) {
+        await writeFile(path.join(flowsDir, `${name}.json`), JSON.stringify(flow));
+      }
+      await publishFlowFile(database.db, {
+        file: path.join(flowsDir, 'menu.json'),
+        number: ivrDid,
+        now: new Date(),
+      });
+      await publishFlowFile(database.db, {
+        file: path.join(flowsDir, 'queue.json'),
+        number: queueDid,
+        now: new Date(),
+      });
+      await database.db
+        .insertInto('queues')
+        .values([
+          { name: 'sipp-menu', ring_timeout_seconds: 15, wrap_up_seconds: 0 },
+          // One missed offer puts the agent on break, so the caller goes to the next agent.
+          { name: 'sipp-queue', ring_timeout_seconds: 5, wrap_up_seconds: 0, max_missed_offers: 1 },
+        ])
+        .execute();
+      await person('sippanswers', 'agent', ['sipp-menu']);
+      await person('sippnoanswer', 'agent', ['sipp-queue']);
+      await person('sippsecond', 'agent', ['sipp-queue']);
+      await person('sippwatched', 'agent', ['sipp-queue']);
+      await person('sippsupervisor', 'supervisor', []);
+
+      const logger = createLogger({ level: (env.SIPP_LOG_LEVEL as 'warn' | undefined) ?? 'warn' });
+      const redis = testRedis.connect();
+      routing = createRedisRouting({
+        redis,
+        blockingRedis: testRedis.connect(),
+        keyPrefix: testRedis.keyPrefix,
+        clock: systemClock,
+        ids: uuidGenerator,
+        logger,
+      });
+      await routing.start();
+      await new RoutingDirectorySync(database.db, routing.admin, logger).syncNow();
+      const recordings = await mkdtemp(path.join(tmpdir(), 'sipp-recordings-'));
+      const config = loadConfig({
+        DATABASE_URL: database.url,
+        REDIS_URL: testRedis.url,
+        REDIS_KEY_PREFIX: testRedis.keyPrefix,
+        DRACHTIO_HOST: env.DRACHTIO_HOST,
+        DRACHTIO_PORT: env.DRACHTIO_PORT,
+        DRACHTIO_SECRET: env.DRACHTIO_SECRET,
+        FREESWITCH_HOST: env.FREESWITCH_HOST,
+        FREESWITCH_PORT: env.FREESWITCH_PORT,
+        FREESWITCH_SECRET: env.FREESWITCH_SECRET,
+        FSMRF_LISTEN_ADDRESS: env.FSMRF_LISTEN_ADDRESS ?? '127.0.0.1',
+        FREESWITCH_PROMPTS_DIR: path.join(repository, 'flows/prompts'),
+        FREESWITCH_RECORDINGS_DIR: recordings,
+        RECORDINGS_DIR: recordings,
+        SIP_REALM: realm,
+        SIP_NONCE_SECRET: randomUUID(),
+        SHUTDOWN_DRAIN_SECONDS: '2',
+        LOG_LEVEL: 'warn',
+      });
+      voice = startVoicePath({
+        config,
+        logger,
+        clock: systemCallClock,
+        ids: uuidGenerator,
+        db: database.db,
+        redis,
+        routing,
+      });
+      const states = await until(
+        () =>
+          Promise.all(
+            voice.probes.map((probe) =>
+              probe.check().then(
+                () => 'ok',
+                (error: unknown) => `${probe.name}: ${String(error)}`,
+              ),
+            ),
+          ),
+        (all) => all.every((state) => state === 'ok'),
+      );
+      expect(states).toEqual(['ok', 'ok']);
+    }, 60_000);
+
+    afterAll(async () => {
+      await voice?.close();
+      await routing?.close();
+      await testRedis?.cleanup();
+      await database?.cleanup();
+    }, 60_000);
+
+    it('registers an agent phone with digest and refuses a wrong password', async () => {
+      expect(await register('sippanswers', password, portBase)).toBe(0);
+      expect(await register('sippanswers', 'wrong-password', portBase)).not.toBe(0);
+    });
+
+    it('caller picks 1 with RFC 2833 DTMF and reaches the agent, whose phone answers', async () => {
+      const started = new Date();
+      expect(await register('sippanswers', password, portBase)).toBe(0);
+      await routing.desk.logIn(people.sippanswers ?? '');
+      const agent = sipp('uas-agent-answers.xml', ['-p', String(portBase)], 90);
+      const caller = sipp('uac-inbound-ivr.xml', ['-s', ivrDid, '-d', '15000', target], 90);
+      await succeeded(caller);
+      await succeeded(agent);
+      const call = await until(
+        () => callRow(ivrDid, started),
+        (row) => row?.ended_at != null,
+      );
+      expect(call).toMatchObject({ agent_id: people.sippanswers });
+      expect(call?.bridged_at).not.toBeNull();
+      await routing.desk.logOut(people.sippanswers ?? '');
+    }, 120_000);
+
+    it('caller abandons in queue: the call is recorded abandoned and leaves the queue', async () => {
+      const started = new Date();
+      const caller = sipp('uac-caller-waits.xml', ['-s', queueDid, '-d', '4000', target]);
+      await succeeded(caller);
+      const call = await until(
+        () => callRow(queueDid, started),
+        (row) => row?.ended_at != null,
+      );
+      expect(call?.disposition).toBe('abandoned');
+      expect(call?.enqueued_at).not.toBeNull();
+      expect(call?.agent_id).toBeNull();
+    }, 60_000);
+
+    it('agent does not answer: the offer times out and the caller is offered to the next agent', async () => {
+      const started = new Date();
+      expect(await register('sippnoanswer', password, portBase + 1)).toBe(0);
+      expect(await register('sippsecond', password, portBase + 2)).toBe(0);
+      await routing.desk.logIn(people.sippnoanswer ?? '');
+      const missed = sipp('uas-agent-no-answer.xml', ['-p', String(portBase + 1)], 60);
+      const second = sipp('uas-agent-answers.xml', ['-p', String(portBase + 2)], 90);
+      const caller = sipp('uac-caller-waits.xml', ['-s', queueDid, '-d', '20000', target], 90);
+      await succeeded(missed);
+      // The first agent missed (and is on break after one miss): the next one logs in and gets it.
+      expect((await routing.desk.status(people.sippnoanswer ?? '')).state).toBe('break');
+      await routing.desk.logIn(people.sippsecond ?? '');
+      await succeeded(second);
+      await succeeded(caller);
+      const call = await until(
+        () => callRow(queueDid, started),
+        (row) => row?.ended_at != null,
+      );
+      expect(call).toMatchObject({ agent_id: people.sippsecond });
+      await routing.desk.logOut(people.sippnoanswer ?? '');
+      await routing.desk.logOut(people.sippsecond ?? '');
+    }, 120_000);
+
+    it('supervisor joins a connected call in listen mode', async () => {
+      const started = new Date();
+      expect(await register('sippwatched', password, portBase + 3)).toBe(0);
+      expect(await register('sippsupervisor', password, portBase + 4)).toBe(0);
+      await routing.desk.logIn(people.sippwatched ?? '');
+      const agent = sipp('uas-agent-answers.xml', ['-p', String(portBase + 3)], 90);
+      const supervisorPhone = sipp('uas-agent-answers.xml', ['-p', String(portBase + 4)], 90);
+      const caller = sipp('uac-caller-waits.xml', ['-s', queueDid, '-d', '20000', target], 90);
+      const bridged = await until(
+        () => callRow(queueDid, started),
+        (row) => row?.bridged_at != null,
+      );
+      expect(bridged?.agent_id).toBe(people.sippwatched);
+      await voice.liveCalls.supervise({
+        callId: bridged?.id ?? '',
+        supervisorId: people.sippsupervisor ?? '',
+        mode: 'listen',
+      });
+      const events = await testRedis.connect().xrange(routing.commands.keys.events(), '-', '+');
+      const joined = events.filter(([, fields]) => fields.includes('supervision.joined'));
+      expect(joined).toHaveLength(1);
+      expect(joined[0]?.[1]).toEqual(expect.arrayContaining(['mode', 'listen']));
+      await succeeded(caller);
+      await succeeded(agent);
+      // The supervisor is hung up when the call ends.
+      await succeeded(supervisorPhone);
+      await routing.desk.logOut(people.sippwatched ?? '');
+    }, 120_000);
+  },
+);
