@@ -247,6 +247,24 @@ describe('InboundCallHandler', () => {
     expect(events.map((e) => e.type)).toEqual(['call.started', 'call.answered', 'call.ended']);
   });
 
+  it('listens for in-band keys only when the caller offers no RFC 2833 telephone-events', async () => {
+    const flows = { run: () => Promise.resolve({}) };
+    const with2833 = handlerFixture({ flows });
+    await run(with2833, invite('+15550002222'));
+    expect(with2833.server.endpoints[0]?.commands).not.toContain('execute start_dtmf');
+    const inband = handlerFixture({ flows });
+    await run(
+      inband,
+      invite(
+        '+15550002222',
+        pcmuOffer
+          .replace('RTP/AVP 0 101', 'RTP/AVP 0')
+          .replace('a=rtpmap:101 telephone-event/8000\r\n', ''),
+      ),
+    );
+    expect(inband.server.endpoints[0]?.commands).toContain('execute start_dtmf');
+  });
+
   it('records an abandoned call when the caller hangs up during the flow', async () => {
     const fixture = handlerFixture({
       flows: {

@@ -8,7 +8,7 @@ import type { CallRecordSink } from '../call-record/call-record.ts';
 import { CallRecorder } from '../call-record/call-recorder.ts';
 import { connectedLeg, type ConnectedLeg } from '../freeswitch/connected-leg.ts';
 import type { MediaEndpoint, MediaServer } from '../freeswitch/media-server.ts';
-import { commonAudioCodecs } from './offered-codecs.ts';
+import { commonAudioCodecs, offersTelephoneEvents } from './offered-codecs.ts';
 import { uriUser, type SipDialog, type SipRequest, type SipResponse } from './sip-message.ts';
 import { callRefused, sipFailureFor } from './sip-status.ts';
 
@@ -172,6 +172,12 @@ export class InboundCallHandler {
     }
 
     record.update({ answeredAt: new Date(clock.now()), sipStatus: 200 }, 'call.answered');
+    if (!offersTelephoneEvents(request.body)) {
+      // No RFC 2833: listen for keys as in-band tones (spandsp / dptools detector).
+      await endpoint.execute('start_dtmf').catch((error: unknown) => {
+        log.warn({ err: error }, 'could not start in-band DTMF detection');
+      });
+    }
     const session = this.options.sessionFor({
       callId,
       callerNumber,

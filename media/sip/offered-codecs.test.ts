@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commonAudioCodecs } from './offered-codecs.ts';
+import { commonAudioCodecs, offersTelephoneEvents } from './offered-codecs.ts';
 
 const offer = (mLine: string, rtpmaps: string[] = []) =>
   [
@@ -26,5 +26,19 @@ describe('commonAudioCodecs', () => {
     ['video only', offer('m=video 4002 RTP/AVP 96', ['a=rtpmap:96 H264/90000']), []],
   ])('%s', (_label, sdp, codecs) => {
     expect(commonAudioCodecs(sdp)).toEqual(codecs);
+  });
+});
+
+describe('offersTelephoneEvents', () => {
+  it.each([
+    [
+      'RFC 2833 offered',
+      offer('m=audio 4000 RTP/AVP 0 101', ['a=rtpmap:101 telephone-event/8000']),
+      true,
+    ],
+    ['no telephone-event', offer('m=audio 4000 RTP/AVP 0 8'), false],
+    ['no SDP (late offer)', '', true],
+  ])('%s', (_, sdp, expected) => {
+    expect(offersTelephoneEvents(sdp)).toBe(expected);
   });
 });

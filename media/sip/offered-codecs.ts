@@ -31,3 +31,18 @@ export function commonAudioCodecs(
   const wanted = new Set(ours.map((codec) => codec.toUpperCase()));
   return [...new Set(offered.filter((codec) => wanted.has(codec)))];
 }
+
+/**
+ * Whether the caller's SDP offers RFC 2833 telephone-events. When it does not,
+ * keys only arrive as tones in the audio, which FreeSWITCH detects once told
+ * to (`start_dtmf`). An INVITE without SDP counts as offering them
+ * (FreeSWITCH's own offer includes them).
+ */
+export function offersTelephoneEvents(sdp: string): boolean {
+  if (sdp.trim() === '') return true;
+  return (parse(sdp).media ?? []).some(
+    (media) =>
+      media.type === 'audio' &&
+      media.rtp.some((rtp) => rtp.codec.toLowerCase() === 'telephone-event'),
+  );
+}
