@@ -4,7 +4,7 @@ import type { IdGenerator } from '../platform/id-generator.ts';
 import type { Logger } from '../platform/logger.ts';
 import { SwitchboardError, type ErrorCode } from '../platform/switchboard-error.ts';
 import { createAcdKeys, type AcdKeys } from './acd-keys.ts';
-import { loadScriptSources } from './scripts/script-source.ts';
+import { loadFunctionLibrary, type FunctionLibrary } from './scripts/script-source.ts';
 import type { Deadline, DeadlineScheduler } from './timer/deadline.ts';
 
 export type AcdScriptName =
@@ -46,8 +46,6 @@ export interface AcdCommandsOptions {
   readonly scheduler?: DeadlineScheduler;
 }
 
-type ScriptCommand = (...args: (string | number)[]) => Promise<string>;
-
 /** An offer a routing operation just made: the agent's phone should ring. */
 export interface OfferNotice {
   readonly offerId: string;
@@ -76,23 +74,44 @@ const errorCodes = new Set<string>(['not_found', 'conflict', 'validation_failed'
 export class AcdCommands {
   readonly keys: AcdKeys;
   readonly redis: Redis;
-  private readonly commands = new Map<AcdScriptName, ScriptCommand>();
+  /** Script name -> function name in the library. */
+  private readonly functions = new Map<AcdScriptName, string>();
+  private readonly library: FunctionLibrary;
+  private loading: Promise<unknown> | undefined;
   private readonly streamMaxLength: string;
 
   constructor(private readonly options: AcdCommandsOptions) {
     this.redis = options.redis;
     this.keys = createAcdKeys(options.keyPrefix);
     this.streamMaxLength = String(options.eventStreamMaxLength ?? 1_000_000);
-    const connection = options.redis as unknown as Record<string, ScriptCommand | undefined>;
-    for (const source of loadScriptSources()) {
-      if (connection[source.commandName] === undefined) {
-        options.redis.defineCommand(source.commandName, {
-          numberOfKeys: source.numberOfKeys,
-          lua: source.lua,
-        });
-      }
-      const command = connection[source.commandName];
-      if (command) this.commands.set(source.name as AcdScriptName, command.bind(options.redis));
+    this.library = loadFunctionLibrary();
+    for (const source of this.library.scripts) {
+      this.functions.set(source.name as AcdScriptName, source.commandName);
+    }
+  }
+
+  /**
+   * Loads the library (FUNCTION LOAD REPLACE: same name, same code, so
+   * harmless when another process already did). Runs on the first call and
+   * again whenever Redis lost its functions (a restart without persistence,
+   * FUNCTION FLUSH); concurrent callers share one load.
+   */
+  private loadLibrary(): Promise<unknown> {
+    this.loading ??= this.redis
+      .call('FUNCTION', 'LOAD', 'REPLACE', this.library.code)
+      .finally(() => {
+        this.loading = undefined;
+      });
+    return this.loading;
+  }
+
+  private async fcall(fn: string, argv: readonly (string | number)[], numKeys: number) {
+    try {
+      return await this.redis.call('FCALL', fn, numKeys, ...argv);
+    } catch (error) {
+      if (!/Function not found/i.test(String(error))) throw error;
+      await this.loadLibrary();
+      return this.redis.call('FCALL', fn, numKeys, ...argv);
     }
   }
 
@@ -106,18 +125,19 @@ export class AcdCommands {
     keys: readonly string[],
     args: readonly (string | number)[],
   ): Promise<T & OffersMade> {
-    const command = this.commands.get(name);
-    if (!command) throw new SwitchboardError('internal', `ACD script ${name} is not loaded`);
+    const fn = this.functions.get(name);
+    if (!fn) throw new SwitchboardError('internal', `ACD script ${name} is not loaded`);
     let raw: string;
     try {
-      raw = await command(
+      const argv = [
         ...keys,
         this.options.keyPrefix,
         this.options.clock.now(),
         this.options.ids.next(),
         this.streamMaxLength,
         ...args,
-      );
+      ];
+      raw = String(await this.fcall(fn, argv, keys.length));
     } catch (error) {
       throw new SwitchboardError(
         'unavailable',

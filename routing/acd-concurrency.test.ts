@@ -13,6 +13,7 @@ import { createLogger } from '../platform/logger.ts';
 import { SwitchboardError } from '../platform/switchboard-error.ts';
 import { createTestRedis, type TestRedis } from '../test/test-redis.ts';
 import { auditRouting } from './audit/routing-audit.ts';
+import { checkRoutingStore } from './audit/routing-store-check.ts';
 import { parseAcdEvent } from './acd-event.ts';
 import { createRedisRouting, type RedisRouting } from './create-redis-routing.ts';
 
@@ -244,6 +245,12 @@ async function audit(cluster: Cluster) {
   });
 }
 
+/** Every structure agrees with every other (the load has stopped, so the store is quiet). */
+async function storeProblems(cluster: Cluster): Promise<string[]> {
+  const client = cluster.client(0);
+  return checkRoutingStore(client.commands.redis, client.commands.keys);
+}
+
 async function agentStates(cluster: Cluster): Promise<string[]> {
   return [
     ...new Set(
@@ -279,7 +286,9 @@ describe('routing under concurrent load', () => {
     await cluster.setUp(random(7));
     const load: Load = { enqueued: [], stop: false, chaos: false };
     await runLoad(cluster, load, 11, 1_500);
+    expect(await storeProblems(cluster)).toEqual([]);
     await drain(cluster, load);
+    expect(await storeProblems(cluster)).toEqual([]);
     const result = await audit(cluster);
     expect(result).toMatchObject(clean);
     expect(result.contacts).toBeGreaterThan(200);
@@ -317,9 +326,11 @@ describe('routing under concurrent load', () => {
     await Promise.all(before.map((client) => client.close()));
     const report = await cluster.client(0).reconciler.runOnce();
     expect(report.agentsChecked).toBe(agentCount);
+    expect(await storeProblems(cluster)).toEqual([]);
     load.chaos = false;
     await runLoad(cluster, load, 31, 600);
     await drain(cluster, load);
+    expect(await storeProblems(cluster)).toEqual([]);
     expect(await audit(cluster)).toMatchObject(clean);
     expect(await agentStates(cluster)).toEqual(['available']);
     expect(cluster.expectedErrors.get('unavailable') ?? 0).toBeGreaterThan(0);

@@ -29,8 +29,13 @@ const templates = {
   queueStats: 'queue:<queueId>:stats',
   /** Hash of one UTC day's service-level counters. */
   queueDay: 'queue:<queueId>:day:<day>',
-  /** Set of requirement signatures with waiting contacts whose first skill is `skill` ('*' for none). */
-  queueBuckets: 'queue:<queueId>:<channel>:buckets:<skill>',
+  /**
+   * Sorted set signature -> rank of its bucket's head, for every bucket with
+   * waiting contacts whose first skill is `skill` ('*' for none): an agent
+   * reads one index per skill it holds, best head first, instead of every
+   * bucket's head.
+   */
+  queueBucketHeads: 'queue:<queueId>:<channel>:heads:<skill>',
   /** Sorted set ticket -> rank of waiting contacts sharing one requirement signature. */
   queueBucket: 'queue:<queueId>:<channel>:bucket:<signature>',
   /** Sorted set agent -> strategy score of agents that can take one more contact on the channel. */

@@ -38,7 +38,7 @@ export interface RoutingAudit {
 }
 
 interface ContactTrace {
-  readonly queueId: string;
+  queueId: string;
   readonly signature: string;
   readonly channel: string;
   readonly rank: number;
@@ -47,6 +47,11 @@ interface ContactTrace {
   ended: boolean;
   ringing: number;
   accepts: number;
+}
+
+/** Contacts compete for the same agents only within one queue, channel and requirement. */
+function freshKey(trace: ContactTrace): string {
+  return `${trace.queueId}|${trace.channel}|${trace.signature}`;
 }
 
 function meets(skills: Readonly<Record<string, number>> | undefined, signature: string): boolean {
@@ -69,7 +74,7 @@ export function auditRouting(
   const contacts = new Map<string, ContactTrace>();
   const offers = new Map<string, { contactId: string; agentId: string; channel: string }>();
   const voiceLoad = new Map<string, number>();
-  // Waiting, never-offered contacts per queue|signature, in arrival order.
+  // Waiting, never-offered contacts per queue|channel|signature, in arrival order.
   const fresh = new Map<string, Set<string>>();
   let offered = 0;
   let accepted = 0;
@@ -94,7 +99,7 @@ export function auditRouting(
     if (offer.channel === 'voice') addVoice(offer.agentId, -1);
   };
   const leaveFresh = (trace: ContactTrace, contactId: string): void => {
-    fresh.get(`${trace.queueId}|${trace.signature}`)?.delete(contactId);
+    fresh.get(freshKey(trace))?.delete(contactId);
   };
 
   for (const event of events) {
@@ -119,7 +124,7 @@ export function auditRouting(
           accepts: 0,
         };
         contacts.set(contactId, next);
-        const key = `${queueId}|${next.signature}`;
+        const key = freshKey(next);
         if (!fresh.has(key)) fresh.set(key, new Set());
         fresh.get(key)?.add(contactId);
         break;
@@ -134,7 +139,7 @@ export function auditRouting(
         if (!meets(context.agentSkills.get(event.agentId), trace.signature)) skillMismatches += 1;
         if (!trace.offered) {
           trace.offered = true;
-          for (const otherId of fresh.get(`${trace.queueId}|${trace.signature}`) ?? []) {
+          for (const otherId of fresh.get(freshKey(trace)) ?? []) {
             const other = contacts.get(otherId);
             if (!other || otherId === contactId) continue;
             if (
@@ -178,7 +183,16 @@ export function auditRouting(
         }
         break;
       case 'contact.overflowed':
-        if (trace) leaveFresh(trace, contactId);
+        // It keeps its rank and, if never offered, competes in the new queue.
+        if (trace) {
+          leaveFresh(trace, contactId);
+          trace.queueId = event.toQueueId ?? trace.queueId;
+          if (!trace.offered && !trace.ended) {
+            const key = freshKey(trace);
+            if (!fresh.has(key)) fresh.set(key, new Set());
+            fresh.get(key)?.add(contactId);
+          }
+        }
         break;
       case 'contact.requeued':
       case 'contact.callback-requested':

@@ -37,13 +37,14 @@ end
 local waited = NOW - ct.enqueuedAt
 redis.call('HSET', K.contact(c), 'state', 'connected', 'agentId', a, 'offerId', offerId, 'acceptedAt', NOW)
 leaveLine(ct)
-clearDeadline('maxwait', c)
+-- Only a contact with a max wait has its deadline row (request-callback clears both).
+if ct.deadline > 0 then clearDeadline('maxwait', c) end
 redis.call('SADD', K.agentContacts(a), c)
 redis.call('HSET', KEYS[2], 'misses', 0)
 redis.call('HINCRBY', KEYS[2], 'calls', 1)
 countDay(ct.queue, 'answered', 1)
 countDay(ct.queue, 'answerWaitMs', waited)
-if waited <= num(hget(K.queue(ct.queue), 'serviceLevelMs'), 0) then
+if waited <= queueConf(ct.queue).serviceLevelMs then
   countDay(ct.queue, 'answeredWithinTarget', 1)
 end
 emit('contact.accepted', { 'contactId', c, 'queueId', ct.queue, 'channel', ch, 'agentId', a,
@@ -53,6 +54,8 @@ for _, other in ipairs(redis.call('SMEMBERS', K.contactOffers(c))) do
   local _, b = releaseOffer(other, 'withdrawn')
   if b then withdrawn[#withdrawn + 1] = b end
 end
-syncAgent(a)
+-- Accepting trades the offer for the contact: load and presence stay, so the
+-- availability sets need nothing; only the state (reserved -> busy) changes.
+markDirty(a)
 for _, b in ipairs(withdrawn) do matchAgent(b, nil) end
 return done({ contactId = c, queueId = ct.queue, channel = ch, waitMs = waited })

@@ -34,7 +34,7 @@ local waited = NOW - ct.enqueuedAt
 if reason == 'abandoned' then
   countDay(ct.queue, 'abandoned', 1)
   countDay(ct.queue, 'abandonedWaitMs', waited)
-  if waited <= num(hget(K.queue(ct.queue), 'serviceLevelMs'), 0) then
+  if waited <= queueConf(ct.queue).serviceLevelMs then
     countDay(ct.queue, 'abandonedWithinTarget', 1)
   end
 end

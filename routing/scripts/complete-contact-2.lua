@@ -24,11 +24,12 @@ if f[2] ~= 'connected' or f[1] ~= a then
 end
 local q, ch = f[3], f[4]
 local talk = NOW - num(f[5], NOW)
+local agent = redis.call('HMGET', KEYS[2], 'loggedIn', 'onBreak', 'load:' .. ch, 'talkMs')
 redis.call('SREM', K.agentContacts(a), c)
-redis.call('HINCRBY', KEYS[2], 'load:' .. ch, -1)
-redis.call('HINCRBY', KEYS[2], 'talkMs', talk)
 forgetContact(c)
-local wrapMs = num(hget(K.queue(q), 'wrapUpMs'), 0)
+-- Load, talk time and idle or wrap-up go to the agent hash in one write.
+local agentFields = { 'load:' .. ch, num(agent[3], 1) - 1, 'talkMs', num(agent[4], 0) + talk }
+local wrapMs = queueConf(q).wrapUpMs
 local handle = talk + wrapMs
 local aht = num(hget(K.queueStats(q), 'ahtMs'), 0)
 if aht <= 0 then aht = handle else aht = math.floor(0.8 * aht + 0.2 * handle) end
@@ -37,16 +38,21 @@ countDay(q, 'completed', 1)
 countDay(q, 'talkMs', talk)
 emit('contact.completed', { 'contactId', c, 'queueId', q, 'channel', ch, 'agentId', a, 'talkMs', talk })
 local wrapUntil = 0
-local agent = redis.call('HMGET', KEYS[2], 'loggedIn', 'onBreak')
 if wrapMs > 0 and agent[1] == '1' and agent[2] ~= '1' and redis.call('SCARD', K.agentContacts(a)) == 0
     and redis.call('SCARD', K.agentOffers(a)) == 0 then
   wrapUntil = NOW + wrapMs
-  redis.call('HSET', KEYS[2], 'wrapToken', nextId('w'), 'wrapUntil', wrapUntil)
+  for _, v in ipairs({ 'wrapToken', nextId('w'), 'wrapUntil', wrapUntil }) do
+    agentFields[#agentFields + 1] = v
+  end
   setDeadline('wrap', a, wrapUntil)
 else
-  redis.call('HSET', KEYS[2], 'idleSince', NOW)
+  agentFields[#agentFields + 1] = 'idleSince'
+  agentFields[#agentFields + 1] = NOW
 end
-matchAgent(a, nil)
-syncAgent(a)
-return done({ talkMs = talk, wrapUpUntil = wrapUntil,
-  offersRinging = redis.call('SCARD', K.agentOffers(a)) })
+redis.call('HSET', KEYS[2], unpack(agentFields))
+-- An offer syncs the agent itself; without one, sync here.
+if matchAgent(a, nil) == 0 then syncAgent(a) end
+flushStates()
+local ringing = OFFER_COUNT[a]
+if ringing == nil then ringing = redis.call('SCARD', K.agentOffers(a)) end
+return done({ talkMs = talk, wrapUpUntil = wrapUntil, offersRinging = ringing })

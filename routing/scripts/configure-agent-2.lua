@@ -31,6 +31,7 @@ if not created then detachAgent(a) end
 redis.call('DEL', K.agentSkills(a), K.agentQueues(a))
 for skill, level in pairs(skills) do redis.call('HSET', K.agentSkills(a), skill, level) end
 for _, entry in ipairs(queues) do redis.call('HSET', K.agentQueues(a), entry[1], entry[2]) end
+AGENT_QUEUES[a] = nil
 for _, ch in ipairs(CHANNELS) do redis.call('HSET', KEYS[1], 'cap:' .. ch, capacity[ch] or 0) end
 if created then
   redis.call('HSET', KEYS[1], 'configured', '1', 'state', 'offline', 'loggedIn', '0', 'idleSince', NOW)

@@ -28,6 +28,6 @@ if token == '' then
 end
 redis.call('HSET', KEYS[1], 'wrapToken', '', 'wrapUntil', 0, 'idleSince', NOW)
 clearDeadline('wrap', a)
-matchAgent(a, nil)
-syncAgent(a)
+-- An offer syncs the agent itself; without one, sync here.
+if matchAgent(a, nil) == 0 then syncAgent(a) end
 return done({ ended = true })

@@ -21,8 +21,9 @@
 --- @include "match"
 
 local c, q, channel, sig, priority = ARGV[5], ARGV[6], ARGV[7], ARGV[8], tonumber(ARGV[9])
-local config = redis.call('HMGET', KEYS[1], 'strategy', 'agingMs', 'maxWaitMs')
-if not config[1] then
+-- KEYS[1] is K.queue(q), which queueConf reads.
+local config = queueConf(q)
+if not config.strategy then
   return fail('not_found', 'queue ' .. q .. ' is not configured')
 end
 local current = hget(KEYS[2], 'queueId')
@@ -31,9 +32,9 @@ if current then
 end
 local ticket = string.format('%012d', redis.call('INCR', KEYS[3])) .. c
 -- Priority aging (routing/queue/priority-aging.ts): rank = enqueue time + (priority - 1) * step.
-local aging = num(config[2], 60000)
+local aging = config.agingMs
 local rank = NOW + (priority - 1) * aging
-local maxWait = num(config[3], 0)
+local maxWait = config.maxWaitMs
 local deadline = 0
 if maxWait > 0 then deadline = NOW + maxWait end
 redis.call('HSET', KEYS[2], 'queueId', q, 'channel', channel, 'priority', priority, 'sig', sig,

@@ -43,6 +43,9 @@ elseif ct.state == 'waiting' then
   if redis.call('ZSCORE', K.queueBucket(q, ct.channel, ct.sig), ticket) == false then
     addWaiting(ct)
     repairs = repairs + 1
+  elseif headStale(q, ct.channel, ct.sig) then
+    refreshHead(q, ct.channel, ct.sig)
+    repairs = repairs + 1
   end
 end
 if ct.deadline > 0 and not ct.callback and redis.call('ZSCORE', K.deadlines(), 'maxwait|' .. c) == false then

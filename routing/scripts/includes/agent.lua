@@ -1,5 +1,8 @@
 -- Agent presence, load and membership of the per-queue availability sets.
 
+-- Ringing offers per agent as counted by the last deriveState.
+local OFFER_COUNT = {}
+
 -- Returns the derived state and the stored one.
 local function deriveState(a)
   local f = redis.call('HMGET', K.agent(a), 'loggedIn', 'onBreak', 'wrapToken', 'state')
@@ -7,7 +10,9 @@ local function deriveState(a)
   if f[1] ~= '1' then return 'offline', stored end
   if f[2] == '1' then return 'break', stored end
   if f[3] and f[3] ~= '' then return 'wrap-up', stored end
-  if redis.call('SCARD', K.agentOffers(a)) > 0 then return 'reserved', stored end
+  local offers = redis.call('SCARD', K.agentOffers(a))
+  OFFER_COUNT[a] = offers
+  if offers > 0 then return 'reserved', stored end
   if redis.call('SCARD', K.agentContacts(a)) > 0 then return 'busy', stored end
   return 'available', stored
 end
@@ -19,7 +24,7 @@ local function refreshState(a)
   local new, old = deriveState(a)
   if old == new then return new end
   redis.call('HSET', key, 'state', new)
-  for _, q in ipairs(redis.call('HKEYS', K.agentQueues(a))) do
+  for _, q in ipairs(agentQueueIds(a)) do
     redis.call('HINCRBY', K.queueStats(q), 'agents:' .. old, -1)
     redis.call('HINCRBY', K.queueStats(q), 'agents:' .. new, 1)
   end
@@ -29,11 +34,9 @@ local function refreshState(a)
   return new
 end
 
--- Whether the agent may be offered one more contact on the channel.
-local function canTake(a, ch)
-  local f = redis.call('HMGET', K.agent(a), 'loggedIn', 'onBreak', 'wrapToken', 'cap:' .. ch, 'load:' .. ch)
-  if f[1] ~= '1' or f[2] == '1' or (f[3] and f[3] ~= '') then return false end
-  return num(f[5], 0) < num(f[4], 0)
+local RANDOM_SEEDED = false
+RESETS[#RESETS + 1] = function()
+  RANDOM_SEEDED = false
 end
 
 -- Lower is offered first; see routing/README.md for each strategy.
@@ -42,7 +45,17 @@ local function strategyScore(a, q, strategy, position)
   if strategy == 'top-down' then return tonumber(position) end
   if strategy == 'fewest-calls' then return num(hget(K.agent(a), 'calls'), 0) end
   if strategy == 'least-talk-time' then return num(hget(K.agent(a), 'talkMs'), 0) end
-  if strategy == 'random' then return math.random() end
+  if strategy == 'random' then
+    -- Functions share one generator that Redis may reseed alike for every
+    -- call; seed it from this call's operation id so picks really vary.
+    if not RANDOM_SEEDED then
+      local seed = NOW % 1000003
+      for i = 1, #OP do seed = (seed * 31 + string.byte(OP, i)) % 2147483647 end
+      math.randomseed(seed)
+      RANDOM_SEEDED = true
+    end
+    return math.random()
+  end
   return num(hget(K.agent(a), 'idleSince'), 0)
 end
 
@@ -50,6 +63,9 @@ end
 -- derived once, at the end (flushStates), so one atomic step shows as one
 -- transition and never as a flicker through intermediate states.
 local DIRTY, DIRTY_ORDER = {}, {}
+RESETS[#RESETS + 1] = function()
+  OFFER_COUNT, DIRTY, DIRTY_ORDER = {}, {}, {}
+end
 
 local function flushStates()
   for _, a in ipairs(DIRTY_ORDER) do refreshState(a) end
@@ -77,7 +93,7 @@ local function syncAgent(a)
       for j = 1, #queues, 2 do
         local q, position = queues[j], queues[j + 1]
         if take then
-          local score = strategyScore(a, q, hget(K.queue(q), 'strategy') or 'longest-idle', position)
+          local score = strategyScore(a, q, queueConf(q).strategy or 'longest-idle', position)
           redis.call('ZADD', K.queueAvailable(q, ch), score, a)
           for k = 1, #skills, 2 do
             redis.call('ZADD', K.queueAvailableSkill(q, ch, skills[k], skills[k + 1]), score, a)
@@ -92,6 +108,15 @@ local function syncAgent(a)
       if take ~= member then redis.call('HSET', key, 'in:' .. ch, take and '1' or '0') end
     end
   end
+  if not DIRTY[a] then
+    DIRTY[a] = true
+    DIRTY_ORDER[#DIRTY_ORDER + 1] = a
+  end
+end
+
+-- For a step that changes none of syncAgent's inputs (presence, wrap-up,
+-- capacity, load) but may change the derived state: derive it at the end.
+local function markDirty(a)
   if not DIRTY[a] then
     DIRTY[a] = true
     DIRTY_ORDER[#DIRTY_ORDER + 1] = a

@@ -30,9 +30,30 @@ local function contactIdOf(ticket)
   return string.sub(ticket, 13)
 end
 
+-- Sets the bucket's entry in its heads index to the rank of its first
+-- contact, or removes it when the bucket is empty.
+local function refreshHead(q, ch, sig)
+  local head = redis.call('ZRANGE', K.queueBucket(q, ch, sig), 0, 0, 'WITHSCORES')
+  local heads = K.queueBucketHeads(q, ch, firstSkill(sig))
+  if head[1] then
+    redis.call('ZADD', heads, head[2], sig)
+  else
+    redis.call('ZREM', heads, sig)
+  end
+end
+
+-- Whether the bucket's heads-index entry disagrees with its first contact.
+local function headStale(q, ch, sig)
+  local head = redis.call('ZRANGE', K.queueBucket(q, ch, sig), 0, 0, 'WITHSCORES')
+  local indexed = redis.call('ZSCORE', K.queueBucketHeads(q, ch, firstSkill(sig)), sig)
+  if head[1] == nil then return indexed ~= false end
+  return indexed == false or tonumber(indexed) ~= tonumber(head[2])
+end
+
 local function addWaiting(ct)
   redis.call('ZADD', K.queueBucket(ct.queue, ct.channel, ct.sig), ct.rank, ct.ticket)
-  redis.call('SADD', K.queueBuckets(ct.queue, ct.channel, firstSkill(ct.sig)), ct.sig)
+  -- LT: the head's rank only improves when a contact joins.
+  redis.call('ZADD', K.queueBucketHeads(ct.queue, ct.channel, firstSkill(ct.sig)), 'LT', ct.rank, ct.sig)
   if ct.state ~= 'waiting' then
     redis.call('HSET', K.contact(ct.id), 'state', 'waiting')
     ct.state = 'waiting'
@@ -40,10 +61,8 @@ local function addWaiting(ct)
 end
 
 local function removeWaiting(ct)
-  local bucket = K.queueBucket(ct.queue, ct.channel, ct.sig)
-  redis.call('ZREM', bucket, ct.ticket)
-  if redis.call('ZCARD', bucket) == 0 then
-    redis.call('SREM', K.queueBuckets(ct.queue, ct.channel, firstSkill(ct.sig)), ct.sig)
+  if redis.call('ZREM', K.queueBucket(ct.queue, ct.channel, ct.sig), ct.ticket) == 1 then
+    refreshHead(ct.queue, ct.channel, ct.sig)
   end
 end
 
@@ -107,7 +126,7 @@ local function estimateWaitSeconds(q, position)
   local available = num(s[1], 0)
   local staffed = available + num(s[2], 0) + num(s[3], 0) + num(s[4], 0)
   local aht = num(s[5], 0)
-  if aht <= 0 then aht = num(hget(K.queue(q), 'handleMs'), 300000) end
+  if aht <= 0 then aht = queueConf(q).handleMs end
   local ahead = position - available
   if ahead <= 0 then return 0 end
   return math.ceil(ahead * aht / math.max(staffed, 1) / 1000)

@@ -10,18 +10,27 @@
   deadlines it created for the timer driver, and `offers`, the offers it made
   (so a caller can ring the phone without waiting for the event stream).
 ]]
-local P = ARGV[1]
-local NOW = tonumber(ARGV[2])
-local OP = ARGV[3]
-local STREAM_MAXLEN = ARGV[4]
-local DAY = tostring(math.floor(NOW / 86400000))
+-- Per-call state, set by beginCall: the scripts run as Redis Functions of
+-- one library (see script-source.ts), so these helpers are defined once and
+-- every call starts from a clean slate. Calls never overlap.
+local P, NOW, OP, STREAM_MAXLEN, DAY
 local DAY_TTL_SECONDS = 3 * 86400
 local CHANNELS = { 'voice', 'chat', 'email' }
 -- A ring-all offer rings at most this many phones; more is a misconfiguration.
 local RING_ALL_LIMIT = 50
-local DUE = {}
-local OFFERS = {}
-local idCount = 0
+local DUE, OFFERS, idCount
+-- Other includes register here how to clear their per-call caches.
+local RESETS = {}
+
+local function beginCall(argv)
+  P = argv[1]
+  NOW = tonumber(argv[2])
+  OP = argv[3]
+  STREAM_MAXLEN = argv[4]
+  DAY = tostring(math.floor(NOW / 86400000))
+  DUE, OFFERS, idCount = {}, {}, 0
+  for i = 1, #RESETS do RESETS[i]() end
+end
 
 local function nextId(tag)
   idCount = idCount + 1

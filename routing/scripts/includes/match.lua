@@ -75,23 +75,41 @@ local function meetsSignature(levels, sig)
 end
 
 -- The best waiting contact the agent qualifies for on the channel across its
--- queues: lowest rank, then lowest ticket (first in, first out).
+-- queues: lowest rank, then lowest ticket (first in, first out). The heads
+-- index of each skill the agent holds lists its buckets best head first, so
+-- the first bucket the agent qualifies for is that index's best; only
+-- buckets whose heads tie with it are opened to compare tickets. With a
+-- ticket to skip (after a reject), every qualifying bucket's first two are
+-- compared instead.
 local function bestContactFor(a, ch, excludeTicket)
   local levels, names = agentSkillTable(a)
   local lookups = { '*' }
   for _, n in ipairs(names) do lookups[#lookups + 1] = n end
-  local bestTicket, bestRank
-  for _, q in ipairs(redis.call('HKEYS', K.agentQueues(a))) do
+  local candidates = {}
+  local minRank
+  for _, q in ipairs(agentQueueIds(a)) do
     for _, s in ipairs(lookups) do
-      for _, sig in ipairs(redis.call('SMEMBERS', K.queueBuckets(q, ch, s))) do
+      local heads = redis.call('ZRANGE', K.queueBucketHeads(q, ch, s), 0, -1, 'WITHSCORES')
+      local first
+      for i = 1, #heads, 2 do
+        local sig, rank = heads[i], tonumber(heads[i + 1])
+        if first ~= nil and excludeTicket == nil and rank > first then break end
         if meetsSignature(levels, sig) then
-          local head = redis.call('ZRANGE', K.queueBucket(q, ch, sig), 0, 1, 'WITHSCORES')
-          local ticket, rank = head[1], tonumber(head[2])
-          if ticket == excludeTicket then ticket, rank = head[3], tonumber(head[4]) end
-          if ticket and (bestRank == nil or rank < bestRank or (rank == bestRank and ticket < bestTicket)) then
-            bestTicket, bestRank = ticket, rank
-          end
+          first = first or rank
+          candidates[#candidates + 1] = { q, sig, rank }
+          if minRank == nil or rank < minRank then minRank = rank end
         end
+      end
+    end
+  end
+  local bestTicket, bestRank
+  for _, cand in ipairs(candidates) do
+    if excludeTicket ~= nil or cand[3] == minRank then
+      local head = redis.call('ZRANGE', K.queueBucket(cand[1], ch, cand[2]), 0, 1, 'WITHSCORES')
+      local ticket, rank = head[1], tonumber(head[2])
+      if ticket == excludeTicket then ticket, rank = head[3], tonumber(head[4]) end
+      if ticket and (bestRank == nil or rank < bestRank or (rank == bestRank and ticket < bestTicket)) then
+        bestTicket, bestRank = ticket, rank
       end
     end
   end
@@ -99,9 +117,9 @@ local function bestContactFor(a, ch, excludeTicket)
 end
 
 local function offerContact(ct, agents)
-  local config = redis.call('HMGET', K.queue(ct.queue), 'ringTimeoutMs', 'strategy')
-  local ringMs = num(config[1], 20000)
-  local strategy = config[2]
+  local conf = queueConf(ct.queue)
+  local ringMs = conf.ringTimeoutMs
+  local strategy = conf.strategy
   if ct.state == 'waiting' then removeWaiting(ct) end
   redis.call('HSET', K.contact(ct.id), 'state', 'offered')
   ct.state = 'offered'
@@ -129,7 +147,7 @@ end
 -- ring-all). Returns whether an offer was made.
 local function matchContact(ct, exclude)
   if ct == nil or ct.state ~= 'waiting' then return false end
-  local strategy = hget(K.queue(ct.queue), 'strategy')
+  local strategy = queueConf(ct.queue).strategy
   local found = findAgents(ct.queue, ct.channel, parseSignature(ct.sig), exclude, strategy == 'ring-all')
   if #found == 0 then return false end
   offerContact(ct, found)
@@ -139,20 +157,24 @@ end
 -- Fills the agent's free capacity with the best waiting contacts. Reads
 -- presence and load from the agent hash, not the availability sets, so
 -- callers may run it before syncAgent and spare the sets an add-then-remove.
+-- Returns how many offers it made; each one already synced the agent (an
+-- offer changes only the agent's load, counted here).
 local function matchAgent(a, excludeTicket)
   local f = redis.call('HMGET', K.agent(a), 'loggedIn', 'onBreak', 'wrapToken',
     'cap:voice', 'load:voice', 'cap:chat', 'load:chat', 'cap:email', 'load:email')
-  if f[1] ~= '1' or f[2] == '1' or (f[3] and f[3] ~= '') then return end
+  if f[1] ~= '1' or f[2] == '1' or (f[3] and f[3] ~= '') then return 0 end
+  local made = 0
   for i, ch in ipairs(CHANNELS) do
     local guard = 0
-    local room = num(f[2 + 2 * i], 0) > num(f[3 + 2 * i], 0)
+    local cap, load = num(f[2 + 2 * i], 0), num(f[3 + 2 * i], 0)
+    local room = cap > load
     while guard < 50 and room do
       guard = guard + 1
       local ticket = bestContactFor(a, ch, excludeTicket)
       if not ticket then break end
       local ct = loadContact(contactIdOf(ticket))
       if ct == nil or ct.state ~= 'waiting' then break end
-      if hget(K.queue(ct.queue), 'strategy') == 'ring-all' then
+      if queueConf(ct.queue).strategy == 'ring-all' then
         -- The agent may not be in the availability sets yet (callers match
         -- before syncing), so it joins the ring explicitly.
         local ring = findAgents(ct.queue, ct.channel, parseSignature(ct.sig), a, true)
@@ -161,9 +183,12 @@ local function matchAgent(a, excludeTicket)
       else
         offerContact(ct, { a })
       end
-      room = canTake(a, ch)
+      made = made + 1
+      load = load + 1
+      room = cap > load
     end
   end
+  return made
 end
 
 -- Back in line after its last offer ended, keeping ticket and rank; past its
