@@ -5,11 +5,8 @@
 // INVITEs and REGISTERs are parsed from SIP text by drachtio's own parser.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemCallClock } from '../ivr/call-clock.ts';
-import { DialogTwin, MediaServerTwin } from '../media/freeswitch/media-server-twin.ts';
-import type { SipDialog, SipRequest, SipResponse } from '../media/sip/sip-message.ts';
+import { MediaServerTwin } from '../media/freeswitch/media-server-twin.ts';
 import { RecordedResponse, sipRequestFromText } from '../media/sip/sip-request-from-text.ts';
-import { UacTwin } from '../media/sip/sip-uac-twin.ts';
-import type { UacProgress } from '../media/sip/sip-uac.ts';
 import { uuidGenerator } from '../platform/id-generator.ts';
 import { createLogger } from '../platform/logger.ts';
 import { systemClock } from '../platform/clock.ts';
@@ -18,47 +15,8 @@ import { createTestDatabase, type TestDatabase } from '../test/test-database.ts'
 import { createTestRedis, type TestRedis } from '../test/test-redis.ts';
 import { loadConfig } from './config.ts';
 import { publishFlowFile } from './flow-publisher.ts';
-import {
-  startVoicePath,
-  type SipHandler,
-  type SignallingSrf,
-  type VoicePath,
-} from './voice-path.ts';
-
-/** drachtio-srf's `Srf` as the voice path uses it: handlers kept, UAS answered at once. */
-class SrfTwin implements SignallingSrf {
-  inviteHandler: SipHandler | undefined;
-  registerHandler: SipHandler | undefined;
-  readonly uac = new UacTwin();
-  readonly dialogs: DialogTwin[] = [];
-
-  invite(handler: SipHandler): void {
-    this.inviteHandler = handler;
-  }
-
-  register(handler: SipHandler): void {
-    this.registerHandler = handler;
-  }
-
-  createUAS(
-    _request: SipRequest,
-    response: SipResponse,
-    options: { readonly localSdp: string },
-  ): Promise<SipDialog> {
-    response.send(200, { body: options.localSdp });
-    const dialog = new DialogTwin(`uas-${this.dialogs.length}`, options.localSdp);
-    this.dialogs.push(dialog);
-    return Promise.resolve(dialog);
-  }
-
-  createUAC(
-    uri: string,
-    options: { readonly localSdp: string; readonly headers?: Readonly<Record<string, string>> },
-    progress?: UacProgress,
-  ): Promise<SipDialog> {
-    return this.uac.createUAC(uri, options, progress);
-  }
-}
+import { SrfTwin } from './test-srf-twin.ts';
+import { startVoicePath, type VoicePath } from './voice-path.ts';
 
 const did = '+15550002222';
 let database: TestDatabase;

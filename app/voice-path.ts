@@ -54,6 +54,7 @@ import type { Database } from '../sql/database.ts';
 import { AuditRepository } from '../sql/repositories/audit-repository.ts';
 import { CallRecordRepository } from '../sql/repositories/call-record-repository.ts';
 import { InboundRouteRepository } from '../sql/repositories/inbound-route-repository.ts';
+import { QueueRepository } from '../sql/repositories/queue-repository.ts';
 import { SipCredentialRepository } from '../sql/repositories/sip-credential-repository.ts';
 import type { Config } from './config.ts';
 import { voiceFlowRunner } from './voice-flows.ts';
@@ -313,6 +314,7 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
   });
   orphans.start();
 
+  const queueRows = new QueueRepository(db);
   const liveCalls = new MediaLiveCallControl({
     calls,
     devices: registrations,
@@ -321,6 +323,9 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
     queues: new QueueTransfer({
       acd: routing.acd,
       desk: routing.desk,
+      // The API names queues by row id; routing knows them by name.
+      routingName: async (queueId) =>
+        uuidPattern.test(queueId) ? (await queueRows.findById(queueId))?.name : undefined,
       logger: logger.child({ component: 'queue-transfer' }),
     }),
     notice: supervisionNotice(
@@ -374,6 +379,8 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
 
   return { liveCalls, probes, drain, close };
 }
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The API-only shape: nothing connects, live-call actions are refused. */
 function disabledVoicePath(): VoicePath {

@@ -1,5 +1,6 @@
 import type { Acd, ContactUpdate } from '../../ivr/acd.ts';
 import type { Logger } from '../../platform/logger.ts';
+import { SwitchboardError } from '../../platform/switchboard-error.ts';
 import type {
   FreeSwitchCallSession,
   HandOffOutcome,
@@ -12,6 +13,12 @@ export interface QueueTransferOptions {
   readonly desk: { complete(agentId: string, contactId: string): Promise<unknown> };
   /** Music the caller hears while waiting in the target queue. Default `default`. */
   readonly holdMusic?: string;
+  /**
+   * The queue's name as routing knows it, from the id the API names it by (a
+   * Postgres queue row); undefined when there is no such queue. Default: the
+   * id is the name.
+   */
+  readonly routingName?: (queueId: string) => Promise<string | undefined>;
   /** 1 (most urgent) to 5. Default 3, as a flow's `enqueue`. */
   readonly priority?: number;
   readonly logger: Logger;
@@ -39,10 +46,13 @@ export class QueueTransfer {
    * unknown queue (the agent stays connected) and `conflict` when the call
    * is not bridged.
    */
-  async transfer(session: FreeSwitchCallSession, queueId: string): Promise<void> {
+  async transfer(session: FreeSwitchCallSession, target: string): Promise<void> {
     const { acd, desk, logger } = this.options;
     const peer = session.bridgedPeer;
-    // Unknown queue: refuse before anyone is released (rejects with not_found).
+    const queueId =
+      this.options.routingName === undefined ? target : await this.options.routingName(target);
+    if (queueId === undefined) throw new SwitchboardError('not_found', `No queue ${target}`);
+    // Unknown to routing: refuse before anyone is released (rejects with not_found).
     await acd.queueEstimatedWaitSeconds(queueId);
     const contactId = session.callId;
     let enqueued!: (outcome: Error | undefined) => void;

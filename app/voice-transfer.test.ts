@@ -1,0 +1,255 @@
+// Transfer of a connected call to a queue through the live-call control the
+// API's POST /calls/:callId/transfer calls (`voice.liveCalls`), with the
+// voice path wired as the service wires it: real Postgres (queues named by
+// row id, as the API names them), real Redis (routing, registrations), the
+// in-process twins of drachtio-srf and FreeSWITCH.
+import { mkdtemp, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemCallClock } from '../ivr/call-clock.ts';
+import { MediaServerTwin } from '../media/freeswitch/media-server-twin.ts';
+import { RegistrationStore } from '../media/registrar/registration-store.ts';
+import { RecordedResponse, sipRequestFromText } from '../media/sip/sip-request-from-text.ts';
+import { systemClock } from '../platform/clock.ts';
+import { uuidGenerator } from '../platform/id-generator.ts';
+import { createLogger } from '../platform/logger.ts';
+import { SwitchboardError } from '../platform/switchboard-error.ts';
+import { createRedisRouting, type RedisRouting } from '../routing/create-redis-routing.ts';
+import { createTestDatabase, type TestDatabase } from '../test/test-database.ts';
+import { createTestRedis, type TestRedis } from '../test/test-redis.ts';
+import { loadConfig } from './config.ts';
+import { publishFlowFile } from './flow-publisher.ts';
+import { RoutingDirectorySync } from './routing-directory-sync.ts';
+import { SrfTwin } from './test-srf-twin.ts';
+import { startVoicePath, type VoicePath } from './voice-path.ts';
+
+const did = '+15550003333';
+let database: TestDatabase;
+let testRedis: TestRedis;
+let routing: RedisRouting;
+let voice: VoicePath;
+const srf = new SrfTwin();
+const freeswitch = new MediaServerTwin(systemCallClock);
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  freeswitch.speechMs = 50;
+  database = await createTestDatabase();
+  testRedis = createTestRedis();
+  const flowsDir = await mkdtemp(path.join(tmpdir(), 'transfer-flows-'));
+  await symlink(path.resolve('flows/prompts'), path.join(flowsDir, 'prompts'));
+  await writeFile(
+    path.join(flowsDir, 'queue.json'),
+    JSON.stringify({
+      id: 'transfer-test',
+      version: 1,
+      initial: 'answer',
+      context: { language: 'en' },
+      states: {
+        answer: { invoke: { src: 'answer', onDone: 'queue' } },
+        queue: {
+          invoke: {
+            src: 'enqueue',
+            input: { queue: 'first-line', announcePosition: false, announceWait: false },
+            onDone: 'done',
+            onError: 'done',
+          },
+        },
+        done: { type: 'final' },
+      },
+    }),
+  );
+  await publishFlowFile(database.db, {
+    file: path.join(flowsDir, 'queue.json'),
+    number: did,
+    now: new Date(),
+  });
+  const queues = await database.db
+    .insertInto('queues')
+    .values([
+      { name: 'first-line', wrap_up_seconds: 30 },
+      { name: 'second-line', wrap_up_seconds: 0 },
+    ])
+    .returning(['id', 'name'])
+    .execute();
+  for (const queue of queues) ids[queue.name] = queue.id;
+  for (const [name, queue] of [
+    ['alice', 'first-line'],
+    ['bob', 'second-line'],
+  ] as const) {
+    const user = await database.db
+      .insertInto('users')
+      .values({ email: `${name}@example.com`, display_name: name, role: 'agent' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    ids[name] = user.id;
+    await database.db
+      .insertInto('queue_members')
+      .values({ queue_id: ids[queue] ?? '', user_id: user.id })
+      .execute();
+  }
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    REDIS_URL: testRedis.url,
+    REDIS_KEY_PREFIX: testRedis.keyPrefix,
+    VOICE_ENABLED: 'true',
+    SHUTDOWN_DRAIN_SECONDS: '1',
+    LOG_LEVEL: 'silent',
+  });
+  const logger = createLogger({ level: 'silent' });
+  const redis = testRedis.connect();
+  routing = createRedisRouting({
+    redis,
+    blockingRedis: testRedis.connect(),
+    keyPrefix: testRedis.keyPrefix,
+    clock: systemClock,
+    ids: uuidGenerator,
+    logger,
+  });
+  await routing.start();
+  await new RoutingDirectorySync(database.db, routing.admin, logger).syncNow();
+  const registrations = new RegistrationStore(redis, systemClock, testRedis.keyPrefix);
+  for (const name of ['alice', 'bob']) {
+    await registrations.save(ids[name] ?? '', [
+      {
+        contact: `sip:${name}@198.51.100.7:5062`,
+        expiresAt: Date.now() + 3_600_000,
+        callId: `reg-${name}`,
+        cseq: 1,
+        sourceAddress: '198.51.100.7',
+      },
+    ]);
+  }
+  voice = startVoicePath({
+    config,
+    logger,
+    clock: systemCallClock,
+    ids: uuidGenerator,
+    db: database.db,
+    redis,
+    routing,
+    connect: () => ({
+      signalling: { srf, state: () => 'connected', close: () => undefined },
+      connectMediaServer: () => Promise.resolve(freeswitch),
+    }),
+  });
+  await routing.desk.logIn(ids.alice ?? '');
+});
+
+afterAll(async () => {
+  await voice.close();
+  await routing.close();
+  await testRedis.cleanup();
+  await database.cleanup();
+});
+
+async function eventually<T>(probe: () => Promise<T> | T, accept: (value: T) => boolean) {
+  let last = await probe();
+  for (let attempt = 0; attempt < 1200 && !accept(last); attempt += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    last = await probe();
+  }
+  return last;
+}
+
+const offer = [
+  'v=0',
+  'o=- 1 1 IN IP4 192.0.2.10',
+  's=-',
+  'c=IN IP4 192.0.2.10',
+  't=0 0',
+  'm=audio 4000 RTP/AVP 0 101',
+  'a=rtpmap:101 telephone-event/8000',
+  '',
+].join('\r\n');
+
+function invite(callId: string) {
+  return sipRequestFromText(
+    [
+      `INVITE sip:${did}@switchboard.example.com SIP/2.0`,
+      'Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK74bf9',
+      'Max-Forwards: 70',
+      `To: <sip:${did}@switchboard.example.com>`,
+      'From: "Caller" <sip:+15550001111@carrier.example.net>;tag=9fxced76sl',
+      `Call-ID: ${callId}`,
+      'CSeq: 1 INVITE',
+      'Contact: <sip:+15550001111@192.0.2.10:5060>',
+      'Content-Type: application/sdp',
+      `Content-Length: ${Buffer.byteLength(offer)}`,
+      '',
+      offer,
+    ].join('\n'),
+  );
+}
+
+describe('transfer of a connected call to a queue (the API route’s control)', () => {
+  it('releases the agent into wrap-up and connects the caller to an agent of the target queue', async () => {
+    srf.inviteHandler?.(invite('transfer-1@192.0.2.10'), new RecordedResponse());
+    const alicePhone = await eventually(
+      () => srf.uac.ringing('sip:alice@198.51.100.7:5062')[0],
+      (found) => found !== undefined,
+    );
+    alicePhone?.answer();
+    const call = await eventually(
+      () =>
+        database.db
+          .selectFrom('calls')
+          .selectAll()
+          .where('sip_call_id', '=', 'transfer-1@192.0.2.10')
+          .executeTakeFirst(),
+      (row) => row?.bridged_at != null, // after the whisper (queue, caller's number: ~12 s here)
+    );
+    expect((await routing.desk.status(ids.alice ?? '')).state).toBe('busy');
+    const callId = call?.id ?? '';
+
+    // An unknown queue id is refused and changes nothing.
+    const unknown = await voice.liveCalls
+      .transfer({
+        callId,
+        requestedBy: ids.alice ?? '',
+        target: { kind: 'queue', queueId: '00000000-0000-4000-8000-000000000000' },
+      })
+      .catch((error: unknown) => error);
+    expect((unknown as SwitchboardError).code).toBe('not_found');
+    expect(alicePhone?.dialog?.destroyed).toBe(false);
+
+    await routing.desk.logIn(ids.bob ?? '');
+    await voice.liveCalls.transfer({
+      callId,
+      requestedBy: ids.alice ?? '',
+      target: { kind: 'queue', queueId: ids['second-line'] ?? '' },
+    });
+    expect(alicePhone?.dialog?.destroyed).toBe(true);
+    expect((await routing.desk.status(ids.alice ?? '')).state).toBe('wrap-up');
+
+    const bobPhone = await eventually(
+      () => srf.uac.ringing('sip:bob@198.51.100.7:5062')[0],
+      (found) => found !== undefined,
+    );
+    expect(bobPhone?.headers['X-Switchboard-Queue']).toBe('second-line');
+    const bobDialog = bobPhone?.answer();
+    const bobState = await eventually(
+      () => routing.desk.status(ids.bob ?? ''),
+      (status) => status.state === 'busy',
+    );
+    expect(bobState.state).toBe('busy');
+    const callerEndpoint = freeswitch.endpoints.find(
+      (endpoint) => endpoint.remoteSdp === offer && !endpoint.destroyed,
+    );
+    const bobEndpoint = await eventually(
+      () => freeswitch.endpoints.find((endpoint) => endpoint.uuid === callerEndpoint?.bridgedWith),
+      (found) => found !== undefined && found.commands.includes('modify'),
+    );
+    expect(bobEndpoint).toBeDefined();
+    expect(callerEndpoint?.commands).toContain('play local_stream://default');
+
+    bobDialog?.hangUpFromFarEnd();
+    const ended = await eventually(
+      () => database.db.selectFrom('calls').selectAll().where('id', '=', callId).executeTakeFirst(),
+      (row) => row?.ended_at != null,
+    );
+    expect(ended?.ended_at).not.toBeNull();
+    expect(freeswitch.currentSessions).toBe(0);
+  }, 90_000);
+});
