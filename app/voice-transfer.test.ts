@@ -14,7 +14,7 @@ import { RecordedResponse, sipRequestFromText } from '../media/sip/sip-request-f
 import { systemClock } from '../platform/clock.ts';
 import { uuidGenerator } from '../platform/id-generator.ts';
 import { createLogger } from '../platform/logger.ts';
-import { SwitchboardError } from '../platform/switchboard-error.ts';
+import type { SwitchboardError } from '../platform/switchboard-error.ts';
 import { createRedisRouting, type RedisRouting } from '../routing/create-redis-routing.ts';
 import { createTestDatabase, type TestDatabase } from '../test/test-database.ts';
 import { createTestRedis, type TestRedis } from '../test/test-redis.ts';
