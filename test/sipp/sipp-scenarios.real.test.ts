@@ -65,6 +65,8 @@ interface Sipp {
   output(): string;
 }
 
+let mediaPorts = Number(env.SIPP_MEDIA_PORT_BASE ?? '16000');
+
 /** Starts one scenario (one call unless `-m` says otherwise); `exited` resolves with sipp's exit code (0: every call succeeded). */
 function sipp(scenario: string, args: readonly string[], timeoutSeconds = 60): Sipp {
   let output = '';
@@ -81,6 +83,9 @@ function sipp(scenario: string, args: readonly string[], timeoutSeconds = 60): S
       '-nostdin',
       '-i',
       '127.0.0.1',
+      // Each sipp its own RTP port, as several run at once.
+      '-mp',
+      String((mediaPorts += 10)),
       ...args,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
