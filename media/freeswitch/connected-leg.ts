@@ -23,13 +23,22 @@ export interface ConnectedLeg {
 export function connectedLeg(dialog: SipDialog, endpoint: MediaEndpoint): ConnectedLeg {
   const listeners = new Set<() => void>();
   let ended = false;
+  let released: Promise<unknown> | undefined;
+  // Later calls wait for the first release, so `hangup()` resolves once the channel is gone.
   const release = async (sendBye: boolean) => {
-    if (ended) return;
+    if (released !== undefined) {
+      await released;
+      return;
+    }
     ended = true;
+    released = Promise.allSettled([
+      sendBye ? dialog.destroy() : Promise.resolve(),
+      endpoint.destroy(),
+    ]);
     // Listeners first: a dead event socket may never answer the endpoint's hangup.
     for (const listener of [...listeners]) listener();
     listeners.clear();
-    await Promise.allSettled([sendBye ? dialog.destroy() : Promise.resolve(), endpoint.destroy()]);
+    await released;
   };
   dialog.on('destroy', () => void release(false));
   endpoint.on('destroy', () => void release(true));

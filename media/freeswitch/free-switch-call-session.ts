@@ -266,9 +266,9 @@ export class FreeSwitchCallSession implements CallSession {
     return { outcome: bridged.outcome === 'completed' ? 'answered' : 'failed' };
   }
 
+  /** Hangs the caller up (once); resolves when their channel is released, also when they hung up first. */
   async hangup(cause: HangupCause): Promise<void> {
-    if (this.endCause !== undefined) return;
-    this.end(cause);
+    if (this.endCause === undefined) this.end(cause);
     await this.options.caller.hangup();
   }
 
