@@ -22,8 +22,16 @@ export function voiceFlowRunner(options: {
 }): FlowRunner {
   const events = flowEventsToCallEvents(options.records, options.ids);
   return {
-    async run(flow, session) {
-      const run = startFlow(definitionOf(flow), { session }, { ...options.services, events });
+    async run(flow, session, progress) {
+      const withProgress = (event: FlowEvent): void => {
+        events(event);
+        if (event.type === 'disposition') progress?.(event.disposition);
+      };
+      const run = startFlow(
+        definitionOf(flow),
+        { session },
+        { ...options.services, events: withProgress },
+      );
       return flowResultOf(await run.done);
     },
   };

@@ -265,6 +265,41 @@ describe('InboundCallHandler', () => {
     expect(inband.server.endpoints[0]?.commands).toContain('execute start_dtmf');
   });
 
+  it('shows on the live call row when the caller is queued and when an agent answers', async () => {
+    const agent = await database.db
+      .insertInto('users')
+      .values({ email: 'live-agent@example.com', display_name: 'Live', role: 'agent' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await database.db.insertInto('queues').values({ name: 'live-queue' }).execute();
+    const seen: Record<string, unknown>[] = [];
+    const fixture = handlerFixture({
+      flows: {
+        async run(_flow, session, progress) {
+          const queued = { kind: 'queued', queueId: 'live-queue', priority: 3 } as const;
+          progress?.({ ...queued, result: 'waiting' });
+          seen.push({ ...(await fixture.clock.hold(liveRow())) });
+          progress?.({ ...queued, result: 'answered', agentId: agent.id });
+          seen.push({ ...(await fixture.clock.hold(liveRow())) });
+          await session.play([{ kind: 'silence', durationMs: 100 }]);
+          return { enqueued: true, bridged: true, queueId: 'live-queue', agentId: agent.id };
+        },
+      },
+    });
+    const request = invite('+15550002222');
+    // Real Postgres IO: the simulated clock holds still while it runs.
+    const liveRow = async () => {
+      await fixture.writer.drain();
+      return callRow(request.get('Call-ID') ?? '');
+    };
+    await run(fixture, request);
+    expect(seen[0]).toMatchObject({ agent_id: null, ended_at: null });
+    expect(seen[0]?.enqueued_at).not.toBeNull();
+    expect(seen[0]?.queue_id).not.toBeNull();
+    expect(seen[1]).toMatchObject({ agent_id: agent.id, ended_at: null });
+    expect(seen[1]?.bridged_at).not.toBeNull();
+  });
+
   it('records an abandoned call when the caller hangs up during the flow', async () => {
     const fixture = handlerFixture({
       flows: {

@@ -1,5 +1,6 @@
 import type { CallClock } from '../../ivr/call-clock.ts';
 import type { CallSession, HangupCause } from '../../ivr/call-session.ts';
+import type { Disposition } from '../../ivr/flow-context.ts';
 import type { IdGenerator } from '../../platform/id-generator.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { InboundRoute } from '../../sql/repositories/inbound-route-repository.ts';
@@ -27,8 +28,16 @@ export interface FlowResult {
 
 /** Runs a published flow on an answered call (wired to ivr/start-flow.ts by app/). */
 export interface FlowRunner {
-  /** Settles when the flow has ended; the handler hangs up if the flow did not. */
-  run(flow: PublishedFlow, session: CallSession): Promise<FlowResult>;
+  /**
+   * Settles when the flow has ended; the handler hangs up if the flow did not.
+   * `progress` hears where the call goes while it is live (queued, answered
+   * by an agent), so the call row shows it before the call ends.
+   */
+  run(
+    flow: PublishedFlow,
+    session: CallSession,
+    progress?: (disposition: Disposition) => void,
+  ): Promise<FlowResult>;
 }
 
 /** Admission control's answer for one new call. */
@@ -191,7 +200,24 @@ export class InboundCallHandler {
     });
     let result: FlowResult = {};
     try {
-      result = await this.options.flows.run(flow, session);
+      result = await this.options.flows.run(flow, session, (disposition) => {
+        if (disposition.kind !== 'queued') return;
+        const now = new Date(clock.now());
+        if (disposition.result === 'waiting') {
+          record.update(
+            {
+              queueId: disposition.queueId,
+              enqueuedAt: record.snapshot.enqueuedAt ?? now,
+            },
+            'call.enqueued',
+          );
+        } else if (disposition.result === 'answered' && disposition.agentId !== undefined) {
+          record.update(
+            { queueId: disposition.queueId, agentId: disposition.agentId, bridgedAt: now },
+            'call.bridged',
+          );
+        }
+      });
     } catch (error) {
       log.error({ err: error instanceof Error ? error.message : String(error) }, 'flow failed');
       await session.hangup('flowError');
