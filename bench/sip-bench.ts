@@ -1,0 +1,517 @@
+/**
+ * SIP benchmark (issue 6): sipp at rising call rates against a bare
+ * drachtio-srf + drachtio-fsmrf app and against Switchboard's IVR, on the same
+ * real drachtio-server and FreeSWITCH, one after the other.
+ *
+ *   npm run bench:sip -- [--start 10] [--step 10] [--max 150] [--step-seconds 20] [--overload-seconds 60]
+ *
+ * Every call: INVITE with PCMU/PCMA, answered by a FreeSWITCH endpoint, a
+ * ~2 s prompt (en/welcome), hung up by the far end (bench/sip/uac-prompt-then-bye.xml).
+ *   - bare: bench/sip/bare-app.ts (connectCaller, play, destroy), in a child process;
+ *   - Switchboard: `switchboard start` in a child process on a throwaway
+ *     database and Redis prefix, a published flow (answer; hangup with the
+ *     prompt) on one number (bench/sip/switchboard-under-test.ts).
+ * For each, steps of --step-seconds at --start, --start+--step, ... until a
+ * step has 0.1% or more failed calls (a 503 counts as failed here), then one
+ * step halfway back. Reported: the highest clean rate, call-set-up time
+ * (INVITE to 200, sipp's rtd) p50/p99 at it, and Switchboard's rate as a share
+ * of the bare app's (target >= 80%). Then Switchboard is offered twice its
+ * clean rate for --overload-seconds: share of admitted calls that succeeded
+ * (target >= 99.9%), 503s, and FreeSWITCH sessions left afterwards (target 0).
+ *
+ * Needs DRACHTIO_HOST/PORT/SECRET and FREESWITCH_HOST/PORT/SECRET naming
+ * running servers, `sipp` (Debian sip-tester), Postgres (DATABASE_URL's
+ * server) and Redis (REDIS_URL); without them it says why and exits 2.
+ * No other application may be connected to drachtio-server meanwhile.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { createSocket } from 'node:dgram';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
+import { channelCount, eslApi, type EslAddress } from './sip/esl.ts';
+import { percentile, runSippStep, type SippStepResult } from './sip/sipp-step.ts';
+import { startSwitchboard, type SwitchboardUnderTest } from './sip/switchboard-under-test.ts';
+import { adminQuery } from '../test/postgres-admin.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const env = process.env;
+
+// ---------------------------------------------------------------- settings
+
+function flag(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
+  if (!Number.isFinite(value) || value <= 0) {
+    console.error(`--${name} must be a positive number`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const settings = {
+  start: flag('start', 10),
+  step: flag('step', 10),
+  max: flag('max', 150),
+  stepSeconds: flag('step-seconds', 20),
+  overloadSeconds: flag('overload-seconds', 60),
+  /** Failure share at or above which a step is not clean (0.1%). */
+  cleanBelow: 0.001,
+  prompt: 'welcome',
+  bareNumber: '+15550008001',
+  switchboardNumber: '+15550008002',
+  drachtio: {
+    host: env.DRACHTIO_HOST ?? '',
+    port: Number(env.DRACHTIO_PORT ?? 9022),
+    secret: env.DRACHTIO_SECRET ?? 'cymru',
+  },
+  freeswitch: {
+    host: env.FREESWITCH_HOST ?? '',
+    port: Number(env.FREESWITCH_PORT ?? 8021),
+    secret: env.FREESWITCH_SECRET ?? 'ClueCon',
+  } satisfies EslAddress,
+  /** drachtio-server's SIP address, where sipp sends its INVITEs. */
+  sipTarget: env.SIPP_TARGET ?? `${env.DRACHTIO_HOST ?? '127.0.0.1'}:5060`,
+  redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+};
+
+/** Environment for both apps: FreeSWITCH calls fsmrf back on loopback when it runs here. */
+const appEnv: NodeJS.ProcessEnv = {
+  ...env,
+  FSMRF_LISTEN_ADDRESS:
+    env.FSMRF_LISTEN_ADDRESS ??
+    (['127.0.0.1', 'localhost'].includes(settings.freeswitch.host) ? '127.0.0.1' : undefined),
+};
+
+function notRun(reason: string): never {
+  console.error(`bench:sip did not run: ${reason}`);
+  process.exit(2);
+}
+
+// ---------------------------------------------------------------- helpers
+
+const run = promisify(execFile);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function tcpAnswers(host: string, port: number, timeoutMs = 2_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ host, port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no answer in ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve();
+    });
+    socket.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}
+
+/** A local UDP port nobody uses now (for sipp's SIP and media sockets). */
+async function freeUdpPort(): Promise<number> {
+  const socket = createSocket('udp4');
+  socket.bind(0, '127.0.0.1');
+  await once(socket, 'listening');
+  const { port } = socket.address();
+  socket.close();
+  return port;
+}
+
+/** CPU seconds a local process has used so far (Linux /proc), NaN elsewhere. */
+function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
+const load = () =>
+  loadavg()
+    .map((value) => value.toFixed(2))
+    .join(' ');
+
+/** Waits until FreeSWITCH has no sessions (up to `ms`); returns the count left. */
+async function settle(ms: number): Promise<number> {
+  const deadline = Date.now() + ms;
+  let count = await channelCount(settings.freeswitch);
+  while (count > 0 && Date.now() < deadline) {
+    await sleep(500);
+    count = await channelCount(settings.freeswitch);
+  }
+  return count;
+}
+
+// ---------------------------------------------------------------- steps
+
+interface Step extends SippStepResult {
+  readonly failShare: number;
+  readonly appCpuPercent: number;
+  readonly load: string;
+  /** FreeSWITCH sessions still up 30 s after the step's last call ended. */
+  readonly leftAfter: number;
+}
+
+function failShare(result: SippStepResult): number {
+  return result.calls === 0 ? 1 : (result.failed + result.refused503) / result.calls;
+}
+
+const header =
+  '  cps  calls     ok    503  failed   fail%  setup p50  p99 ms  app CPU%  wall s  left  load';
+
+function describeStep(step: Step): string {
+  const row = [
+    String(step.rate).padStart(5),
+    String(step.calls).padStart(6),
+    String(step.succeeded).padStart(6),
+    String(step.refused503).padStart(6),
+    String(step.failed).padStart(7),
+    (step.failShare * 100).toFixed(2).padStart(7),
+    fixed(percentile(step.setupMs, 50)).padStart(10),
+    fixed(percentile(step.setupMs, 99)).padStart(7),
+    fixed(step.appCpuPercent).padStart(9),
+    fixed(step.wallSeconds, 1).padStart(7),
+    String(step.leftAfter).padStart(5),
+    `  ${step.load}`,
+  ].join(' ');
+  const extra: string[] = [];
+  if (Object.keys(step.failureKinds).length > 0)
+    extra.push(`sipp failures ${JSON.stringify(step.failureKinds)}`);
+  if (Object.keys(step.unexpectedResponses).length > 0)
+    extra.push(`calls aborted on ${JSON.stringify(step.unexpectedResponses)}`);
+  if (Object.keys(step.strayMessages).length > 0)
+    extra.push(`messages after the call ended ${JSON.stringify(step.strayMessages)}`);
+  if (step.errorLog !== undefined) extra.push(`sipp errors: ${step.errorLog}`);
+  if (step.note !== undefined) extra.push(`sipp exit ${step.exitCode}: ${step.note}`);
+  return extra.length === 0 ? row : `${row}\n        ${extra.join('; ')}`;
+}
+
+/** Prefix of the files a run keeps in the temporary directory (sipp error logs). */
+const keepPrefix = path.join(tmpdir(), `sbbench-sip-${process.pid}`);
+
+async function loadStep(
+  system: string,
+  service: string,
+  rate: number,
+  seconds: number,
+  appPid: number | undefined,
+): Promise<Step> {
+  const [localPort, mediaPort] = [await freeUdpPort(), await freeUdpPort()];
+  const cpuBefore = cpuSeconds(appPid);
+  const result = await runSippStep({
+    target: settings.sipTarget,
+    service,
+    rate,
+    seconds,
+    localPort,
+    mediaPort,
+    keepErrorLogAs: `${keepPrefix}-${system}-${rate}cps-sipp-errors.log`,
+  });
+  const appCpuPercent = ((cpuSeconds(appPid) - cpuBefore) / result.wallSeconds) * 100;
+  const leftAfter = await settle(30_000);
+  return { ...result, failShare: failShare(result), appCpuPercent, load: load(), leftAfter };
+}
+
+/** Rising rates until a step is not clean, then one step halfway back. */
+async function sweep(
+  system: string,
+  label: string,
+  service: string,
+  app: { pid: number | undefined; alive: () => boolean },
+): Promise<{ steps: Step[]; clean: Step | undefined; stoppedBecause: string }> {
+  console.info(`\n${label}: ${settings.stepSeconds} s per step, ${settings.sipTarget} ${service}`);
+  console.info(header);
+  const steps: Step[] = [];
+  let clean: Step | undefined;
+  let stoppedBecause = `reached --max ${settings.max}`;
+  const take = async (rate: number) => {
+    const step = await loadStep(system, service, rate, settings.stepSeconds, app.pid);
+    steps.push(step);
+    console.info(describeStep(step));
+    if (step.failShare < settings.cleanBelow && (clean === undefined || rate > clean.rate)) {
+      clean = step;
+    }
+    return step;
+  };
+  for (let rate = settings.start; rate <= settings.max; rate += settings.step) {
+    const step = await take(rate);
+    if (!app.alive()) {
+      stoppedBecause = `the app exited during the ${rate} cps step`;
+      break;
+    }
+    if (step.failShare >= settings.cleanBelow) {
+      stoppedBecause = `${(step.failShare * 100).toFixed(2)}% failed at ${rate} cps`;
+      const back = Math.round(rate - settings.step / 2);
+      if (settings.step >= 4 && back > (clean?.rate ?? 0)) await take(back);
+      break;
+    }
+  }
+  return { steps, clean, stoppedBecause };
+}
+
+// ---------------------------------------------------------------- the bare app
+
+async function startBareApp(): Promise<{ child: ChildProcess; stats(): Promise<unknown> }> {
+  const child = fork(path.join(here, 'sip', 'bare-app.ts'), [], {
+    execArgv: process.execArgv,
+    env: { ...appEnv, BENCH_PROMPT: `en/${settings.prompt}` },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ready = await new Promise<{ ready?: boolean; error?: string }>((resolve) => {
+    child.once('message', (message) => resolve(message as { ready?: boolean; error?: string }));
+    child.once('exit', (code) => resolve({ error: `exited with ${code}` }));
+  });
+  if (ready.ready !== true) throw new Error(`bare app did not start: ${ready.error}`);
+  return {
+    child,
+    async stats() {
+      if (child.exitCode !== null) return { exited: child.exitCode };
+      const answer = once(child, 'message');
+      child.send({ stats: true });
+      const timeout = sleep(5_000).then(() => [{ stats: 'no answer' }]);
+      const [message] = (await Promise.race([answer, timeout])) as [{ stats: unknown }];
+      return message.stats;
+    },
+  };
+}
+
+// ---------------------------------------------------------------- preflight
+
+async function preflight(): Promise<void> {
+  const missing = ['DRACHTIO_HOST', 'FREESWITCH_HOST'].filter((name) => !env[name]);
+  if (missing.length > 0) {
+    notRun(
+      `${missing.join(' and ')} not set. bench:sip needs a running drachtio-server and FreeSWITCH: ` +
+        'set DRACHTIO_HOST/PORT/SECRET and FREESWITCH_HOST/PORT/SECRET (see bench/README.md).',
+    );
+  }
+  await tcpAnswers(settings.drachtio.host, settings.drachtio.port).catch((error: Error) =>
+    notRun(
+      `drachtio-server is not reachable at ${settings.drachtio.host}:${settings.drachtio.port} (${error.message}).`,
+    ),
+  );
+  await channelCount(settings.freeswitch).catch((error: Error) =>
+    notRun(`FreeSWITCH's event socket does not answer: ${error.message}.`),
+  );
+  const profile = await eslApi(settings.freeswitch, 'sofia status');
+  if (!profile.includes('drachtio_mrf')) {
+    notRun('FreeSWITCH has no drachtio_mrf SIP profile (drachtio-fsmrf sends its INVITEs there).');
+  }
+  await run('sipp', ['-v']).catch((error: { code?: unknown }) => {
+    if (error.code === 'ENOENT') notRun('sipp is not installed (apt-get install sip-tester).');
+  });
+  await adminQuery('SELECT 1').catch((error: Error) =>
+    notRun(`Postgres does not answer (DATABASE_URL's server): ${error.message}.`),
+  );
+  const redis = new Redis(settings.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis
+    .connect()
+    .then(() => redis.ping())
+    .catch((error: Error) =>
+      notRun(`Redis does not answer at ${settings.redisUrl}: ${error.message}.`),
+    )
+    .finally(() => redis.disconnect());
+  // With no application connected, drachtio-server refuses an INVITE with 503 itself.
+  const probe = await runSippStep({
+    target: settings.sipTarget,
+    service: '+15550008000',
+    rate: 1,
+    seconds: 1,
+    localPort: await freeUdpPort(),
+    mediaPort: await freeUdpPort(),
+  });
+  if (probe.refused503 !== 1) {
+    notRun(
+      `an INVITE to ${settings.sipTarget} was not refused with 503 by drachtio-server itself ` +
+        `(${JSON.stringify({ ...probe, setupMs: undefined })}): another application seems connected ` +
+        'to drachtio-server, or drachtio is not at SIPP_TARGET. Stop it and run again.',
+    );
+  }
+}
+
+// ---------------------------------------------------------------- main
+
+function clean(label: string, result: { clean: Step | undefined; stoppedBecause: string }) {
+  const step = result.clean;
+  return step === undefined
+    ? `${label}: no clean rate (${result.stoppedBecause})`
+    : `${label}: ${step.rate} cps clean (${step.calls} calls, ${step.failed + step.refused503} failed), ` +
+        `set-up p50 ${fixed(percentile(step.setupMs, 50))} ms, p99 ${fixed(percentile(step.setupMs, 99))} ms; ` +
+        `stopped: ${result.stoppedBecause}`;
+}
+
+async function main(): Promise<void> {
+  console.info(
+    `bench:sip: ${['tsx', ...process.argv.slice(1)].map((a) => path.relative(process.cwd(), a) || a).join(' ')}`,
+  );
+  await preflight();
+  const started = Date.now();
+  console.info(
+    `drachtio ${settings.drachtio.host}:${settings.drachtio.port}, SIP ${settings.sipTarget}; ` +
+      `FreeSWITCH ESL ${settings.freeswitch.host}:${settings.freeswitch.port}; ` +
+      `prompt en/${settings.prompt} (~1.9 s); MEDIA_MAX_CALLS_PER_SECOND=${env.MEDIA_MAX_CALLS_PER_SECOND ?? '(default 48)'}`,
+  );
+  console.info(
+    `load average before: ${load()}; FreeSWITCH sessions before: ${await channelCount(settings.freeswitch)}`,
+  );
+
+  // (a) the bare app
+  const bare = await startBareApp();
+  const bareRun = await sweep('bare', 'bare drachtio-srf + fsmrf app', settings.bareNumber, {
+    pid: bare.child.pid,
+    alive: () => bare.child.exitCode === null,
+  });
+  const bareStats = await bare.stats();
+  bare.child.kill('SIGTERM');
+  if (bare.child.exitCode === null) await once(bare.child, 'exit');
+  console.info(`bare app's own count: ${JSON.stringify(bareStats)}`);
+  const bareLeft = await settle(30_000);
+  if (bareLeft > 0) {
+    await eslApi(settings.freeswitch, 'hupall NORMAL_CLEARING');
+    console.info(
+      `bare app left ${bareLeft} FreeSWITCH sessions 30 s after it stopped; hung them up (hupall)`,
+    );
+  }
+
+  // (b) Switchboard
+  let switchboard: SwitchboardUnderTest | undefined;
+  const cleanUp = async () => {
+    await switchboard?.cleanUp();
+  };
+  process.once('SIGINT', () => {
+    void cleanUp().finally(() => process.exit(130));
+  });
+  try {
+    switchboard = await startSwitchboard({
+      env: appEnv,
+      number: settings.switchboardNumber,
+      prompt: settings.prompt,
+      redisUrl: settings.redisUrl,
+      readyTimeoutMs: 60_000,
+    });
+    const sb = switchboard;
+    console.info(
+      `\nSwitchboard ${sb.url} (database ${sb.database}, Redis prefix ${sb.keyPrefix}, log ${sb.logFile})`,
+    );
+    const sbPid = sb.pid;
+    const sbRun = await sweep('switchboard', "Switchboard's IVR", settings.switchboardNumber, {
+      pid: sbPid,
+      alive: () => sb.running(),
+    });
+
+    // Overload: twice the clean rate.
+    let overload: Step | undefined;
+    let leftAt5 = Number.NaN;
+    let leftFinal = Number.NaN;
+    let leftFinalAfter = 0;
+    if (sbRun.clean !== undefined && sb.running()) {
+      const rate = sbRun.clean.rate * 2;
+      console.info(
+        `\nSwitchboard offered ${rate} cps (2 x ${sbRun.clean.rate}) for ${settings.overloadSeconds} s`,
+      );
+      console.info(header);
+      const [localPort, mediaPort] = [await freeUdpPort(), await freeUdpPort()];
+      const cpuBefore = cpuSeconds(sbPid);
+      const result = await runSippStep({
+        target: settings.sipTarget,
+        service: settings.switchboardNumber,
+        rate,
+        seconds: settings.overloadSeconds,
+        localPort,
+        mediaPort,
+        keepErrorLogAs: `${keepPrefix}-switchboard-overload-${rate}cps-sipp-errors.log`,
+      });
+      const ended = Date.now();
+      await sleep(5_000);
+      leftAt5 = await channelCount(settings.freeswitch);
+      // Two orphan sweeps (MEDIA_ORPHAN_SWEEP_SECONDS, 30 s by default) end what no call owns.
+      leftFinal = leftAt5;
+      while (leftFinal > 0 && Date.now() - ended < 75_000) {
+        await sleep(1_000);
+        leftFinal = await channelCount(settings.freeswitch);
+      }
+      leftFinalAfter = Math.round((Date.now() - ended) / 1000);
+      overload = {
+        ...result,
+        failShare: failShare(result),
+        appCpuPercent: ((cpuSeconds(sbPid) - cpuBefore) / result.wallSeconds) * 100,
+        load: load(),
+        leftAfter: leftFinal,
+      };
+      console.info(describeStep(overload));
+    }
+    const alive = sb.running();
+    const exit = alive ? await sb.stop(45_000) : sb.exitCode();
+    const log = await sb.summarizeLog();
+
+    // ------------------------------------------------------------ summary
+    console.info('\n== bench:sip summary ==');
+    console.info(clean('bare app   ', bareRun));
+    console.info(clean('Switchboard', sbRun));
+    const ratio =
+      bareRun.clean !== undefined && sbRun.clean !== undefined
+        ? sbRun.clean.rate / bareRun.clean.rate
+        : Number.NaN;
+    console.info(
+      `ratio Switchboard / bare: ${Number.isFinite(ratio) ? `${(ratio * 100).toFixed(0)}%` : '-'} ` +
+        `(target >= 80%: ${Number.isFinite(ratio) && ratio >= 0.8 ? 'met' : 'NOT met'})`,
+    );
+    if (overload !== undefined) {
+      const admitted = overload.calls - overload.refused503;
+      const share = admitted === 0 ? Number.NaN : overload.succeeded / admitted;
+      console.info(
+        `overload ${overload.rate} cps for ${settings.overloadSeconds} s: ${overload.calls} calls, ` +
+          `${overload.refused503} got 503, ${admitted} admitted, ${overload.succeeded} succeeded = ` +
+          `${fixed(share * 100, 2)}% of admitted (target >= 99.9%: ${share >= 0.999 ? 'met' : 'NOT met'}); ` +
+          `${overload.failed} failed otherwise`,
+      );
+      console.info(
+        `FreeSWITCH sessions after: ${leftAt5} at +5 s, ${leftFinal} at +${leftFinalAfter} s ` +
+          `(target 0: ${leftFinal === 0 ? 'met' : 'NOT met'})`,
+      );
+    } else {
+      console.info('overload: not run (Switchboard had no clean rate or had exited)');
+    }
+    console.info(
+      `Switchboard process: ${alive ? `ran to the end, exit code ${exit} after SIGTERM` : `EXITED during the run (code ${exit})`}; ` +
+        `log ${sb.logFile}: ${log.lines} lines, ${log.problems.reduce((n, p) => n + p.count, 0)} at warn or above`,
+    );
+    for (const problem of log.problems.slice(0, 12)) {
+      console.info(`  ${String(problem.count).padStart(6)} ${problem.level} ${problem.msg}`);
+    }
+    if (log.refusals.length > 0)
+      console.info('Switchboard\'s "call refused" lines, by status and reason:');
+    for (const refusal of log.refusals) {
+      console.info(`  ${String(refusal.count).padStart(6)} ${refusal.status} ${refusal.reason}`);
+    }
+    console.info(
+      `load average after: ${load()}; ${Math.round((Date.now() - started) / 1000)} s in all`,
+    );
+  } finally {
+    await cleanUp();
+  }
+}
+
+await main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(
+      `bench:sip failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    process.exit(1);
+  },
+);
