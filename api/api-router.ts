@@ -94,6 +94,8 @@ export interface Api {
   readonly scopes: AccessScopeResolver;
   /** The principal behind request or upgrade headers (cookie or bearer token), or null. */
   authenticate(headers: IncomingHttpHeaders): Promise<Principal | null>;
+  /** Stops the caches' background refresh (their timers never keep the process alive). */
+  close(): void;
 }
 
 /**
@@ -118,6 +120,7 @@ export function createApi(deps: ApiDependencies): Api {
   const hasher = deps.hasher ?? argon2PasswordHasher;
   const audit = new AuditTrail(auditRepository);
   const sessionSeconds = deps.sessionSeconds ?? 12 * 3600;
+  const scopes = new AccessScopeResolver(new AccessScopeRepository(db), clock, deps.scopeCacheMs);
   const auth = new AuthService({
     users,
     sessions,
@@ -128,8 +131,10 @@ export function createApi(deps: ApiDependencies): Api {
     clock,
     sessionSeconds,
     ...(deps.sessionCacheMs === undefined ? {} : { sessionCacheMs: deps.sessionCacheMs }),
+    // A desktop lists its conversations and tickets right after logging in:
+    // have the scope ready (failures surface on the request that needs it).
+    onLogin: (principal) => void scopes.resolve(principal).catch(() => undefined),
   });
-  const scopes = new AccessScopeResolver(new AccessScopeRepository(db), clock, deps.scopeCacheMs);
   const routes: RouteDefinition[] = [
     ...authRoutes({ auth, users, tokens, sessionSeconds, secureCookies: deps.secureCookies }),
     ...userRoutes({ users, sessions, hasher, clock }),
@@ -173,5 +178,9 @@ export function createApi(deps: ApiDependencies): Api {
       },
     }),
   );
-  return { router, routes, auth, scopes, authenticate };
+  const close = () => {
+    auth.close();
+    scopes.close();
+  };
+  return { router, routes, auth, scopes, authenticate, close };
 }

@@ -2,8 +2,7 @@ import type {
   ApiTokenRepository,
   ApiTokenRow,
 } from '../../sql/repositories/api-token-repository.ts';
-import { spreadTtl } from './spread-ttl.ts';
-import type { SessionRepository } from '../../sql/repositories/session-repository.ts';
+import type { LiveSession, SessionRepository } from '../../sql/repositories/session-repository.ts';
 import type { UserRepository, UserRow } from '../../sql/repositories/user-repository.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { SwitchboardError } from '../../platform/switchboard-error.ts';
@@ -12,6 +11,7 @@ import { tokenScopes } from '../access/principal.ts';
 import type { AuditTrail } from '../audit/audit-trail.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import type { PasswordHasher } from './password-hasher.ts';
+import { RefreshingCache } from './refreshing-cache.ts';
 import { hashSecretToken, newSecretToken } from './secret-token.ts';
 
 export interface AuthServiceOptions {
@@ -25,20 +25,26 @@ export interface AuthServiceOptions {
   readonly sessionSeconds: number;
   /**
    * How long a successful session lookup is reused by this process (default
-   * 3 s; 0 disables). Logout, and every write to a user (role, team, disable,
-   * password), drops the entries at once in this process; another API process
-   * may keep honouring an ended session for at most this long.
+   * 3 s; 0 disables). Sessions in use are re-read in the background before
+   * that, so requests do not wait for the lookup. Logout, and every write to
+   * a user (role, team, disable, password), drops the entries at once in
+   * this process; another API process may keep honouring an ended session
+   * for at most this long.
    */
   readonly sessionCacheMs?: number;
+  /** Told of every successful login, e.g. to compute the user's access scope ahead of their first request. */
+  readonly onLogin?: (principal: Principal) => void;
 }
 
 interface CachedSession {
   readonly principal: Principal;
-  readonly until: number;
+  readonly expiresAt: number;
 }
 
-/** Bound on cached sessions; the map is emptied when it is reached. */
+/** Bound on cached sessions; the cache is emptied when it is reached. */
 const maxCachedSessions = 20_000;
+/** A session unused for this long is no longer refreshed in the background (it may still be cached until its lifetime ends). */
+const keepWarmMs = 60_000;
 
 export interface LoginResult {
   readonly principal: Principal;
@@ -55,13 +61,25 @@ export class AuthService {
   /** Verified against when the email is unknown, so timing does not reveal which emails exist. */
   private decoyHash: Promise<string> | undefined;
   /** Live sessions by token hash: positive lookups only, never past the session's expiry. */
-  private readonly sessionCache = new Map<string, CachedSession>();
-  /** Bumped by every invalidation, so a lookup that raced with one is not cached. */
-  private sessionGeneration = 0;
-  private readonly sessionCacheMs: number;
+  private readonly sessionCache: RefreshingCache<CachedSession>;
 
   constructor(private readonly o: AuthServiceOptions) {
-    this.sessionCacheMs = o.sessionCacheMs ?? 3_000;
+    this.sessionCache = new RefreshingCache<CachedSession>({
+      ttlMs: o.sessionCacheMs ?? 3_000,
+      keepWarmMs,
+      maxEntries: maxCachedSessions,
+      clock: o.clock,
+      validUntil: (s) => s.expiresAt,
+      load: async (hashes) => {
+        const found = await o.sessions.findLive(hashes, new Date(o.clock.now()));
+        return new Map(found.map((s) => [s.tokenHash, cachedSession(s)]));
+      },
+    });
+  }
+
+  /** Stops the background refresh of cached sessions. */
+  close(): void {
+    this.sessionCache.close();
   }
 
   async login(email: string, password: string, sourceAddress: string): Promise<LoginResult> {
@@ -79,6 +97,8 @@ export class AuthService {
         retryAfterSeconds: lockedFor,
       });
     }
+    const readVersion = this.sessionCache.version();
+    const readAt = this.o.clock.now();
     const user = await users.findByEmail(email);
     this.decoyHash ??= hasher.hash('decoy-password-never-matches');
     const stored = user?.password_hash ?? (await this.decoyHash);
@@ -97,14 +117,24 @@ export class AuthService {
     }
     await throttle.recordSuccess(email);
     const sessionToken = newSecretToken('sbs');
+    const tokenHash = hashSecretToken(sessionToken);
     const expiresAt = new Date(this.o.clock.now() + this.o.sessionSeconds * 1000);
     const session = await this.o.sessions.insert({
       user_id: user.id,
-      token_hash: hashSecretToken(sessionToken),
+      token_hash: tokenHash,
       expires_at: expiresAt,
       source_address: sourceAddress,
     });
     const principal = toPrincipal(user, { kind: 'session', sessionId: session.id });
+    // The desktop's next requests use this session at once: cache it now, as
+    // read with the user above (unless the user changed since that read).
+    this.sessionCache.put(
+      tokenHash,
+      { principal, expiresAt: expiresAt.getTime() },
+      readVersion,
+      readAt,
+    );
+    this.o.onLogin?.(principal);
     await audit.record({
       actor: principal,
       action: 'auth.login',
@@ -139,10 +169,7 @@ export class AuthService {
   }
 
   private forgetSessions(matches: (principal: Principal) => boolean): void {
-    this.sessionGeneration += 1;
-    for (const [hash, entry] of this.sessionCache) {
-      if (matches(entry.principal)) this.sessionCache.delete(hash);
-    }
+    this.sessionCache.forget((entry) => matches(entry.principal));
   }
 
   /** The principal behind a session cookie or bearer token, or null. */
@@ -150,9 +177,11 @@ export class AuthService {
     sessionToken?: string;
     bearerToken?: string;
   }): Promise<Principal | null> {
-    const now = new Date(this.o.clock.now());
     if (credentials.bearerToken !== undefined) {
-      const found = await this.o.tokens.findLive(hashSecretToken(credentials.bearerToken), now);
+      const found = await this.o.tokens.findLive(
+        hashSecretToken(credentials.bearerToken),
+        new Date(this.o.clock.now()),
+      );
       if (found === undefined) return null;
       return toPrincipal(found.user, {
         kind: 'token',
@@ -163,27 +192,8 @@ export class AuthService {
       });
     }
     if (credentials.sessionToken !== undefined) {
-      const tokenHash = hashSecretToken(credentials.sessionToken);
-      const cached = this.sessionCache.get(tokenHash);
-      if (cached !== undefined) {
-        if (cached.until > now.getTime()) return cached.principal;
-        this.sessionCache.delete(tokenHash);
-      }
-      const generation = this.sessionGeneration;
-      const found = await this.o.sessions.findLive(tokenHash, now);
-      if (found === undefined) return null;
-      const principal = toPrincipal(found.user, { kind: 'session', sessionId: found.session.id });
-      if (this.sessionCacheMs > 0 && generation === this.sessionGeneration) {
-        if (this.sessionCache.size >= maxCachedSessions) this.sessionCache.clear();
-        this.sessionCache.set(tokenHash, {
-          principal,
-          until: Math.min(
-            now.getTime() + spreadTtl(this.sessionCacheMs),
-            found.session.expires_at.getTime(),
-          ),
-        });
-      }
-      return principal;
+      const cached = await this.sessionCache.get(hashSecretToken(credentials.sessionToken));
+      return cached?.principal ?? null;
     }
     return null;
   }
@@ -203,6 +213,18 @@ export class AuthService {
     });
     return { token, secret };
   }
+}
+
+function cachedSession(s: LiveSession): CachedSession {
+  return {
+    principal: {
+      userId: s.userId,
+      role: s.role,
+      label: s.email,
+      credential: { kind: 'session', sessionId: s.sessionId },
+    },
+    expiresAt: s.expiresAt.getTime(),
+  };
 }
 
 function toPrincipal(user: UserRow, credential: Principal['credential']): Principal {

@@ -1,9 +1,10 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../database.ts';
 import type { CallsTable } from '../tables/call-tables.ts';
 import type { ConversationsTable, TicketsTable } from '../tables/conversation-tables.ts';
 import type { ContactsTable } from '../tables/customer-tables.ts';
 import { ownedBy, type OwnerFilter } from './owner-filter.ts';
+import { preparedStatement } from './prepared-statement.ts';
 
 /** Customer profiles with their phones and emails. */
 export class ContactRepository {
@@ -41,20 +42,17 @@ export class ContactRepository {
     limit: number,
     owner: OwnerFilter,
   ): Promise<Contact360 | undefined> {
-    const result = await sql<Contact360Row>`
-      SELECT c.*, ${linkedSql(owner)} AS linked,
-        COALESCE((SELECT json_agg(json_build_object('phone', p.phone, 'label', p.label))
-          FROM contact_phones p WHERE p.contact_id = c.id), '[]') AS phones,
-        COALESCE((SELECT json_agg(json_build_object('email', e.email, 'label', e.label))
-          FROM contact_emails e WHERE e.contact_id = c.id), '[]') AS emails,
-        COALESCE((SELECT json_agg(x) FROM (SELECT * FROM calls WHERE contact_id = c.id
-          ORDER BY started_at DESC LIMIT ${limit}) x), '[]') AS calls,
-        COALESCE((SELECT json_agg(x) FROM (SELECT * FROM conversations WHERE contact_id = c.id
-          ORDER BY created_at DESC LIMIT ${limit}) x), '[]') AS conversations,
-        COALESCE((SELECT json_agg(x) FROM (SELECT * FROM tickets WHERE requester_id = c.id
-          ORDER BY created_at DESC LIMIT ${limit}) x), '[]') AS tickets
-      FROM contacts c WHERE c.id = ${contactId}`.execute(this.db);
-    const row = result.rows[0];
+    const row =
+      owner === 'all'
+        ? (await view360All(this.db, [contactId, limit]))[0]
+        : (
+            await view360Owned(this.db, [
+              contactId,
+              limit,
+              [...owner.agentIds],
+              [...owner.queueIds],
+            ])
+          )[0];
     if (row === undefined || row.linked !== true) return undefined;
     return {
       ...row,
@@ -149,19 +147,38 @@ type JsonRow<T> = {
   [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K];
 };
 
-/** SQL for "the contact `c` is linked to the owner's agents or queues" (see linkedTo). */
-function linkedSql(owner: OwnerFilter) {
-  if (owner === 'all') return sql<boolean>`TRUE`;
-  const agents = [...owner.agentIds];
-  const queues = [...owner.queueIds];
-  return sql<boolean>`(
+/**
+ * The 360 view's SQL: $1 the contact, $2 the history limit, and for an owner
+ * filter $3 its agents and $4 its queues ("the contact is linked to them":
+ * the rule of {@link ContactRepository.linkedTo}).
+ */
+function view360Sql(owned: boolean): string {
+  const linked = owned
+    ? `(
     EXISTS (SELECT 1 FROM calls k WHERE k.contact_id = c.id
-      AND (k.agent_id = ANY(${agents}::uuid[]) OR k.queue_id = ANY(${queues}::uuid[])))
+      AND (k.agent_id = ANY($3::uuid[]) OR k.queue_id = ANY($4::uuid[])))
     OR EXISTS (SELECT 1 FROM conversations v WHERE v.contact_id = c.id
-      AND (v.assignee_id = ANY(${agents}::uuid[]) OR v.queue_id = ANY(${queues}::uuid[])))
+      AND (v.assignee_id = ANY($3::uuid[]) OR v.queue_id = ANY($4::uuid[])))
     OR EXISTS (SELECT 1 FROM tickets t WHERE t.requester_id = c.id
-      AND (t.assignee_id = ANY(${agents}::uuid[]) OR t.queue_id = ANY(${queues}::uuid[]))))`;
+      AND (t.assignee_id = ANY($3::uuid[]) OR t.queue_id = ANY($4::uuid[]))))`
+    : 'TRUE';
+  return `
+    SELECT c.*, ${linked} AS linked,
+      COALESCE((SELECT json_agg(json_build_object('phone', p.phone, 'label', p.label))
+        FROM contact_phones p WHERE p.contact_id = c.id), '[]') AS phones,
+      COALESCE((SELECT json_agg(json_build_object('email', e.email, 'label', e.label))
+        FROM contact_emails e WHERE e.contact_id = c.id), '[]') AS emails,
+      COALESCE((SELECT json_agg(x) FROM (SELECT * FROM calls WHERE contact_id = c.id
+        ORDER BY started_at DESC LIMIT $2) x), '[]') AS calls,
+      COALESCE((SELECT json_agg(x) FROM (SELECT * FROM conversations WHERE contact_id = c.id
+        ORDER BY created_at DESC LIMIT $2) x), '[]') AS conversations,
+      COALESCE((SELECT json_agg(x) FROM (SELECT * FROM tickets WHERE requester_id = c.id
+        ORDER BY created_at DESC LIMIT $2) x), '[]') AS tickets
+    FROM contacts c WHERE c.id = $1`;
 }
+
+const view360All = preparedStatement<Contact360Row>('contact_360_all', view360Sql(false));
+const view360Owned = preparedStatement<Contact360Row>('contact_360_owned', view360Sql(true));
 
 interface Contact360Row extends Selectable<ContactsTable> {
   readonly linked: boolean;

@@ -1,32 +1,15 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Database } from '../database.ts';
-import type { ConversationStatus } from '../tables/conversation-tables.ts';
-import { ownedBy, type OwnerFilter } from './owner-filter.ts';
+import type { ConversationStatus, ConversationsTable } from '../tables/conversation-tables.ts';
+import { ownedListQuery, type OwnerFilter } from './owner-filter.ts';
 
 /** Chat, email and voice conversations with their messages. */
 export class ConversationRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** The columns a list shows (fewer to fetch and parse than every column). */
+  /** The columns a list shows (fewer to fetch and parse than every column), as a prepared statement. */
   list(filter: { owner: OwnerFilter; status?: ConversationStatus; limit: number }) {
-    let query = this.db
-      .selectFrom('conversations')
-      .select([
-        'id',
-        'channel',
-        'status',
-        'subject',
-        'contact_id',
-        'queue_id',
-        'assignee_id',
-        'call_id',
-        'updated_at',
-      ])
-      .where((eb) =>
-        ownedBy(eb, filter.owner, 'conversations.assignee_id', 'conversations.queue_id'),
-      );
-    if (filter.status !== undefined) query = query.where('status', '=', filter.status);
-    return query.orderBy('updated_at', 'desc').orderBy('id').limit(filter.limit).execute();
+    return listConversations(this.db, filter);
   }
 
   findById(id: string) {
@@ -74,3 +57,27 @@ export class ConversationRepository {
       .execute();
   }
 }
+
+const listColumns = [
+  'id',
+  'channel',
+  'status',
+  'subject',
+  'contact_id',
+  'queue_id',
+  'assignee_id',
+  'call_id',
+  'updated_at',
+] as const;
+
+export type ConversationListRow = Pick<
+  Selectable<ConversationsTable>,
+  (typeof listColumns)[number]
+>;
+
+const listConversations = ownedListQuery<ConversationListRow>(
+  'conversations',
+  listColumns,
+  'assignee_id',
+  'queue_id',
+);

@@ -1,9 +1,18 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../database.ts';
-import type { UserSessionsTable } from '../tables/people-tables.ts';
-import type { UserRow } from './user-repository.ts';
+import type { UserRole, UserSessionsTable } from '../tables/people-tables.ts';
 
 export type SessionRow = Selectable<UserSessionsTable>;
+
+/** A live session and what a request needs of its user. */
+export interface LiveSession {
+  readonly tokenHash: string;
+  readonly sessionId: string;
+  readonly expiresAt: Date;
+  readonly userId: string;
+  readonly role: UserRole;
+  readonly email: string;
+}
 
 /** Browser sessions, stored by the hash of their cookie token. */
 export class SessionRepository {
@@ -18,35 +27,37 @@ export class SessionRepository {
     return this.db.insertInto('user_sessions').values(row).returningAll().executeTakeFirstOrThrow();
   }
 
-  /** A live session (not ended, not expired at `now`) with its enabled user. */
-  async findLive(
-    tokenHash: string,
-    now: Date,
-  ): Promise<{ session: SessionRow; user: UserRow } | undefined> {
-    const row = await this.db
+  /**
+   * The live sessions (not ended, not expired at `now`, user enabled) among
+   * `tokenHashes`, with what a request needs of their user; hashes that are
+   * not live are missing from the answer. One query for any number of hashes.
+   */
+  async findLive(tokenHashes: readonly string[], now: Date): Promise<LiveSession[]> {
+    if (tokenHashes.length === 0) return [];
+    const rows = await this.db
       .selectFrom('user_sessions as s')
       .innerJoin('users as u', 'u.id', 's.user_id')
-      .selectAll('u')
-      .select(['s.id as session_id', 's.expires_at as session_expires_at'])
-      .where('s.token_hash', '=', tokenHash)
+      .select([
+        's.token_hash',
+        's.id as session_id',
+        's.expires_at',
+        'u.id as user_id',
+        'u.role',
+        'u.email',
+      ])
+      .where('s.token_hash', '=', sql<string>`ANY(${[...tokenHashes]}::text[])`)
       .where('s.ended_at', 'is', null)
       .where('s.expires_at', '>', now)
       .where('u.disabled_at', 'is', null)
-      .executeTakeFirst();
-    if (row === undefined) return undefined;
-    const { session_id, session_expires_at, ...user } = row;
-    return {
-      user,
-      session: {
-        id: session_id,
-        user_id: user.id,
-        token_hash: tokenHash,
-        expires_at: session_expires_at,
-        created_at: new Date(0),
-        ended_at: null,
-        source_address: null,
-      },
-    };
+      .execute();
+    return rows.map((r) => ({
+      tokenHash: r.token_hash,
+      sessionId: r.session_id,
+      expiresAt: r.expires_at,
+      userId: r.user_id,
+      role: r.role,
+      email: r.email,
+    }));
   }
 
   async end(sessionId: string, now: Date): Promise<void> {

@@ -1,31 +1,15 @@
-import type { Kysely, Updateable } from 'kysely';
+import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { Database } from '../database.ts';
 import type { TicketsTable, TicketStatus } from '../tables/conversation-tables.ts';
-import { ownedBy, type OwnerFilter } from './owner-filter.ts';
+import { ownedListQuery, type OwnerFilter } from './owner-filter.ts';
 
 /** Tickets and their history. */
 export class TicketRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** The columns a list shows (fewer to fetch and parse than every column). */
+  /** The columns a list shows (fewer to fetch and parse than every column), as a prepared statement. */
   list(filter: { owner: OwnerFilter; status?: TicketStatus; limit: number }) {
-    let query = this.db
-      .selectFrom('tickets')
-      .select([
-        'id',
-        'number',
-        'subject',
-        'status',
-        'priority',
-        'requester_id',
-        'assignee_id',
-        'queue_id',
-        'resolution_due_at',
-        'updated_at',
-      ])
-      .where((eb) => ownedBy(eb, filter.owner, 'tickets.assignee_id', 'tickets.queue_id'));
-    if (filter.status !== undefined) query = query.where('status', '=', filter.status);
-    return query.orderBy('updated_at', 'desc').orderBy('id').limit(filter.limit).execute();
+    return listTickets(this.db, filter);
   }
 
   findById(id: string) {
@@ -85,3 +69,25 @@ export class TicketRepository {
       .execute();
   }
 }
+
+const listColumns = [
+  'id',
+  'number',
+  'subject',
+  'status',
+  'priority',
+  'requester_id',
+  'assignee_id',
+  'queue_id',
+  'resolution_due_at',
+  'updated_at',
+] as const;
+
+export type TicketListRow = Pick<Selectable<TicketsTable>, (typeof listColumns)[number]>;
+
+const listTickets = ownedListQuery<TicketListRow>(
+  'tickets',
+  listColumns,
+  'assignee_id',
+  'queue_id',
+);
