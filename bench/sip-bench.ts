@@ -63,6 +63,9 @@ const settings = {
   overloadSeconds: flag('overload-seconds', 60),
   /** Failure share at or above which a step is not clean (0.1%). */
   cleanBelow: 0.001,
+  /** Before each step, wait up to coolDownMs for FreeSWITCH's idle CPU to reach this %. */
+  idleCpuBeforeStep: flag('idle-cpu', 50),
+  coolDownMs: 90_000,
   prompt: 'welcome',
   bareNumber: '+15550008001',
   switchboardNumber: '+15550008002',
@@ -156,10 +159,34 @@ async function settle(ms: number): Promise<number> {
   return count;
 }
 
+/** FreeSWITCH's idle CPU % (`status`: "min idle cpu <min>/<current>"), the figure admission control reads. */
+async function freeSwitchIdleCpu(): Promise<number> {
+  const status = await eslApi(settings.freeswitch, 'status');
+  return Number(/idle cpu [\d.]+\/([\d.]+)/i.exec(status)?.[1] ?? Number.NaN);
+}
+
+/**
+ * Waits (up to `settings.coolDownMs`) for FreeSWITCH's idle CPU to reach
+ * `settings.idleCpuBeforeStep`: the figure is a slow moving average, and a
+ * step that starts while it still remembers the last one (or another
+ * process's load) would see admission control refuse calls for "CPU busy".
+ */
+async function coolDown(): Promise<number> {
+  const deadline = Date.now() + settings.coolDownMs;
+  let idle = await freeSwitchIdleCpu();
+  while (!(idle >= settings.idleCpuBeforeStep) && Date.now() < deadline) {
+    await sleep(2_000);
+    idle = await freeSwitchIdleCpu();
+  }
+  return idle;
+}
+
 // ---------------------------------------------------------------- steps
 
 interface Step extends SippStepResult {
   readonly failShare: number;
+  /** FreeSWITCH's idle CPU % when the step started. */
+  readonly idleBefore: number;
   readonly appCpuPercent: number;
   readonly load: string;
   /** FreeSWITCH sessions still up 30 s after the step's last call ended. */
@@ -171,7 +198,7 @@ function failShare(result: SippStepResult): number {
 }
 
 const header =
-  '  cps  calls     ok    503  failed   fail%  setup p50  p99 ms  app CPU%  wall s  left  load';
+  '  cps  calls     ok    503  failed   fail%  setup p50  p99 ms  app CPU%  FS idle%  wall s  left  load';
 
 function describeStep(step: Step): string {
   const row = [
@@ -184,6 +211,7 @@ function describeStep(step: Step): string {
     fixed(percentile(step.setupMs, 50)).padStart(10),
     fixed(percentile(step.setupMs, 99)).padStart(7),
     fixed(step.appCpuPercent).padStart(9),
+    fixed(step.idleBefore).padStart(9),
     fixed(step.wallSeconds, 1).padStart(7),
     String(step.leftAfter).padStart(5),
     `  ${step.load}`,
@@ -210,6 +238,7 @@ async function loadStep(
   seconds: number,
   appPid: number | undefined,
 ): Promise<Step> {
+  const idleBefore = await coolDown();
   const [localPort, mediaPort] = [await freeUdpPort(), await freeUdpPort()];
   const cpuBefore = cpuSeconds(appPid);
   const result = await runSippStep({
@@ -223,7 +252,14 @@ async function loadStep(
   });
   const appCpuPercent = ((cpuSeconds(appPid) - cpuBefore) / result.wallSeconds) * 100;
   const leftAfter = await settle(30_000);
-  return { ...result, failShare: failShare(result), appCpuPercent, load: load(), leftAfter };
+  return {
+    ...result,
+    failShare: failShare(result),
+    idleBefore,
+    appCpuPercent,
+    load: load(),
+    leftAfter,
+  };
 }
 
 /** Rising rates until a step is not clean, then one step halfway back. */
@@ -325,7 +361,15 @@ async function preflight(): Promise<void> {
       notRun(`Redis does not answer at ${settings.redisUrl}: ${error.message}.`),
     )
     .finally(() => redis.disconnect());
-  // With no application connected, drachtio-server refuses an INVITE with 503 itself.
+  const other = await otherApplicationAnswers();
+  if (other !== undefined) notRun(other);
+}
+
+/**
+ * With no application connected, drachtio-server refuses an INVITE with 503
+ * itself; anything else means another application would share the INVITEs.
+ */
+async function otherApplicationAnswers(): Promise<string | undefined> {
   const probe = await runSippStep({
     target: settings.sipTarget,
     service: '+15550008000',
@@ -334,13 +378,12 @@ async function preflight(): Promise<void> {
     localPort: await freeUdpPort(),
     mediaPort: await freeUdpPort(),
   });
-  if (probe.refused503 !== 1) {
-    notRun(
-      `an INVITE to ${settings.sipTarget} was not refused with 503 by drachtio-server itself ` +
-        `(${JSON.stringify({ ...probe, setupMs: undefined })}): another application seems connected ` +
-        'to drachtio-server, or drachtio is not at SIPP_TARGET. Stop it and run again.',
-    );
-  }
+  if (probe.refused503 === 1) return undefined;
+  return (
+    `an INVITE to ${settings.sipTarget} was not refused with 503 by drachtio-server itself ` +
+    `(${JSON.stringify({ ...probe, setupMs: undefined })}): another application seems connected ` +
+    'to drachtio-server, or drachtio is not at SIPP_TARGET. Stop it and run again.'
+  );
 }
 
 // ---------------------------------------------------------------- main
@@ -387,7 +430,9 @@ async function main(): Promise<void> {
     );
   }
 
-  // (b) Switchboard
+  // (b) Switchboard, once nothing else takes INVITEs.
+  const other = await otherApplicationAnswers();
+  if (other !== undefined) throw new Error(`before starting Switchboard: ${other}`);
   let switchboard: SwitchboardUnderTest | undefined;
   const cleanUp = async () => {
     await switchboard?.cleanUp();
@@ -424,6 +469,7 @@ async function main(): Promise<void> {
         `\nSwitchboard offered ${rate} cps (2 x ${sbRun.clean.rate}) for ${settings.overloadSeconds} s`,
       );
       console.info(header);
+      const idleBefore = await coolDown();
       const [localPort, mediaPort] = [await freeUdpPort(), await freeUdpPort()];
       const cpuBefore = cpuSeconds(sbPid);
       const result = await runSippStep({
@@ -448,6 +494,7 @@ async function main(): Promise<void> {
       overload = {
         ...result,
         failShare: failShare(result),
+        idleBefore,
         appCpuPercent: ((cpuSeconds(sbPid) - cpuBefore) / result.wallSeconds) * 100,
         load: load(),
         leftAfter: leftFinal,

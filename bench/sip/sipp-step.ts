@@ -87,7 +87,7 @@ export async function runSippStep(request: SippStepRequest): Promise<SippStepRes
     '-m',
     String(calls),
     '-l',
-    '100000',
+    '10000',
     '-i',
     '127.0.0.1',
     '-p',
@@ -145,8 +145,14 @@ export async function runSippStep(request: SippStepRequest): Promise<SippStepRes
       }
       return found;
     };
-    const unexpectedResponses = tally(/received '(?:SIP\/2\.0 (\d{3})|([A-Z]+) )/g);
-    const strayMessages = tally(/known SIPp call:\s*(?:SIP\/2\.0 (\d{3})|([A-Z]+) )/g);
+    // "Aborting call on unexpected message ...: while expecting '200' (index 5), received 'SIP/2.0 480 ..."
+    const unexpectedResponses = tally(
+      /expecting [^\n]*?received '(?:SIP\/2\.0 (\d{3})|([A-Z]+) )/g,
+    );
+    // "Dead call <id> (successful), received 'SIP/2.0 503 ..." (retransmissions) and unknown calls.
+    const strayMessages = tally(
+      /(?:Dead call [^\n]*?received '|known SIPp call:\s*)(?:SIP\/2\.0 (\d{3})|([A-Z]+) )/g,
+    );
     let errorLog: string | undefined;
     if (errors.trim() !== '' && request.keepErrorLogAs !== undefined) {
       await writeFile(request.keepErrorLogAs, errors);
