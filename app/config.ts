@@ -84,6 +84,12 @@ const environmentSchema = z.object({
     .int('must be a whole number')
     .positive('must be greater than 0')
     .default(1000),
+  // New calls are refused (503) while FreeSWITCH reports less idle CPU than this, in % (0 turns the check off).
+  MEDIA_MIN_IDLE_CPU: z.coerce
+    .number({ message: 'must be a number' })
+    .min(0, 'must be 0 to 100')
+    .max(100, 'must be 0 to 100')
+    .default(15),
   // Where numbers are dialled (transfers, callbacks): a SIP URI with {number}, e.g. sip:{number}@carrier.example. Unset: dialling a number is refused.
   SIP_OUTBOUND_URI: z
     .string()
@@ -130,6 +136,7 @@ export interface Config {
     readonly recordingsDir: string;
     readonly maxCallsPerSecond: number;
     readonly maxCalls: number;
+    readonly minIdleCpu: number;
     readonly orphanSweepMs: number;
     readonly listenAddress: string | undefined;
     readonly listenPort: number | undefined;
@@ -190,6 +197,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       recordingsDir: e.FREESWITCH_RECORDINGS_DIR,
       maxCallsPerSecond: e.MEDIA_MAX_CALLS_PER_SECOND,
       maxCalls: e.MEDIA_MAX_CALLS,
+      minIdleCpu: e.MEDIA_MIN_IDLE_CPU,
       orphanSweepMs: e.MEDIA_ORPHAN_SWEEP_SECONDS * 1000,
       listenAddress: e.FSMRF_LISTEN_ADDRESS,
       listenPort: e.FSMRF_LISTEN_PORT,

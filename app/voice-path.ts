@@ -226,6 +226,7 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
     new MediaAdmission(clock, {
       callsPerSecond: config.media.maxCallsPerSecond,
       maxCalls: config.media.maxCalls,
+      minIdleCpu: config.media.minIdleCpu,
     }),
     () => draining,
   );
