@@ -343,6 +343,11 @@ export class FreeSwitchCallSession implements CallSession {
     // Nobody may be waiting on it if the caller hung up first: never unhandled.
     void pending.catch((error: unknown) => this.logFailure('transfer wait', error));
     this.pendingHandOff = pending.catch(() => undefined);
+    // Out of the bridge first (parked, as fsmrf's unbridge does): FreeSWITCH hangs up a
+    // uuid_bridge partner when the other side hangs up.
+    await this.endpoint
+      .api('uuid_transfer', [this.endpoint.uuid, '-both', 'park', 'inline'])
+      .catch((error: unknown) => this.logFailure('uuid_transfer park', error));
     await previous.leg.hangup();
   }
 

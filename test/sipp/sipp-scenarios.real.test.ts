@@ -417,5 +417,44 @@ describe.skipIf(skipReason !== undefined)(
       await succeeded(supervisorPhone);
       await routing.desk.logOut(people.sippwatched ?? '');
     }, 120_000);
+
+    it('agent transfers the connected caller to another queue, whose agent answers', async () => {
+      const started = new Date();
+      expect(await register('sippwatched', password, portBase + 3)).toBe(0);
+      expect(await register('sippanswers', password, portBase)).toBe(0);
+      await routing.desk.logIn(people.sippwatched ?? '');
+      const first = sipp('uas-agent-answers.xml', ['-p', String(portBase + 3)], 90);
+      const second = sipp('uas-agent-answers.xml', ['-p', String(portBase)], 90);
+      const caller = sipp('uac-caller-waits.xml', ['-s', queueDid, '-d', '25000', target], 90);
+      const bridged = await until(
+        () => callRow(queueDid, started),
+        (row) => row?.bridged_at != null,
+      );
+      expect(bridged?.agent_id).toBe(people.sippwatched);
+      await routing.desk.logIn(people.sippanswers ?? '');
+      const menuQueue = await database.db
+        .selectFrom('queues')
+        .select('id')
+        .where('name', '=', 'sipp-menu')
+        .executeTakeFirstOrThrow();
+      // What POST /calls/:callId/transfer asks of the voice layer (queues named by row id).
+      await voice.liveCalls.transfer({
+        callId: bridged?.id ?? '',
+        requestedBy: people.sippwatched ?? '',
+        target: { kind: 'queue', queueId: menuQueue.id },
+      });
+      // The first agent's phone got BYE and the agent is free again.
+      await succeeded(first);
+      const secondBusy = await until(
+        () => routing.desk.status(people.sippanswers ?? ''),
+        (status) => status.state === 'busy',
+      );
+      expect(secondBusy.state).toBe('busy');
+      expect((await routing.desk.status(people.sippwatched ?? '')).state).toBe('available');
+      await succeeded(caller);
+      await succeeded(second);
+      await routing.desk.logOut(people.sippwatched ?? '');
+      await routing.desk.logOut(people.sippanswers ?? '');
+    }, 120_000);
   },
 );
