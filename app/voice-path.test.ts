@@ -215,9 +215,10 @@ describe('startVoicePath', () => {
       (found) => found !== undefined,
     );
     expect(final).toMatchObject({ status: 503, headers: { 'Retry-After': '5' } });
+    // The row is written when the call starts and again when it is refused: wait for the latter.
     const row = await eventually(
       () => callRow('wiring-2@192.0.2.10'),
-      (found) => found !== undefined,
+      (found) => found?.sip_status != null,
     );
     expect(row).toMatchObject({ sip_status: 503, hangup_cause: 'shutting down' });
   });
