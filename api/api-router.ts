@@ -45,6 +45,7 @@ import { recordingRoutes } from './recordings/recording-routes.ts';
 import { mountRoutes } from './routes/mount-routes.ts';
 import type { RouteDefinition } from './routes/route-definition.ts';
 import { ticketRoutes } from './tickets/ticket-routes.ts';
+import { warmDatabase } from './warm-up.ts';
 
 /** Where the API is mounted; the OpenAPI servers entry and the docs page use it. */
 export const apiBasePath = '/api/v1';
@@ -79,6 +80,11 @@ export interface ApiDependencies {
   /** How long a user's computed access scope is reused (default 2 s; 0 in tests that change teams). */
   readonly scopeCacheMs?: number;
   readonly loginThrottle?: LoginThrottlePolicy;
+  /**
+   * Database connections readied at start for the hot reads (default 10, the
+   * pool's default size); see {@link Api.ready}. 0 skips the warm-up.
+   */
+  readonly warmConnections?: number;
   /** Told of every successful write (target type and id), e.g. to refresh routing's copy of queues. */
   readonly onWrite?: (write: {
     readonly targetType: string;
@@ -94,6 +100,12 @@ export interface Api {
   readonly scopes: AccessScopeResolver;
   /** The principal behind request or upgrade headers (cookie or bearer token), or null. */
   authenticate(headers: IncomingHttpHeaders): Promise<Principal | null>;
+  /**
+   * Settles when the start-up warm-up is over: pooled connections opened and
+   * the hot statements prepared on each (see warmDatabase). Requests are
+   * served before that too; a failed warm-up only means they pay for it.
+   */
+  readonly ready: Promise<void>;
   /** Stops the caches' background refresh (their timers never keep the process alive). */
   close(): void;
 }
@@ -159,12 +171,8 @@ export function createApi(deps: ApiDependencies): Api {
     version: '1',
     serverUrl: apiBasePath,
   });
-  router.get('/openapi.json', (_req, res) => {
-    res.json(document);
-  });
-  router.get('/docs', (_req, res) => {
-    res.type('html').send(docsPage(`${apiBasePath}/openapi.json`));
-  });
+  // The resource routes first: the desktop's hot reads should not be matched
+  // against the document routes on every request.
   router.use(
     mountRoutes({
       routes,
@@ -178,9 +186,16 @@ export function createApi(deps: ApiDependencies): Api {
       },
     }),
   );
+  router.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  router.get('/docs', (_req, res) => {
+    res.type('html').send(docsPage(`${apiBasePath}/openapi.json`));
+  });
+  const ready = warmDatabase(db, deps.warmConnections ?? 10).catch(() => undefined);
   const close = () => {
     auth.close();
     scopes.close();
   };
-  return { router, routes, auth, scopes, authenticate, close };
+  return { router, routes, auth, scopes, authenticate, ready, close };
 }

@@ -23,30 +23,46 @@ export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  defineLazyLog(app, options.logger);
   app.use(requestLogger(options.logger, options.ids));
-  app.use(express.json({ limit: '1mb' }));
+  const json = express.json({ limit: '1mb' });
+  // GET and HEAD carry no body: skip the parser's checks on the hot reads.
+  app.use((req, res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD') next();
+    else json(req, res, next);
+  });
   for (const { path, router } of options.routers) app.use(path, router);
   app.use(notFoundHandler);
   app.use(errorHandler(options.logger));
   return app;
 }
 
+const childLog = Symbol('childLog');
+
+/**
+ * `req.log`, the request's child logger (carrying its id), made on first use
+ * (most requests never log); defined once on the app's request prototype
+ * rather than on every request.
+ */
+function defineLazyLog(app: Express, logger: Logger): void {
+  Object.defineProperty(app.request, 'log', {
+    configurable: true,
+    enumerable: false,
+    get(this: { requestId: string; [childLog]?: Logger }): Logger {
+      return (this[childLog] ??= logger.child({ requestId: this.requestId }));
+    },
+    set(this: { [childLog]?: Logger }, value: Logger) {
+      this[childLog] = value;
+    },
+  });
+}
+
 function requestLogger(logger: Logger, ids: IdGenerator): RequestHandler {
   return (req, res, next) => {
-    const headerId = req.get('x-request-id');
+    const headerId = req.headers['x-request-id'];
     const requestId =
-      headerId !== undefined && /^[\w.-]{1,64}$/.test(headerId) ? headerId : ids.next();
+      typeof headerId === 'string' && /^[\w.-]{1,64}$/.test(headerId) ? headerId : ids.next();
     req.requestId = requestId;
-    // The child logger is made on first use: most requests never log.
-    let log: Logger | undefined;
-    Object.defineProperty(req, 'log', {
-      configurable: true,
-      enumerable: false,
-      get: () => (log ??= logger.child({ requestId })),
-      set: (value: Logger) => {
-        log = value;
-      },
-    });
     res.setHeader('x-request-id', requestId);
     if (logger.isLevelEnabled('debug')) {
       const started = process.hrtime.bigint();
