@@ -93,6 +93,13 @@ async function main(): Promise<void> {
     ...(env.FSMRF_LISTEN_ADDRESS !== undefined ? { listenAddress: env.FSMRF_LISTEN_ADDRESS } : {}),
   })) as unknown as MediaServer;
   srf.invite((req, res) => void takeCall(server, req, res));
+  // drachtio-fsmrf 4.1.2 leaves some rejections unhandled when FreeSWITCH falls
+  // behind (its connectCaller timeout calls dialog.destroy() without a catch):
+  // count them with the failures instead of letting them end the process.
+  process.on('unhandledRejection', (error) => {
+    const message = `unhandled: ${error instanceof Error ? error.message : String(error)}`;
+    errors.set(message, (errors.get(message) ?? 0) + 1);
+  });
   process.on('message', (message: { stats?: boolean }) => {
     if (message.stats === true) tell({ stats: { ...stats, errors: Object.fromEntries(errors) } });
   });

@@ -115,7 +115,16 @@ export async function runSippStep(request: SippStepRequest): Promise<SippStepRes
   const keep = (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-2_000));
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
+  // sipp's own -timeout did not end a run whose calls hung (seen with sipp 3.6.1): end it here.
+  const hardStop = setTimeout(
+    () => {
+      tail += '\n(bench: sipp ended by SIGKILL after its time was up)';
+      child.kill('SIGKILL');
+    },
+    (request.seconds + 150) * 1000,
+  );
   const [code] = (await once(child, 'exit')) as [number | null];
+  clearTimeout(hardStop);
   const wallSeconds = (performance.now() - started) / 1000;
   try {
     const files = await readdir(dir);
