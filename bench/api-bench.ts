@@ -22,14 +22,14 @@
  */
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
-import { Agent, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import inspector from 'node:inspector';
 import { loadavg } from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -72,17 +72,22 @@ function cpuPercent(from: NodeJS.CpuUsage, ms: number): number {
   return ((used.user + used.system) / 1000 / ms) * 100;
 }
 
-async function openLoop(label: string, run: (i: number) => Promise<void>) {
-  const total = rate * seconds;
+async function openLoop(
+  label: string,
+  run: (i: number) => Promise<void>,
+  pace = { rate, seconds },
+) {
+  const { rate: perSecond, seconds: forSeconds } = pace;
+  const total = perSecond * forSeconds;
   const latencies: number[] = [];
   /** Latencies by the second of the run they were scheduled in, to show transients. */
-  const bySecond: number[][] = Array.from({ length: Math.ceil(seconds) }, () => []);
+  const bySecond: number[][] = Array.from({ length: Math.ceil(forSeconds) }, () => []);
   let errors = 0;
   const started = performance.now();
   const cpuFrom = process.cpuUsage();
   const pending: Promise<void>[] = [];
   for (let i = 0; i < total; i += 1) {
-    const due = started + (i * 1000) / rate;
+    const due = started + (i * 1000) / perSecond;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
     pending.push(
@@ -256,6 +261,10 @@ async function main() {
       redactStoredMessages: true,
       hasher: sha256TestHasher,
     });
+    cleanups.push(() => Promise.resolve(api.close()));
+    // What a started server does by itself before its first request: open the
+    // pool's connections and prepare the hot statements (see createApi).
+    await api.ready;
     const app = createHttpApp({
       logger,
       ids: uuidGenerator,
@@ -287,16 +296,25 @@ async function main() {
     // --- reads ---
     const loadBefore = load();
     const readers = startChild({ mode: 'reads', base, cookies, contactOf });
-    await readers.next<{ warm: true }>();
+    await readers.next<{ ready: true }>();
+    // The desktops' connections are open: wait until the server has taken them all.
+    for (let waited = 0; (await connectionsOf(server)) < agents && waited < 5_000; waited += 10) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     const serverCpuFrom = process.cpuUsage();
     const readsStarted = performance.now();
     const stopReadsProfile = await startProfile('server-reads');
+    const watch = watchServer(server);
     const ours = await readers.next<ReadResult>();
+    const serverSide = watch.stop();
     await stopReadsProfile();
     const serverCpu = cpuPercent(serverCpuFrom, performance.now() - readsStarted);
     readers.stop();
     const pool = new pg.Pool({ ...postgresClientOptions(url), max: 10 });
     cleanups.push(() => pool.end());
+    // Connected before it starts, like the API's pool after its warm-up.
+    const held = await Promise.all(Array.from({ length: 10 }, () => pool.connect()));
+    for (const client of held) client.release();
     const agentIds = agentRows.map((a) => a.id);
     const floor = await openLoop('baseline: raw pg queries', async (i) => {
       const agentId = agentIds[i % agents]!;
@@ -393,7 +411,13 @@ async function main() {
       );
     }
     console.log(
-      `  API server process CPU during the API reads: ${serverCpu.toFixed(0)}% of one core`,
+      `  p99 by second, inside the API server: ${serverSide.p99BySecond.map((v) => v.toFixed(0)).join(' ')} ms`,
+    );
+    console.log(
+      `  API server process CPU during the API reads: ${serverCpu.toFixed(0)}% of one core (${((serverCpu * 10) / ours.achievedRps).toFixed(2)} ms per request)`,
+    );
+    console.log(
+      `  inside the server: request to response p50 ${fmt(serverSide.p50)} ms  p99 ${fmt(serverSide.p99)} ms  max ${fmt(serverSide.max)} ms; event loop delay p99 ${fmt(serverSide.loopP99)} ms  max ${fmt(serverSide.loopMax)} ms; GC ${serverSide.gcCount} pauses, ${fmt(serverSide.gcTotal)} ms in all, longest ${fmt(serverSide.gcMax)} ms; ${serverSide.newConnections} new HTTP connections`,
     );
     console.log(
       `  ratio API/baseline: p50 ${fmt(ours.p50 / floor.p50)}x  p99 ${fmt(ours.p99 / floor.p99)}x   target p99 <= 20 ms: ${ours.p99 <= 20 ? 'met' : 'MISSED'}`,
@@ -424,6 +448,71 @@ async function main() {
 }
 
 type ReadResult = Awaited<ReturnType<typeof openLoop>>;
+
+function connectionsOf(server: Server): Promise<number> {
+  return new Promise((resolve, reject) =>
+    server.getConnections((error, count) => (error ? reject(error) : resolve(count))),
+  );
+}
+
+/**
+ * What the server process saw while the reads ran: its own request-to-response
+ * times (the client's latency minus these is time spent before the server
+ * read the request: scheduling, sockets), event-loop delay, GC pauses and new
+ * client connections. Cheap enough not to change the figures it explains.
+ */
+function watchServer(server: Server) {
+  const times: number[] = [];
+  const watchStarted = performance.now();
+  const bySecond: number[][] = [];
+  let newConnections = 0;
+  const onRequest = (_req: unknown, res: ServerResponse) => {
+    const started = performance.now();
+    res.once('finish', () => {
+      const ms = performance.now() - started;
+      times.push(ms);
+      (bySecond[Math.floor((started - watchStarted) / 1000)] ??= []).push(ms);
+    });
+  };
+  const onConnection = () => void (newConnections += 1);
+  server.prependListener('request', onRequest);
+  server.on('connection', onConnection);
+  const resolutionMs = 10;
+  const loop = monitorEventLoopDelay({ resolution: resolutionMs });
+  loop.enable();
+  const gcPauses: number[] = [];
+  const gc = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcPauses.push(entry.duration);
+  });
+  gc.observe({ entryTypes: ['gc'] });
+  return {
+    stop() {
+      server.off('request', onRequest);
+      server.off('connection', onConnection);
+      loop.disable();
+      gc.disconnect();
+      times.sort((a, b) => a - b);
+      return {
+        p50: percentile(times, 50),
+        p99: percentile(times, 99),
+        max: times[times.length - 1] ?? NaN,
+        // The histogram records the time between ticks of a 10 ms timer: the delay is what exceeds it.
+        loopP99: Math.max(0, loop.percentile(99) / 1e6 - resolutionMs),
+        loopMax: Math.max(0, loop.max / 1e6 - resolutionMs),
+        gcCount: gcPauses.length,
+        gcTotal: gcPauses.reduce((a, b) => a + b, 0),
+        gcMax: Math.max(0, ...gcPauses),
+        newConnections,
+        p99BySecond: Array.from(bySecond, (l = []) =>
+          percentile(
+            l.sort((a, b) => a - b),
+            99,
+          ),
+        ),
+      };
+    },
+  };
+}
 
 /**
  * With PROFILE_DIR set, records a CPU profile of this (the server's) process
@@ -487,6 +576,125 @@ function startChild(job: Record<string, unknown>) {
   };
 }
 
+/**
+ * Runs this load generator's own code (the open loop, the HTTP client) for a
+ * second against a stand-in server in this process, so its first measured
+ * second is not spent compiling it. Only the generator warms up: no request
+ * reaches the API.
+ */
+async function warmLoadGenerator(): Promise<void> {
+  const body = JSON.stringify({ items: Array.from({ length: 20 }, (_, i) => ({ i })) });
+  const standIn = createServer((_req, res) => {
+    res.setHeader('content-type', 'application/json');
+    res.end(body);
+  });
+  standIn.keepAliveTimeout = 60_000;
+  standIn.listen(0, '127.0.0.1');
+  await once(standIn, 'listening');
+  const client = new KeepAliveClient('127.0.0.1', (standIn.address() as AddressInfo).port);
+  await client.open(20);
+  await openLoop('warm-up', async () => void (await client.get('/', 'x=1')), {
+    rate,
+    seconds: 1,
+  });
+  standIn.closeAllConnections();
+  standIn.close();
+}
+
+/**
+ * HTTP/1.1 GETs over keep-alive sockets, one request at a time per socket:
+ * a minimal client (status line and content-length only), several times
+ * cheaper than node:http's, so the load generator keeps its schedule.
+ */
+class KeepAliveClient {
+  private readonly idle: KeepAliveConnection[] = [];
+  /** Sockets opened after `open`, because every open one was busy. */
+  extraConnections = 0;
+
+  constructor(
+    private readonly host: string,
+    private readonly port: number,
+  ) {}
+
+  async open(count: number): Promise<void> {
+    const opened = await Promise.all(Array.from({ length: count }, () => this.connect()));
+    this.idle.push(...opened);
+  }
+
+  async get(path: string, cookie: string): Promise<number> {
+    let connection = this.idle.pop();
+    if (connection === undefined) {
+      this.extraConnections += 1;
+      connection = await this.connect();
+    }
+    const status = await connection.send(
+      `GET ${path} HTTP/1.1\r\nHost: ${this.host}:${this.port}\r\nCookie: ${cookie}\r\n\r\n`,
+    );
+    if (connection.usable) this.idle.push(connection);
+    return status;
+  }
+
+  private connect(): Promise<KeepAliveConnection> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(this.port, this.host, () => {
+        socket.off('error', reject);
+        resolve(new KeepAliveConnection(socket));
+      });
+      socket.setNoDelay(true);
+      socket.once('error', reject);
+    });
+  }
+}
+
+class KeepAliveConnection {
+  usable = true;
+  private chunks: Buffer[] = [];
+  private received = 0;
+  private expected = -1;
+  private status = 0;
+  private waiting: { resolve: (status: number) => void; reject: (e: Error) => void } | undefined;
+
+  constructor(private readonly socket: Socket) {
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    const fail = (error: Error) => {
+      this.usable = false;
+      this.waiting?.reject(error);
+      this.waiting = undefined;
+    };
+    socket.on('error', fail);
+    socket.on('close', () => fail(new Error('connection closed')));
+  }
+
+  send(request: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject };
+      this.socket.write(request);
+    });
+  }
+
+  private onData(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.received += chunk.length;
+    if (this.expected < 0) {
+      const head = Buffer.concat(this.chunks);
+      this.chunks = [head];
+      const end = head.indexOf('\r\n\r\n');
+      if (end === -1) return;
+      const text = head.toString('latin1', 0, end);
+      this.status = Number(text.slice(9, 12));
+      const length = /\r\ncontent-length: *(\d+)/i.exec(text);
+      this.expected = end + 4 + (length === null ? 0 : Number(length[1]));
+    }
+    if (this.received < this.expected) return;
+    const waiting = this.waiting;
+    this.chunks = [];
+    this.received = 0;
+    this.expected = -1;
+    this.waiting = undefined;
+    waiting?.resolve(this.status);
+  }
+}
+
 /** Load-generator side: answers the parent over IPC, then exits. */
 async function child(): Promise<void> {
   const [job] = (await once(process, 'message')) as [Record<string, unknown>];
@@ -502,34 +710,19 @@ async function child(): Promise<void> {
         : i % 3 === 1
           ? '/tickets?limit=20'
           : `/contacts/${contactOf[i % agents]!}`;
-    // Plain node:http over keep-alive sockets: several times cheaper per request
-    // than fetch, so the generator keeps its schedule. Sockets are not capped:
-    // a slow server gets more concurrent requests, as it would from real desktops.
+    // Every desktop is connected before the measurement starts, as a browser
+    // holds its keep-alive connection to the desktop's server: 200 sockets are
+    // opened (TCP only; no request reaches the API before the measurement).
+    // A request finding every socket busy opens one more, as a browser would.
+    await warmLoadGenerator();
     const url = new URL(base);
-    const agent = new Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 1024 });
-    const get = (i: number) =>
-      new Promise<void>((resolve, reject) => {
-        const req = request(
-          {
-            agent,
-            host: url.hostname,
-            port: url.port,
-            path: `${url.pathname}${path(i)}`,
-            headers: { cookie: cookies[i % agents]! },
-          },
-          (res) => {
-            res.on('data', () => undefined);
-            res.on('end', () =>
-              res.statusCode === 200 ? resolve() : reject(new Error(String(res.statusCode))),
-            );
-            res.on('error', reject);
-          },
-        );
-        req.on('error', reject);
-        req.end();
-      });
-    for (let i = 0; i < 600; i += 1) await get(i);
-    process.send!({ warm: true });
+    const client = new KeepAliveClient(url.hostname, Number(url.port));
+    await client.open(agents);
+    const get = async (i: number) => {
+      const status = await client.get(`${url.pathname}${path(i)}`, cookies[i % agents]!);
+      if (status !== 200) throw new Error(String(status));
+    };
+    process.send!({ ready: true });
     process.send!(await openLoop('API (HTTP, auth, scope, JSON)', get));
   } else if (job.mode === 'floor') {
     // Baseline for fan-out: one raw XREAD BLOCK reader on the same stream.
