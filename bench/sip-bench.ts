@@ -184,6 +184,9 @@ async function coolDown(): Promise<number> {
 // ---------------------------------------------------------------- steps
 
 interface Step extends SippStepResult {
+  /** Wall-clock ms when sipp started and when the step (with its settling) ended. */
+  readonly startedAt: number;
+  readonly endedAt: number;
   readonly failShare: number;
   /** FreeSWITCH's idle CPU % when the step started. */
   readonly idleBefore: number;
@@ -228,6 +231,15 @@ function describeStep(step: Step): string {
   return extra.length === 0 ? row : `${row}\n        ${extra.join('; ')}`;
 }
 
+/** Reasons Switchboard's admission control gives (media/admission, inbound-call-handler). */
+const admissionReasons = [
+  'call rate above limit',
+  'call limit reached',
+  'media server sessions near maximum',
+  'media server CPU busy',
+  'call records are backing up',
+];
+
 /** Prefix of the files a run keeps in the temporary directory (sipp error logs). */
 const keepPrefix = path.join(tmpdir(), `sbbench-sip-${process.pid}`);
 
@@ -241,6 +253,7 @@ async function loadStep(
   const idleBefore = await coolDown();
   const [localPort, mediaPort] = [await freeUdpPort(), await freeUdpPort()];
   const cpuBefore = cpuSeconds(appPid);
+  const startedAt = Date.now();
   const result = await runSippStep({
     target: settings.sipTarget,
     service,
@@ -254,6 +267,8 @@ async function loadStep(
   const leftAfter = await settle(30_000);
   return {
     ...result,
+    startedAt,
+    endedAt: Date.now(),
     failShare: failShare(result),
     idleBefore,
     appCpuPercent,
@@ -267,7 +282,12 @@ async function sweep(
   system: string,
   label: string,
   service: string,
-  app: { pid: number | undefined; alive: () => boolean },
+  app: {
+    pid: number | undefined;
+    alive: () => boolean;
+    /** The app's own account of the calls it refused in a time window, when it keeps one. */
+    refusals?: (fromMs: number, toMs: number) => Promise<Record<string, number>>;
+  },
 ): Promise<{ steps: Step[]; clean: Step | undefined; stoppedBecause: string }> {
   console.info(`\n${label}: ${settings.stepSeconds} s per step, ${settings.sipTarget} ${service}`);
   console.info(header);
@@ -278,6 +298,10 @@ async function sweep(
     const step = await loadStep(system, service, rate, settings.stepSeconds, app.pid);
     steps.push(step);
     console.info(describeStep(step));
+    const refused = await app.refusals?.(step.startedAt, step.endedAt);
+    if (refused !== undefined && Object.keys(refused).length > 0) {
+      console.info(`        Switchboard's "call refused" lines: ${JSON.stringify(refused)}`);
+    }
     if (step.failShare < settings.cleanBelow && (clean === undefined || rate > clean.rate)) {
       clean = step;
     }
@@ -453,9 +477,17 @@ async function main(): Promise<void> {
       `\nSwitchboard ${sb.url} (database ${sb.database}, Redis prefix ${sb.keyPrefix}, log ${sb.logFile})`,
     );
     const sbPid = sb.pid;
+    const refusalsBetween = async (fromMs: number, toMs: number) =>
+      Object.fromEntries(
+        (await sb.summarizeLog(fromMs, toMs)).refusals.map((r) => [
+          `${r.status} ${r.reason}`,
+          r.count,
+        ]),
+      );
     const sbRun = await sweep('switchboard', "Switchboard's IVR", settings.switchboardNumber, {
       pid: sbPid,
       alive: () => sb.running(),
+      refusals: refusalsBetween,
     });
 
     // Overload: twice the clean rate.
@@ -463,6 +495,7 @@ async function main(): Promise<void> {
     let leftAt5 = Number.NaN;
     let leftFinal = Number.NaN;
     let leftFinalAfter = 0;
+    let overloadRefusals: Record<string, number> = {};
     if (sbRun.clean !== undefined && sb.running()) {
       const rate = sbRun.clean.rate * 2;
       console.info(
@@ -472,6 +505,7 @@ async function main(): Promise<void> {
       const idleBefore = await coolDown();
       const [localPort, mediaPort] = [await freeUdpPort(), await freeUdpPort()];
       const cpuBefore = cpuSeconds(sbPid);
+      const startedAt = Date.now();
       const result = await runSippStep({
         target: settings.sipTarget,
         service: settings.switchboardNumber,
@@ -493,6 +527,8 @@ async function main(): Promise<void> {
       leftFinalAfter = Math.round((Date.now() - ended) / 1000);
       overload = {
         ...result,
+        startedAt,
+        endedAt: Date.now(),
         failShare: failShare(result),
         idleBefore,
         appCpuPercent: ((cpuSeconds(sbPid) - cpuBefore) / result.wallSeconds) * 100,
@@ -500,6 +536,10 @@ async function main(): Promise<void> {
         leftAfter: leftFinal,
       };
       console.info(describeStep(overload));
+      overloadRefusals = await refusalsBetween(overload.startedAt, overload.endedAt);
+      console.info(
+        `        Switchboard's "call refused" lines: ${JSON.stringify(overloadRefusals)}`,
+      );
     }
     const alive = sb.running();
     const exit = alive ? await sb.stop(45_000) : sb.exitCode();
@@ -521,10 +561,25 @@ async function main(): Promise<void> {
       const admitted = overload.calls - overload.refused503;
       const share = admitted === 0 ? Number.NaN : overload.succeeded / admitted;
       console.info(
-        `overload ${overload.rate} cps for ${settings.overloadSeconds} s: ${overload.calls} calls, ` +
-          `${overload.refused503} got 503, ${admitted} admitted, ${overload.succeeded} succeeded = ` +
-          `${fixed(share * 100, 2)}% of admitted (target >= 99.9%: ${share >= 0.999 ? 'met' : 'NOT met'}); ` +
-          `${overload.failed} failed otherwise`,
+        `overload ${overload.rate} cps for ${settings.overloadSeconds} s, by sipp: ${overload.calls} calls, ` +
+          `${overload.refused503} got 503, ${admitted} did not, ${overload.succeeded} succeeded = ` +
+          `${fixed(share * 100, 2)}% of those not refused with 503; ${overload.failed} failed otherwise ` +
+          `${JSON.stringify(overload.unexpectedResponses)}`,
+      );
+      // A 503 is not always admission control: an endpoint FreeSWITCH could not create in
+      // time is a 503 too, after the call was admitted. Switchboard's log tells them apart.
+      const byAdmission = Object.entries(overloadRefusals)
+        .filter(([key]) => admissionReasons.some((reason) => key === `503 ${reason}`))
+        .reduce((sum, [, count]) => sum + count, 0);
+      const admittedByAdmission = overload.calls - byAdmission;
+      const admittedShare =
+        admittedByAdmission === 0 ? Number.NaN : overload.succeeded / admittedByAdmission;
+      console.info(
+        `overload, by Switchboard's log: ${byAdmission} refused by admission control, ` +
+          `${admittedByAdmission} admitted, ${overload.succeeded} of them succeeded = ` +
+          `${fixed(admittedShare * 100, 2)}% (target >= 99.9%: ${admittedShare >= 0.999 ? 'met' : 'NOT met'}); ` +
+          `admitted but failed: ${admittedByAdmission - overload.succeeded} ` +
+          `(${overload.refused503 - byAdmission} with other 503s, ${overload.failed} otherwise)`,
       );
       console.info(
         `FreeSWITCH sessions after: ${leftAt5} at +5 s, ${leftFinal} at +${leftFinalAfter} s ` +

@@ -57,7 +57,8 @@ export interface SwitchboardUnderTest {
   exitCode(): number | null;
   /** SIGTERM, wait for the drain (then SIGKILL after `graceMs`); resolves with the exit code. */
   stop(graceMs: number): Promise<number | null>;
-  summarizeLog(): Promise<LogSummary>;
+  /** Warnings, errors and refusals in the log, optionally only those logged in [fromMs, toMs]. */
+  summarizeLog(fromMs?: number, toMs?: number): Promise<LogSummary>;
   /** Drops the database, deletes the Redis keys and the temporary directory. */
   cleanUp(): Promise<void>;
 }
@@ -174,7 +175,7 @@ export async function startSwitchboard(options: {
         clearTimeout(timer);
         return exitCode;
       },
-      async summarizeLog() {
+      async summarizeLog(fromMs = 0, toMs = Number.POSITIVE_INFINITY) {
         const text = await readFile(logFile, 'utf8').catch(() => '');
         const counts = new Map<string, { level: string; msg: string; count: number }>();
         const refused = new Map<string, { status: string; reason: string; count: number }>();
@@ -188,12 +189,14 @@ export async function startSwitchboard(options: {
             err?: { message?: string } | string;
             status?: number;
             reason?: string;
+            time?: number;
           };
           try {
             entry = JSON.parse(line) as typeof entry;
           } catch {
             continue;
           }
+          if ((entry.time ?? 0) < fromMs || (entry.time ?? 0) > toMs) continue;
           if (entry.msg === 'call refused') {
             const key = `${entry.status} ${entry.reason}`;
             const seen = refused.get(key) ?? {
