@@ -45,7 +45,7 @@ import { recordingRoutes } from './recordings/recording-routes.ts';
 import { mountRoutes } from './routes/mount-routes.ts';
 import type { RouteDefinition } from './routes/route-definition.ts';
 import { ticketRoutes } from './tickets/ticket-routes.ts';
-import { warmDatabase, warmRoutes } from './warm-up.ts';
+import { warmDatabase } from './warm-up.ts';
 
 /** Where the API is mounted; the OpenAPI servers entry and the docs page use it. */
 export const apiBasePath = '/api/v1';
@@ -82,7 +82,7 @@ export interface ApiDependencies {
   readonly loginThrottle?: LoginThrottlePolicy;
   /**
    * Database connections readied at start for the hot reads (default 10, the
-   * pool's default size); see {@link Api.ready}. 0 skips the whole warm-up.
+   * pool's default size); see {@link Api.ready}. 0 skips the warm-up.
    */
   readonly warmConnections?: number;
   /** Told of every successful write (target type and id), e.g. to refresh routing's copy of queues. */
@@ -101,11 +101,9 @@ export interface Api {
   /** The principal behind request or upgrade headers (cookie or bearer token), or null. */
   authenticate(headers: IncomingHttpHeaders): Promise<Principal | null>;
   /**
-   * Settles when the start-up warm-up is over: pooled connections opened, the
-   * hot statements prepared on each, and the hot reads run a hundred times
-   * through their handlers so their code is optimised (see warm-up.ts).
-   * Requests are served before that too; a failed warm-up only means they
-   * pay for it.
+   * Settles when the start-up warm-up is over: pooled connections opened and
+   * the hot statements prepared on each (see warm-up.ts). Requests are
+   * served before that too; a failed warm-up only means they pay for it.
    */
   readonly ready: Promise<void>;
   /** Stops the caches' background refresh (their timers never keep the process alive). */
@@ -194,12 +192,7 @@ export function createApi(deps: ApiDependencies): Api {
   router.get('/docs', (_req, res) => {
     res.type('html').send(docsPage(`${apiBasePath}/openapi.json`));
   });
-  const warmConnections = deps.warmConnections ?? 10;
-  const ready = (async () => {
-    if (warmConnections <= 0) return;
-    await warmDatabase(db, warmConnections);
-    await warmRoutes(db, routes, scopes, 100);
-  })().catch(() => undefined);
+  const ready = warmDatabase(db, deps.warmConnections ?? 10).catch(() => undefined);
   const close = () => {
     auth.close();
     scopes.close();
