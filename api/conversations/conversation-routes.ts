@@ -3,7 +3,7 @@ import type { ConversationRepository } from '../../sql/repositories/conversation
 import { ownerFilterOf, requireVisible } from '../access/access-scope-resolver.ts';
 import { scopeCovers } from '../access/access-scope.ts';
 import { redactSensitiveText } from '../privacy/sensitive-text.ts';
-import { limit, timestamp, uuid } from '../routes/common-schemas.ts';
+import { isoTime, limit, timestamp, uuid } from '../routes/common-schemas.ts';
 import { defineRoute, type RouteDefinition } from '../routes/route-definition.ts';
 
 const status = z.enum(['open', 'queued', 'assigned', 'closed']);
@@ -26,7 +26,11 @@ const messageView = z.object({
   createdAt: timestamp,
 });
 
-type ConversationRow = Awaited<ReturnType<ConversationRepository['list']>>[number];
+/** A list row (times as text) or a whole row (times as Dates). */
+type ConversationRow = Omit<
+  Awaited<ReturnType<ConversationRepository['list']>>[number],
+  'updated_at'
+> & { readonly updated_at: Date | string };
 
 /**
  * Conversations: an agent's own and their queues', with messages. Replies
@@ -144,6 +148,6 @@ export function toConversationView(row: ConversationRow): z.infer<typeof convers
     queueId: row.queue_id,
     assigneeId: row.assignee_id,
     callId: row.call_id,
-    updatedAt: row.updated_at.toISOString(),
+    updatedAt: isoTime(row.updated_at),
   };
 }

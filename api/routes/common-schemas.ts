@@ -17,3 +17,8 @@ export const emptyBody = z.object({}).strict();
 
 /** Timestamps leave as ISO strings in JSON; documented as such. */
 export const timestamp = z.string().describe('ISO 8601 time');
+
+/** A time for JSON: Dates as `toISOString` writes them; text from SQL already is. */
+export function isoTime(value: Date | string): string {
+  return typeof value === 'string' ? value : value.toISOString();
+}

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { TicketRepository } from '../../sql/repositories/ticket-repository.ts';
 import { ownerFilterOf, requireVisible } from '../access/access-scope-resolver.ts';
 import { scopeCovers } from '../access/access-scope.ts';
-import { limit, timestamp, uuid } from '../routes/common-schemas.ts';
+import { isoTime, limit, timestamp, uuid } from '../routes/common-schemas.ts';
 import { defineRoute, type RouteDefinition } from '../routes/route-definition.ts';
 
 const status = z.enum(['new', 'open', 'pending', 'on-hold', 'solved', 'closed']);
@@ -20,7 +20,11 @@ const ticketView = z.object({
   updatedAt: timestamp,
 });
 
-type TicketRow = Awaited<ReturnType<TicketRepository['list']>>[number];
+/** A list row (times as text) or a whole row (times as Dates). */
+type TicketRow = Omit<
+  Awaited<ReturnType<TicketRepository['list']>>[number],
+  'resolution_due_at' | 'updated_at'
+> & { readonly resolution_due_at: Date | string | null; readonly updated_at: Date | string };
 
 /** Tickets: an agent's own and their queues'; status, priority and assignment changes. */
 export function ticketRoutes(deps: { tickets: TicketRepository }): RouteDefinition[] {
@@ -157,7 +161,7 @@ export function toTicketView(row: TicketRow): z.infer<typeof ticketView> {
     requesterId: row.requester_id,
     assigneeId: row.assignee_id,
     queueId: row.queue_id,
-    resolutionDueAt: row.resolution_due_at?.toISOString() ?? null,
-    updatedAt: row.updated_at.toISOString(),
+    resolutionDueAt: row.resolution_due_at === null ? null : isoTime(row.resolution_due_at),
+    updatedAt: isoTime(row.updated_at),
   };
 }

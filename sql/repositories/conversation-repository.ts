@@ -70,14 +70,16 @@ const listColumns = [
   'updated_at',
 ] as const;
 
-export type ConversationListRow = Pick<
-  Selectable<ConversationsTable>,
-  (typeof listColumns)[number]
->;
+/** A list row; `updated_at` as ISO 8601 text. */
+export type ConversationListRow = Omit<
+  Pick<Selectable<ConversationsTable>, (typeof listColumns)[number]>,
+  'updated_at'
+> & { updated_at: string };
 
 const listConversations = ownedListQuery<ConversationListRow>(
   'conversations',
   listColumns,
   'assignee_id',
   'queue_id',
+  ['updated_at'],
 );

@@ -36,7 +36,12 @@ export function ownedListQuery<Row>(
   columns: readonly string[],
   agentColumn: string,
   queueColumn: string,
+  /** Of `columns`, those answered as ISO 8601 text in UTC (as JavaScript writes them), not Dates. */
+  isoTimeColumns: readonly string[] = [],
 ) {
+  const selected = columns.map((c) =>
+    isoTimeColumns.includes(c) ? `${isoTimeSql(c)} AS ${c}` : c,
+  );
   const statements = new Map<string, ReturnType<typeof preparedStatement<Row>>>();
   const statement = (owned: boolean, byStatus: boolean) => {
     const key = `${owned ? 'owned' : 'all'}_${byStatus ? 'status' : 'any'}`;
@@ -51,7 +56,7 @@ export function ownedListQuery<Row>(
       }
       if (byStatus) where.push(`status = $${++n}`);
       const text =
-        `SELECT ${columns.join(', ')} FROM ${table}` +
+        `SELECT ${selected.join(', ')} FROM ${table}` +
         (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
         ` ORDER BY updated_at DESC, id LIMIT $${++n}`;
       found = preparedStatement<Row>(`${table}_list_${key}`, text);
@@ -69,4 +74,13 @@ export function ownedListQuery<Row>(
     parameters.push(limit);
     return statement(owner !== 'all', status !== undefined)(db, parameters);
   };
+}
+
+/**
+ * A timestamptz column as `2026-01-01T12:00:00.000Z`, exactly what
+ * `Date.prototype.toISOString` gives for it: lists that only pass times on
+ * skip parsing them into Dates and printing them again.
+ */
+function isoTimeSql(column: string): string {
+  return `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 }

@@ -83,11 +83,16 @@ const listColumns = [
   'updated_at',
 ] as const;
 
-export type TicketListRow = Pick<Selectable<TicketsTable>, (typeof listColumns)[number]>;
+/** A list row; `resolution_due_at` and `updated_at` as ISO 8601 text. */
+export type TicketListRow = Omit<
+  Pick<Selectable<TicketsTable>, (typeof listColumns)[number]>,
+  'resolution_due_at' | 'updated_at'
+> & { resolution_due_at: string | null; updated_at: string };
 
 const listTickets = ownedListQuery<TicketListRow>(
   'tickets',
   listColumns,
   'assignee_id',
   'queue_id',
+  ['resolution_due_at', 'updated_at'],
 );
