@@ -40,7 +40,8 @@ describe('hot lists', () => {
       .values({ email: 'iso-time@example.test', display_name: 'Iso', role: 'agent' })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const at = '2026-01-02T03:04:05.678901Z';
+    // Microseconds too: both must cut them the same way.
+    const at = sql<Date>`${'2026-01-02T03:04:05.678901Z'}::timestamptz`;
     await t.db
       .insertInto('conversations')
       .values({ channel: 'chat', assignee_id: userId, updated_at: at })
