@@ -1,7 +1,19 @@
+import { setFlagsFromString } from 'node:v8';
 import express, { type Express, type RequestHandler, type Router } from 'express';
 import type { IdGenerator } from '../platform/id-generator.ts';
 import type { Logger } from '../platform/logger.ts';
 import { errorHandler, notFoundHandler } from './error-response.ts';
+
+// V8's allocation-site pretenuring moves an allocation site whose objects
+// once survived (start-up work, a backlog) to allocating straight in the old
+// generation, and seldom moves it back; afterwards short-lived request objects
+// (pg rows, router closures) filled the old generation. Measured on the hot
+// reads at 500 req/s for 10 s (2-core machine): GC pauses 200-260 ms in all
+// by default, 105-155 ms with pretenuring off (scavenges 4-7 -> 3-5 ms, about
+// 2.4 -> 1.8 MB promoted each). Set when the HTTP layer is loaded, i.e. at
+// process start, before any request; it is process-wide (V8 reads it at
+// each GC). Starting node with --no-allocation-site-pretenuring does the same.
+setFlagsFromString('--no-allocation-site-pretenuring');
 
 declare module 'express-serve-static-core' {
   interface Request {

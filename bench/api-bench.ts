@@ -29,7 +29,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import inspector from 'node:inspector';
 import { loadavg } from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
+import {
+  constants as perfConstants,
+  monitorEventLoopDelay,
+  performance,
+  PerformanceObserver,
+} from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -417,7 +422,7 @@ async function main() {
       `  API server process CPU during the API reads: ${serverCpu.toFixed(0)}% of one core (${((serverCpu * 10) / ours.achievedRps).toFixed(2)} ms per request)`,
     );
     console.log(
-      `  inside the server: request to response p50 ${fmt(serverSide.p50)} ms  p99 ${fmt(serverSide.p99)} ms  max ${fmt(serverSide.max)} ms; event loop delay p99 ${fmt(serverSide.loopP99)} ms  max ${fmt(serverSide.loopMax)} ms; GC ${serverSide.gcCount} pauses, ${fmt(serverSide.gcTotal)} ms in all, longest ${fmt(serverSide.gcMax)} ms; ${serverSide.newConnections} new HTTP connections`,
+      `  inside the server: request to response p50 ${fmt(serverSide.p50)} ms  p99 ${fmt(serverSide.p99)} ms  max ${fmt(serverSide.max)} ms; event loop delay p99 ${fmt(serverSide.loopP99)} ms  max ${fmt(serverSide.loopMax)} ms; GC ${serverSide.gcCount} pauses (${serverSide.majorGcs} major), ${fmt(serverSide.gcTotal)} ms in all, longest ${fmt(serverSide.gcMax)} ms; ${serverSide.newConnections} new HTTP connections`,
     );
     console.log(
       `  ratio API/baseline: p50 ${fmt(ours.p50 / floor.p50)}x  p99 ${fmt(ours.p99 / floor.p99)}x   target p99 <= 20 ms: ${ours.p99 <= 20 ? 'met' : 'MISSED'}`,
@@ -481,8 +486,13 @@ function watchServer(server: Server) {
   const loop = monitorEventLoopDelay({ resolution: resolutionMs });
   loop.enable();
   const gcPauses: number[] = [];
+  let majorGcs = 0;
   const gc = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) gcPauses.push(entry.duration);
+    for (const entry of list.getEntries()) {
+      gcPauses.push(entry.duration);
+      const { detail } = entry as PerformanceEntry & { detail?: { kind?: number } };
+      if (detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) majorGcs += 1;
+    }
   });
   gc.observe({ entryTypes: ['gc'] });
   return {
@@ -502,6 +512,7 @@ function watchServer(server: Server) {
         gcCount: gcPauses.length,
         gcTotal: gcPauses.reduce((a, b) => a + b, 0),
         gcMax: Math.max(0, ...gcPauses),
+        majorGcs,
         newConnections,
         p99BySecond: Array.from(bySecond, (l = []) =>
           percentile(
