@@ -30,14 +30,19 @@ const templates = {
   /** Hash of one UTC day's service-level counters. */
   queueDay: 'queue:<queueId>:day:<day>',
   /**
-   * Sorted set signature -> rank of its bucket's head, for every bucket with
-   * waiting contacts whose first skill is `skill` ('*' for none): an agent
-   * reads one index per skill it holds, best head first, instead of every
-   * bucket's head.
+   * The first contact of every bucket whose first skill is `skill` ('*' for
+   * none), as `<rank, 15 digits><ticket number, 12 digits><signature>`, all
+   * at score 0 so they sort as text: best head first. An agent reads one
+   * index per skill it holds instead of every bucket's head.
    */
-  queueBucketHeads: 'queue:<queueId>:<channel>:heads:<skill>',
-  /** Sorted set ticket -> rank of waiting contacts sharing one requirement signature. */
-  queueBucket: 'queue:<queueId>:<channel>:bucket:<signature>',
+  queueBucketHeads: 'queue:<queueId>:<channel>:firsts:<skill>',
+  /**
+   * The waiting contacts sharing one requirement signature, as
+   * `<rank, 15 digits><ticket>`, all at score 0 so they sort as text in
+   * (rank, ticket) order: first in, first out within a rank, and no score
+   * to format or parse.
+   */
+  queueBucket: 'queue:<queueId>:<channel>:waiting:<signature>',
   /** Sorted set agent -> strategy score of agents that can take one more contact on the channel. */
   queueAvailable: 'queue:<queueId>:<channel>:available',
   /**

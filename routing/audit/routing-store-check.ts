@@ -141,15 +141,16 @@ export async function checkRoutingStore(redis: Redis, keys: AcdKeys): Promise<st
       const p = contact.priority ?? '';
       waitingByPriority.set(p, (waitingByPriority.get(p) ?? 0) + 1);
       const bucket = keys.queueBucket(q, contact.channel ?? '', contact.sig ?? '');
-      const inBucket = (await redis.zscore(bucket, ticket)) !== null;
+      const member = waitKey(contact.rank ?? '', ticket);
+      const inBucket = (await redis.zscore(bucket, member)) !== null;
       const offers = await redis.scard(keys.contactOffers(c));
       if (contact.state === 'waiting') {
         if (!inBucket) problem(`waiting contact ${c} is not in its bucket`);
         if (offers > 0) problem(`waiting contact ${c} has ${offers} offers`);
-        if (contact.deadline !== '0' && contact.callback !== '1') {
+        if (Number(contact.deadline ?? 0) > 0 && contact.callback !== '1') {
           if (!deadlines.has(`maxwait|${c}`)) problem(`contact ${c} has no max-wait deadline`);
         }
-        inBuckets.set(ticket, bucket);
+        inBuckets.set(member, bucket);
       } else if (contact.state === 'offered') {
         if (inBucket) problem(`ringing contact ${c} is still in its bucket`);
         if (offers === 0) problem(`ringing contact ${c} has no offers`);
@@ -174,7 +175,15 @@ export async function checkRoutingStore(redis: Redis, keys: AcdKeys): Promise<st
   return problems.slice(0, 50);
 }
 
-/** Buckets hold exactly the waiting contacts; the heads index holds each bucket's first rank. */
+/** A waiting contact's bucket member: rank (15 digits), then ticket (see contact.lua). */
+function waitKey(rank: string, ticket: string): string {
+  return rank.padStart(15, '0') + ticket;
+}
+
+/**
+ * Buckets hold exactly the waiting contacts, at score 0; the heads index
+ * holds one entry per non-empty bucket, made of its first member.
+ */
 async function checkBuckets(
   redis: Redis,
   keys: AcdKeys,
@@ -187,32 +196,32 @@ async function checkBuckets(
     const headsPrefix = keys.queueBucketHeads(q, ch, '');
     const bucketKeys = await scanKeys(redis, `${escapeGlob(bucketPrefix)}*`);
     const headKeys = await scanKeys(redis, `${escapeGlob(headsPrefix)}*`);
-    const heads = new Map<string, number>();
+    const heads = new Map<string, string[]>();
     for (const key of headKeys) {
-      const flat = await redis.zrange(key, 0, -1, 'WITHSCORES');
-      for (let i = 0; i + 1 < flat.length; i += 2) {
-        const sig = flat[i] as string;
+      for (const entry of await redis.zrange(key, 0, -1)) {
+        const sig = entry.slice(27);
         const first = sig === '' ? '*' : sig.slice(0, sig.indexOf(':'));
         if (key !== keys.queueBucketHeads(q, ch, first)) {
           problems.push(`${key} indexes ${sig}, which belongs under ${first}`);
         }
-        heads.set(sig, Number(flat[i + 1]));
+        heads.set(sig, [...(heads.get(sig) ?? []), entry]);
       }
     }
     for (const key of bucketKeys) {
       const sig = key.slice(bucketPrefix.length);
       const flat = await redis.zrange(key, 0, -1, 'WITHSCORES');
-      for (let i = 0; i < flat.length; i += 2) {
+      for (let i = 0; i + 1 < flat.length; i += 2) {
         if (waiting.get(flat[i] as string) !== key) {
           problems.push(`bucket ${key} holds ${flat[i]}, which is not waiting there`);
         }
+        if (flat[i + 1] !== '0') problems.push(`bucket ${key} scores ${flat[i]} ${flat[i + 1]}`);
       }
-      const indexed = heads.get(sig);
+      const indexed = heads.get(sig) ?? [];
       heads.delete(sig);
       if (flat.length === 0) continue;
-      if (indexed === undefined) problems.push(`bucket ${key} is missing from the heads index`);
-      else if (indexed !== Number(flat[1])) {
-        problems.push(`bucket ${key} head rank ${flat[1]}, indexed ${indexed}`);
+      const expected = (flat[0] as string).slice(0, 27) + sig;
+      if (indexed.length !== 1 || indexed[0] !== expected) {
+        problems.push(`bucket ${key} heads entry ${expected}, indexed ${JSON.stringify(indexed)}`);
       }
     }
     for (const [sig] of heads) problems.push(`heads index of ${q} ${ch} lists empty bucket ${sig}`);

@@ -29,26 +29,29 @@ redis.call('SREM', K.contactOffers(c), offerId)
 clearDeadline('ring', offerId)
 if ct == nil or ct.state ~= 'offered' then
   -- The contact vanished without withdrawing this offer; free the agent instead.
-  redis.call('HINCRBY', KEYS[2], 'load:' .. ch, -1)
+  hot(a)
+  aincr(a, CH[ch].load, -1)
   syncAgent(a)
   matchAgent(a, nil)
   return fail('not_found', 'contact ' .. c .. ' is gone')
 end
 local waited = NOW - ct.enqueuedAt
-redis.call('HSET', K.contact(c), 'state', 'connected', 'agentId', a, 'offerId', offerId, 'acceptedAt', NOW)
+redis.call('HSET', K.contact(c), 'state', 'connected', 'agentId', a, 'offerId', offerId, 'acceptedAt', NOW_S)
 leaveLine(ct)
 -- Only a contact with a max wait has its deadline row (request-callback clears both).
 if ct.deadline > 0 then clearDeadline('maxwait', c) end
 redis.call('SADD', K.agentContacts(a), c)
-redis.call('HSET', KEYS[2], 'misses', 0)
-redis.call('HINCRBY', KEYS[2], 'calls', 1)
+presence(a)
+record(a).connected = true
+aset(a, 'misses', '0')
+aincr(a, 'calls', 1)
 countDay(ct.queue, 'answered', 1)
 countDay(ct.queue, 'answerWaitMs', waited)
-if waited <= queueConf(ct.queue).serviceLevelMs then
+if waited <= queueNum(ct.queue, 'serviceLevelMs') then
   countDay(ct.queue, 'answeredWithinTarget', 1)
 end
-emit('contact.accepted', { 'contactId', c, 'queueId', ct.queue, 'channel', ch, 'agentId', a,
-  'offerId', offerId, 'waitMs', waited })
+emit('contact.accepted', 'contactId', c, 'queueId', ct.queue, 'channel', ch, 'agentId', a,
+  'offerId', offerId, 'waitMs', str(waited))
 local withdrawn = {}
 for _, other in ipairs(redis.call('SMEMBERS', K.contactOffers(c))) do
   local _, b = releaseOffer(other, 'withdrawn')

@@ -18,6 +18,6 @@ if redis.call('EXISTS', KEYS[1]) == 0 then return fail('not_found', 'queue ' .. 
 local req = parseSignature(ARGV[6])
 local count = 0
 for _, a in ipairs(redis.call('SMEMBERS', KEYS[2])) do
-  if hget(K.agent(a), 'state') == 'available' and agentMeets(a, req) then count = count + 1 end
+  if aget(a, 'state') == 'available' and agentMeets(a, req) then count = count + 1 end
 end
 return done({ count = count })

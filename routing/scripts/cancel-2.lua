@@ -34,12 +34,12 @@ local waited = NOW - ct.enqueuedAt
 if reason == 'abandoned' then
   countDay(ct.queue, 'abandoned', 1)
   countDay(ct.queue, 'abandonedWaitMs', waited)
-  if waited <= queueConf(ct.queue).serviceLevelMs then
+  if waited <= queueNum(ct.queue, 'serviceLevelMs') then
     countDay(ct.queue, 'abandonedWithinTarget', 1)
   end
 end
-emit('contact.cancelled', { 'contactId', c, 'queueId', ct.queue, 'channel', ct.channel,
-  'reason', reason, 'waitMs', waited })
+emit('contact.cancelled', 'contactId', c, 'queueId', ct.queue, 'channel', ct.channel,
+  'reason', reason, 'waitMs', str(waited))
 forgetContact(c)
 for _, a in ipairs(freed) do matchAgent(a, nil) end
 return done({ removed = true, status = 'removed' })

@@ -24,32 +24,30 @@ if f[2] ~= 'connected' or f[1] ~= a then
 end
 local q, ch = f[3], f[4]
 local talk = NOW - num(f[5], NOW)
-local agent = redis.call('HMGET', KEYS[2], 'loggedIn', 'onBreak', 'load:' .. ch, 'talkMs')
+local agent = hot(a)
 redis.call('SREM', K.agentContacts(a), c)
 forgetContact(c)
--- Load, talk time and idle or wrap-up go to the agent hash in one write.
-local agentFields = { 'load:' .. ch, num(agent[3], 1) - 1, 'talkMs', num(agent[4], 0) + talk }
-local wrapMs = queueConf(q).wrapUpMs
+aincr(a, CH[ch].load, -1)
+aincr(a, 'talkMs', talk)
+local wrapMs = queueNum(q, 'wrapUpMs')
 local handle = talk + wrapMs
-local aht = num(hget(K.queueStats(q), 'ahtMs'), 0)
+local stats = K.queueStats(q)
+local aht = num(redis.call('HGET', stats, 'ahtMs'), 0)
 if aht <= 0 then aht = handle else aht = math.floor(0.8 * aht + 0.2 * handle) end
-redis.call('HSET', K.queueStats(q), 'ahtMs', aht)
+redis.call('HSET', stats, 'ahtMs', str(aht))
 countDay(q, 'completed', 1)
 countDay(q, 'talkMs', talk)
-emit('contact.completed', { 'contactId', c, 'queueId', q, 'channel', ch, 'agentId', a, 'talkMs', talk })
+emit('contact.completed', 'contactId', c, 'queueId', q, 'channel', ch, 'agentId', a, 'talkMs', str(talk))
 local wrapUntil = 0
-if wrapMs > 0 and agent[1] == '1' and agent[2] ~= '1' and redis.call('SCARD', K.agentContacts(a)) == 0
-    and redis.call('SCARD', K.agentOffers(a)) == 0 then
+if wrapMs > 0 and agent.loggedIn == '1' and agent.onBreak ~= '1'
+    and redis.call('SCARD', K.agentContacts(a)) == 0 and redis.call('SCARD', K.agentOffers(a)) == 0 then
   wrapUntil = NOW + wrapMs
-  for _, v in ipairs({ 'wrapToken', nextId('w'), 'wrapUntil', wrapUntil }) do
-    agentFields[#agentFields + 1] = v
-  end
+  aset(a, 'wrapToken', nextId('w'))
+  aset(a, 'wrapUntil', str(wrapUntil))
   setDeadline('wrap', a, wrapUntil)
 else
-  agentFields[#agentFields + 1] = 'idleSince'
-  agentFields[#agentFields + 1] = NOW
+  aset(a, 'idleSince', NOW_S)
 end
-redis.call('HSET', KEYS[2], unpack(agentFields))
 -- An offer syncs the agent itself; without one, sync here.
 if matchAgent(a, nil) == 0 then syncAgent(a) end
 flushStates()

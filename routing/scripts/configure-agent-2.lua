@@ -26,18 +26,33 @@ for _, entry in ipairs(queues) do
     return fail('not_found', 'queue ' .. entry[1] .. ' is not configured')
   end
 end
-local created = hget(KEYS[1], 'configured') ~= '1'
+local created = aget(a, 'configured') ~= '1'
 if not created then detachAgent(a) end
 redis.call('DEL', K.agentSkills(a), K.agentQueues(a))
-for skill, level in pairs(skills) do redis.call('HSET', K.agentSkills(a), skill, level) end
-for _, entry in ipairs(queues) do redis.call('HSET', K.agentQueues(a), entry[1], entry[2]) end
-AGENT_QUEUES[a] = nil
-for _, ch in ipairs(CHANNELS) do redis.call('HSET', KEYS[1], 'cap:' .. ch, capacity[ch] or 0) end
+local skillPairs, queuePairs = {}, {}
+for skill, level in pairs(skills) do
+  redis.call('HSET', K.agentSkills(a), skill, str(level))
+  skillPairs[#skillPairs + 1] = skill
+  skillPairs[#skillPairs + 1] = str(level)
+end
+for _, entry in ipairs(queues) do
+  redis.call('HSET', K.agentQueues(a), entry[1], str(entry[2]))
+  queuePairs[#queuePairs + 1] = entry[1]
+  queuePairs[#queuePairs + 1] = str(entry[2])
+end
+-- The profile as text in the agent hash too: matching reads it with the
+-- rest of the agent (see agent.lua).
+aset(a, 'skills', pairsText(skillPairs))
+aset(a, 'queues', pairsText(queuePairs))
+for _, ch in ipairs(CHANNELS) do aset(a, CH[ch].cap, str(capacity[ch] or 0)) end
 if created then
-  redis.call('HSET', KEYS[1], 'configured', '1', 'state', 'offline', 'loggedIn', '0', 'idleSince', NOW)
+  aset(a, 'configured', '1')
+  aset(a, 'state', 'offline')
+  aset(a, 'loggedIn', '0')
+  aset(a, 'idleSince', NOW_S)
 end
 redis.call('SADD', KEYS[2], a)
 attachAgent(a)
-emit('agent.configured', { 'agentId', a })
+emit('agent.configured', 'agentId', a)
 matchAgent(a, nil)
 return done({ created = created })

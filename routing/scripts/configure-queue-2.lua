@@ -29,5 +29,5 @@ redis.call('SADD', KEYS[2], q)
 if previous and previous ~= ARGV[6] then
   for _, a in ipairs(redis.call('SMEMBERS', K.queueAgents(q))) do syncAgent(a) end
 end
-emit('queue.configured', { 'queueId', q, 'strategy', ARGV[6] })
+emit('queue.configured', 'queueId', q, 'strategy', ARGV[6])
 return done({ created = previous == nil })

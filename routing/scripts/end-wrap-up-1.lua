@@ -17,8 +17,8 @@
 --- @include "match"
 
 local a, trigger = ARGV[5], ARGV[6]
-local token = hget(KEYS[1], 'wrapToken') or ''
-if trigger == 'timer' and token ~= '' and num(hget(KEYS[1], 'wrapUntil'), 0) > tonumber(ARGV[7]) then
+local token = aget(a, 'wrapToken') or ''
+if trigger == 'timer' and token ~= '' and num(aget(a, 'wrapUntil'), 0) > tonumber(ARGV[7]) then
   return done({ ended = false })
 end
 if token == '' then
@@ -26,7 +26,9 @@ if token == '' then
   if trigger == 'agent' then return fail('conflict', 'agent ' .. a .. ' is not in wrap-up') end
   return done({ ended = false })
 end
-redis.call('HSET', KEYS[1], 'wrapToken', '', 'wrapUntil', 0, 'idleSince', NOW)
+aset(a, 'wrapToken', '')
+aset(a, 'wrapUntil', '0')
+aset(a, 'idleSince', NOW_S)
 clearDeadline('wrap', a)
 -- An offer syncs the agent itself; without one, sync here.
 if matchAgent(a, nil) == 0 then syncAgent(a) end

@@ -32,23 +32,28 @@ if current then
 end
 local ticket = string.format('%012d', redis.call('INCR', KEYS[3])) .. c
 -- Priority aging (routing/queue/priority-aging.ts): rank = enqueue time + (priority - 1) * step.
-local aging = config.agingMs
+local aging = queueNum(q, 'agingMs')
 local rank = NOW + (priority - 1) * aging
-local maxWait = config.maxWaitMs
+local rankS = str(rank)
+local maxWait = queueNum(q, 'maxWaitMs')
 local deadline = 0
 if maxWait > 0 then deadline = NOW + maxWait end
-redis.call('HSET', KEYS[2], 'queueId', q, 'channel', channel, 'priority', priority, 'sig', sig,
-  'ticket', ticket, 'rank', rank, 'enqueuedAt', NOW, 'queuedAt', NOW, 'deadline', deadline,
-  'callback', '0', 'callerNumber', ARGV[10], 'attributes', ARGV[11],
-  'state', 'waiting')
-local ct = { id = c, queue = q, channel = channel, priority = tostring(priority), sig = sig,
-  ticket = ticket, rank = rank, enqueuedAt = NOW, state = 'waiting', callback = false,
-  deadline = deadline, callbackNumber = '' }
+-- Fields left out read as their defaults: no deadline, no callback, no
+-- caller number, no attributes (see loadContact and agent-status).
+local fields = { 'queueId', q, 'channel', channel, 'priority', ARGV[9], 'sig', sig,
+  'ticket', ticket, 'rank', rankS, 'enqueuedAt', NOW_S, 'state', 'waiting' }
+if deadline > 0 then fields[#fields + 1] = 'deadline'; fields[#fields + 1] = str(deadline) end
+if ARGV[10] ~= '' then fields[#fields + 1] = 'callerNumber'; fields[#fields + 1] = ARGV[10] end
+if ARGV[11] ~= '{}' then fields[#fields + 1] = 'attributes'; fields[#fields + 1] = ARGV[11] end
+redis.call('HSET', KEYS[2], unpack(fields))
+local ct = { id = c, queue = q, channel = channel, priority = ARGV[9], sig = sig,
+  ticket = ticket, rank = rank, rankS = rankS, enqueuedAt = NOW, enqueuedAtS = NOW_S,
+  state = 'waiting', callback = false, deadline = deadline, callbackNumber = '' }
 joinLine(ct)
 addWaiting(ct)
 if deadline > 0 then setDeadline('maxwait', c, deadline) end
-emit('contact.enqueued', { 'contactId', c, 'queueId', q, 'channel', channel, 'priority', priority,
-  'requiredSkills', sig, 'callerNumber', ARGV[10] })
+emit('contact.enqueued', 'contactId', c, 'queueId', q, 'channel', channel, 'priority', ARGV[9],
+  'requiredSkills', sig, 'callerNumber', ARGV[10])
 local offered = matchContact(ct, nil)
 flushStates()
 local where = placement(ct)

@@ -21,7 +21,7 @@ for i = 1, #stats, 2 do
   if p then waiting['p' .. p] = value end
   if s then agents[s] = value end
 end
-local oldest = redis.call('ZRANGE', KEYS[3], 0, 0, 'WITHSCORES')
+local oldest = redis.call('ZRANGE', KEYS[3], '0', '0', 'WITHSCORES')
 local dayFlat = redis.call('HGETALL', K.queueDay(ARGV[5], DAY))
 local day = {}
 for i = 1, #dayFlat, 2 do day[dayFlat[i]] = tonumber(dayFlat[i + 1]) end

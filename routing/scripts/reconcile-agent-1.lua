@@ -2,7 +2,8 @@
   Repairs one agent after a crash or manual tampering: drops references to
   offers and contacts that no longer exist (an agent reserved without a live
   offer is freed), recounts per-channel load, restores a lost wrap-up
-  deadline, then matches the agent. Safe to run at any time.
+  deadline and the profile text matching reads (agent.lua), then matches
+  the agent. Safe to run at any time.
     KEYS[1] agent hash
     ARGV[5] agent id
   Returns { repairs } (number of fixes made).
@@ -15,7 +16,7 @@
 --- @include "match"
 
 local a = ARGV[5]
-if hget(KEYS[1], 'configured') ~= '1' then return done({ repairs = 0 }) end
+if aget(a, 'configured') ~= '1' then return done({ repairs = 0 }) end
 local repairs = 0
 local load = { voice = 0, chat = 0, email = 0 }
 for _, offerId in ipairs(redis.call('SMEMBERS', K.agentOffers(a))) do
@@ -42,20 +43,41 @@ for _, c in ipairs(redis.call('SMEMBERS', K.agentContacts(a))) do
     repairs = repairs + 1
   end
 end
+local f = hot(a)
 for _, ch in ipairs(CHANNELS) do
-  if num(hget(KEYS[1], 'load:' .. ch), 0) ~= load[ch] then
-    redis.call('HSET', KEYS[1], 'load:' .. ch, load[ch])
+  if num(f[CH[ch].load], 0) ~= load[ch] then
+    aset(a, CH[ch].load, str(load[ch]))
     repairs = repairs + 1
   end
 end
-local wrapUntil = num(hget(KEYS[1], 'wrapUntil'), 0)
-if (hget(KEYS[1], 'wrapToken') or '') ~= '' and redis.call('ZSCORE', K.deadlines(), 'wrap|' .. a) == false then
+local wrapUntil = num(aget(a, 'wrapUntil'), 0)
+if (f.wrapToken or '') ~= '' and redis.call('ZSCORE', K.deadlines(), 'wrap|' .. a) == false then
   setDeadline('wrap', a, wrapUntil)
   repairs = repairs + 1
 end
+-- The profile text must mirror the skills and queues hashes.
+local skills = pairsText(redis.call('HGETALL', K.agentSkills(a)))
+local queues = pairsText(redis.call('HGETALL', K.agentQueues(a)))
+if f.skills ~= skills or f.queues ~= queues then
+  if f.skills and f.queues then
+    -- Out of every set the old text put the agent in; the sync below adds it back.
+    local old = parsePairs(f.skills).list
+    for _, entry in ipairs(parsePairs(f.queues).list) do
+      for _, ch in ipairs(CHANNELS) do
+        redis.call('ZREM', K.queueAvailable(entry[1], ch), a)
+        for _, s in ipairs(old) do
+          redis.call('ZREM', K.queueAvailableSkill(entry[1], ch, s[1], s[3]), a)
+        end
+      end
+    end
+  end
+  aset(a, 'skills', skills)
+  aset(a, 'queues', queues)
+  repairs = repairs + 1
+end
 -- Forget what the membership flags claim so the sync rewrites every set.
-redis.call('HSET', KEYS[1], 'in:voice', '1', 'in:chat', '1', 'in:email', '1')
-if repairs > 0 then emit('agent.repaired', { 'agentId', a, 'repairs', repairs }) end
+for _, ch in ipairs(CHANNELS) do aset(a, CH[ch].member, '1') end
+if repairs > 0 then emit('agent.repaired', 'agentId', a, 'repairs', str(repairs)) end
 syncAgent(a)
 matchAgent(a, nil)
 return done({ repairs = repairs })

@@ -35,12 +35,12 @@ if ct.state == 'offered' then
   end
   if redis.call('SCARD', K.contactOffers(c)) == 0 then
     addWaiting(ct)
-    emit('contact.requeued', { 'contactId', c, 'queueId', q, 'channel', ct.channel, 'agentId', '',
-      'offerId', '', 'reason', 'repaired' })
+    emit('contact.requeued', 'contactId', c, 'queueId', q, 'channel', ct.channel, 'agentId', '',
+      'offerId', '', 'reason', 'repaired')
     repairs = repairs + 1
   end
 elseif ct.state == 'waiting' then
-  if redis.call('ZSCORE', K.queueBucket(q, ct.channel, ct.sig), ticket) == false then
+  if redis.call('ZSCORE', K.queueBucket(q, ct.channel, ct.sig), waitKey(ct)) == false then
     addWaiting(ct)
     repairs = repairs + 1
   elseif headStale(q, ct.channel, ct.sig) then

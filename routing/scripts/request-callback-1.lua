@@ -21,6 +21,6 @@ if ct.state ~= 'waiting' and ct.state ~= 'offered' then
 end
 redis.call('HSET', KEYS[1], 'callback', '1', 'callbackNumber', number, 'deadline', 0)
 clearDeadline('maxwait', c)
-emit('contact.callback-requested', { 'contactId', c, 'queueId', ct.queue, 'channel', ct.channel,
-  'callbackNumber', number })
+emit('contact.callback-requested', 'contactId', c, 'queueId', ct.queue, 'channel', ct.channel,
+  'callbackNumber', number)
 return done({})

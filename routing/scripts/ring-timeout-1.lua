@@ -22,10 +22,13 @@ if not o[1] then
   return done({ expired = false, agentOnBreak = false })
 end
 local a = o[1]
-local misses = redis.call('HINCRBY', K.agent(a), 'misses', 1)
-local limit = num(hget(K.queue(o[2]), 'maxMisses'), 0)
+local misses = aincr(a, 'misses', 1)
+local limit = queueNum(o[2], 'maxMisses')
 local onBreak = limit > 0 and misses >= limit
-if onBreak then redis.call('HSET', K.agent(a), 'onBreak', '1', 'reason', 'missed-offers') end
+if onBreak then
+  aset(a, 'onBreak', '1')
+  aset(a, 'reason', 'missed-offers')
+end
 local ct = releaseOffer(offerId, 'timed-out')
 local requeued = { ct }
 if onBreak then

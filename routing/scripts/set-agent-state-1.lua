@@ -17,20 +17,23 @@
 --- @include "match"
 
 local a, action, reason = ARGV[5], ARGV[6], ARGV[7]
-local f = redis.call('HMGET', KEYS[1], 'configured', 'loggedIn', 'wrapToken', 'state')
-if f[1] ~= '1' then return fail('not_found', 'agent ' .. a .. ' has no profile') end
-local loggedIn = f[2] == '1'
-local wrapping = f[3] and f[3] ~= ''
+local f = hot(a)
+if f.configured ~= '1' then return fail('not_found', 'agent ' .. a .. ' has no profile') end
+local loggedIn = f.loggedIn == '1'
 local connected = redis.call('SCARD', K.agentContacts(a))
 
+local function change(fields)
+  for i = 1, #fields, 2 do aset(a, fields[i], fields[i + 1]) end
+end
+
 if action == 'log-in' then
-  if loggedIn then return done({ state = f[4] }) end
-  redis.call('HSET', KEYS[1], 'loggedIn', '1', 'onBreak', '0', 'reason', '', 'misses', 0, 'calls', 0,
-    'talkMs', 0, 'idleSince', NOW, 'wrapToken', '', 'wrapUntil', 0)
+  if loggedIn then return done({ state = f.state }) end
+  change({ 'loggedIn', '1', 'onBreak', '0', 'reason', '', 'misses', '0', 'calls', '0',
+    'talkMs', '0', 'idleSince', NOW_S, 'wrapToken', '', 'wrapUntil', '0' })
   matchAgent(a, nil)
   syncAgent(a)
   flushStates()
-  return done({ state = hget(KEYS[1], 'state') })
+  return done({ state = aget(a, 'state') })
 end
 
 if not loggedIn then
@@ -39,25 +42,25 @@ if not loggedIn then
 end
 
 if action == 'available' then
-  local previous = f[4]
-  redis.call('HSET', KEYS[1], 'onBreak', '0', 'reason', '', 'wrapToken', '', 'wrapUntil', 0)
+  local previous = f.state
+  change({ 'onBreak', '0', 'reason', '', 'wrapToken', '', 'wrapUntil', '0' })
   clearDeadline('wrap', a)
-  if previous == 'break' or previous == 'wrap-up' then redis.call('HSET', KEYS[1], 'idleSince', NOW) end
+  if previous == 'break' or previous == 'wrap-up' then aset(a, 'idleSince', NOW_S) end
   matchAgent(a, nil)
   syncAgent(a)
   flushStates()
-  return done({ state = hget(KEYS[1], 'state') })
+  return done({ state = aget(a, 'state') })
 end
 
 if connected > 0 then
   return fail('conflict', 'agent ' .. a .. ' has ' .. connected .. ' connected contact(s); complete them first')
 end
 if action == 'log-out' then
-  redis.call('HSET', KEYS[1], 'loggedIn', '0', 'onBreak', '0', 'reason', '')
+  change({ 'loggedIn', '0', 'onBreak', '0', 'reason', '' })
 else
-  redis.call('HSET', KEYS[1], 'onBreak', '1', 'reason', reason)
+  change({ 'onBreak', '1', 'reason', reason })
 end
-redis.call('HSET', KEYS[1], 'wrapToken', '', 'wrapUntil', 0)
+change({ 'wrapToken', '', 'wrapUntil', '0' })
 clearDeadline('wrap', a)
 local requeued = {}
 for _, offerId in ipairs(redis.call('SMEMBERS', K.agentOffers(a))) do
@@ -67,4 +70,4 @@ end
 syncAgent(a)
 for _, ct in ipairs(requeued) do matchContact(ct, a) end
 flushStates()
-  return done({ state = hget(KEYS[1], 'state') })
+return done({ state = aget(a, 'state') })

@@ -1,13 +1,13 @@
 -- Matching and offers. Matching runs inside the script that changed
 -- something (enqueue, agent freed, offer released), so there is no polling.
 
+-- Whether the agent holds every required level. Reads only the agent's
+-- skills field, not its whole record: candidates are checked by the dozen.
 local function agentMeets(a, req)
   if #req == 0 then return true end
-  local names = {}
-  for i, r in ipairs(req) do names[i] = r[1] end
-  local levels = redis.call('HMGET', K.agentSkills(a), unpack(names))
-  for i, r in ipairs(req) do
-    if num(levels[i], 0) < r[2] then return false end
+  local levels = agentSkills(a).map
+  for _, r in ipairs(req) do
+    if (levels[r[1]] or 0) < r[2] then return false end
   end
   return true
 end
@@ -28,7 +28,7 @@ local function findAgents(q, ch, req, exclude, wantAll)
     for ri, r in ipairs(req) do
       local candidate, count = {}, 0
       for level = r[2], 10 do
-        local key = K.queueAvailableSkill(q, ch, r[1], tostring(level))
+        local key = K.queueAvailableSkill(q, ch, r[1], NUMBERS[level])
         local n = redis.call('ZCARD', key)
         if n > 0 then candidate[#candidate + 1] = key; count = count + n end
       end
@@ -44,7 +44,7 @@ local function findAgents(q, ch, req, exclude, wantAll)
     local start, size = 0, redis.call('ZCARD', key)
     local settled = false
     while start < size and not settled do
-      local batch = redis.call('ZRANGE', key, start, start + 49, 'WITHSCORES')
+      local batch = redis.call('ZRANGE', key, str(start), str(start + 49), 'WITHSCORES')
       for i = 1, #batch, 2 do
         local a, score = batch[i], tonumber(batch[i + 1])
         if a ~= exclude and agentMeets(a, others) then
@@ -68,7 +68,7 @@ local function findAgents(q, ch, req, exclude, wantAll)
 end
 
 local function meetsSignature(levels, sig)
-  for _, r in ipairs(parseSignature(sig)) do
+  for _, r in ipairs(parseRequirement(sig).list) do
     if (levels[r[1]] or 0) < r[2] then return false end
   end
   return true
@@ -76,69 +76,81 @@ end
 
 -- The best waiting contact the agent qualifies for on the channel across its
 -- queues: lowest rank, then lowest ticket (first in, first out). The heads
--- index of each skill the agent holds lists its buckets best head first, so
--- the first bucket the agent qualifies for is that index's best; only
--- buckets whose heads tie with it are opened to compare tickets. With a
--- ticket to skip (after a reject), every qualifying bucket's first two are
--- compared instead.
+-- index of each skill the agent holds lists its buckets best head first, as
+-- text, so the first bucket the agent qualifies for is that index's best and
+-- the best of those across indexes is the answer: one bucket is opened.
+-- With a ticket to skip (after a reject), that contact may head a bucket,
+-- so every qualifying bucket's first two are compared instead. Returns the
+-- ticket, its queue, and the bucket's second member (false when none; see
+-- removeWaiting).
 local function bestContactFor(a, ch, excludeTicket)
-  local levels, names = agentSkillTable(a)
-  local lookups = { '*' }
-  for _, n in ipairs(names) do lookups[#lookups + 1] = n end
-  local candidates = {}
-  local minRank
-  for _, q in ipairs(agentQueueIds(a)) do
-    for _, s in ipairs(lookups) do
-      local heads = redis.call('ZRANGE', K.queueBucketHeads(q, ch, s), 0, -1, 'WITHSCORES')
-      local first
-      for i = 1, #heads, 2 do
-        local sig, rank = heads[i], tonumber(heads[i + 1])
-        if first ~= nil and excludeTicket == nil and rank > first then break end
+  local skills = agentSkills(a)
+  local levels = skills.map
+  local best, bestQueue, bestSig
+  local others = {}
+  for _, entry in ipairs(agentQueues(a).list) do
+    local q = entry[1]
+    for li = 0, #skills.list do
+      local s = '*'
+      if li > 0 then s = skills.list[li][1] end
+      for _, head in ipairs(redis.call('ZRANGE', K.queueBucketHeads(q, ch, s), '0', '-1')) do
+        local sig = headSig(head)
         if meetsSignature(levels, sig) then
-          first = first or rank
-          candidates[#candidates + 1] = { q, sig, rank }
-          if minRank == nil or rank < minRank then minRank = rank end
+          if excludeTicket then
+            others[#others + 1] = { q, sig }
+          else
+            if best == nil or head < best then best, bestQueue, bestSig = head, q, sig end
+            break
+          end
         end
       end
     end
   end
-  local bestTicket, bestRank
-  for _, cand in ipairs(candidates) do
-    if excludeTicket ~= nil or cand[3] == minRank then
-      local head = redis.call('ZRANGE', K.queueBucket(cand[1], ch, cand[2]), 0, 1, 'WITHSCORES')
-      local ticket, rank = head[1], tonumber(head[2])
-      if ticket == excludeTicket then ticket, rank = head[3], tonumber(head[4]) end
-      if ticket and (bestRank == nil or rank < bestRank or (rank == bestRank and ticket < bestTicket)) then
-        bestTicket, bestRank = ticket, rank
-      end
+  if excludeTicket == nil then
+    if best == nil then return nil end
+    local first = redis.call('ZRANGE', K.queueBucket(bestQueue, ch, bestSig), '0', '1')
+    if first[1] == nil then return nil end
+    return string.sub(first[1], 16), bestQueue, first[2] or false
+  end
+  local bestMember, bestNext
+  for _, cand in ipairs(others) do
+    local first = redis.call('ZRANGE', K.queueBucket(cand[1], ch, cand[2]), '0', '1')
+    local member, nextHead = first[1], first[2] or false
+    if member and string.sub(member, 16) == excludeTicket then member, nextHead = first[2], nil end
+    if member and (bestMember == nil or member < bestMember) then
+      bestMember, bestQueue, bestNext = member, cand[1], nextHead
     end
   end
-  return bestTicket
+  if bestMember == nil then return nil end
+  return string.sub(bestMember, 16), bestQueue, bestNext
 end
 
 local function offerContact(ct, agents)
   local conf = queueConf(ct.queue)
-  local ringMs = conf.ringTimeoutMs
-  local strategy = conf.strategy
+  local ringMs = queueNum(ct.queue, 'ringTimeoutMs')
+  local expiresAt = str(NOW + ringMs)
   if ct.state == 'waiting' then removeWaiting(ct) end
   redis.call('HSET', K.contact(ct.id), 'state', 'offered')
   ct.state = 'offered'
-  local cb = { ct.callback and '1' or '0', ct.callbackNumber }
+  local cb = ct.callback and '1' or '0'
+  local waited = str(NOW - ct.enqueuedAt)
+  local loadField = CH[ct.channel].load
   for _, a in ipairs(agents) do
     local offerId = nextId('o')
     redis.call('HSET', K.offer(offerId), 'contactId', ct.id, 'agentId', a, 'queueId', ct.queue,
-      'channel', ct.channel, 'createdAt', NOW, 'expiresAt', NOW + ringMs)
+      'channel', ct.channel, 'createdAt', NOW_S, 'expiresAt', expiresAt)
     redis.call('SADD', K.agentOffers(a), offerId)
     redis.call('SADD', K.contactOffers(ct.id), offerId)
-    redis.call('HINCRBY', K.agent(a), 'load:' .. ct.channel, 1)
-    if strategy == 'round-robin' then
-      redis.call('HSET', K.agent(a), 'rr:' .. ct.queue, redis.call('HINCRBY', K.queueStats(ct.queue), 'rr', 1))
+    hot(a)
+    aincr(a, loadField, 1)
+    if conf.strategy == 'round-robin' then
+      aset(a, 'rr:' .. ct.queue, str(redis.call('HINCRBY', K.queueStats(ct.queue), 'rr', '1')))
     end
     setDeadline('ring', offerId, NOW + ringMs)
     OFFERS[#OFFERS + 1] = { offerId = offerId, agentId = a, contactId = ct.id }
-    emit('contact.offered', { 'contactId', ct.id, 'queueId', ct.queue, 'channel', ct.channel,
-      'agentId', a, 'offerId', offerId, 'priority', ct.priority, 'waitMs', NOW - ct.enqueuedAt,
-      'callback', cb[1] or '0', 'callbackNumber', cb[2] or '' })
+    emit('contact.offered', 'contactId', ct.id, 'queueId', ct.queue, 'channel', ct.channel,
+      'agentId', a, 'offerId', offerId, 'priority', ct.priority, 'waitMs', waited,
+      'callback', cb, 'callbackNumber', ct.callbackNumber)
     syncAgent(a)
   end
 end
@@ -155,25 +167,22 @@ local function matchContact(ct, exclude)
 end
 
 -- Fills the agent's free capacity with the best waiting contacts. Reads
--- presence and load from the agent hash, not the availability sets, so
+-- presence and load from the agent record, not the availability sets, so
 -- callers may run it before syncAgent and spare the sets an add-then-remove.
--- Returns how many offers it made; each one already synced the agent (an
--- offer changes only the agent's load, counted here).
+-- Returns how many offers it made; each one already synced the agent.
 local function matchAgent(a, excludeTicket)
-  local f = redis.call('HMGET', K.agent(a), 'loggedIn', 'onBreak', 'wrapToken',
-    'cap:voice', 'load:voice', 'cap:chat', 'load:chat', 'cap:email', 'load:email')
-  if f[1] ~= '1' or f[2] == '1' or (f[3] and f[3] ~= '') then return 0 end
+  local f = hot(a)
+  if not isPresent(f) then return 0 end
   local made = 0
-  for i, ch in ipairs(CHANNELS) do
+  for _, ch in ipairs(CHANNELS) do
     local guard = 0
-    local cap, load = num(f[2 + 2 * i], 0), num(f[3 + 2 * i], 0)
-    local room = cap > load
-    while guard < 50 and room do
+    while guard < 50 and canTake(a, ch) do
       guard = guard + 1
-      local ticket = bestContactFor(a, ch, excludeTicket)
+      local ticket, queue, nextHead = bestContactFor(a, ch, excludeTicket)
       if not ticket then break end
       local ct = loadContact(contactIdOf(ticket))
-      if ct == nil or ct.state ~= 'waiting' then break end
+      if ct == nil or ct.state ~= 'waiting' or ct.queue ~= queue then break end
+      ct.nextHead = nextHead
       if queueConf(ct.queue).strategy == 'ring-all' then
         -- The agent may not be in the availability sets yet (callers match
         -- before syncing), so it joins the ring explicitly.
@@ -184,8 +193,6 @@ local function matchAgent(a, excludeTicket)
         offerContact(ct, { a })
       end
       made = made + 1
-      load = load + 1
-      room = cap > load
     end
   end
   return made
@@ -199,8 +206,8 @@ local function requeueContact(ct, a, offerId, reason)
     return expireContact(ct)
   end
   addWaiting(ct)
-  emit('contact.requeued', { 'contactId', ct.id, 'queueId', ct.queue, 'channel', ct.channel,
-    'agentId', a, 'offerId', offerId, 'reason', reason })
+  emit('contact.requeued', 'contactId', ct.id, 'queueId', ct.queue, 'channel', ct.channel,
+    'agentId', a, 'offerId', offerId, 'reason', reason)
   return ct
 end
 
@@ -213,10 +220,11 @@ local function releaseOffer(offerId, outcome)
   redis.call('DEL', K.offer(offerId))
   redis.call('SREM', K.agentOffers(a), offerId)
   redis.call('SREM', K.contactOffers(c), offerId)
-  redis.call('HINCRBY', K.agent(a), 'load:' .. ch, -1)
+  hot(a)
+  aincr(a, CH[ch].load, -1)
   clearDeadline('ring', offerId)
-  emit('offer.' .. outcome, { 'offerId', offerId, 'contactId', c, 'agentId', a, 'queueId', o[4],
-    'channel', ch })
+  emit('offer.' .. outcome, 'offerId', offerId, 'contactId', c, 'agentId', a, 'queueId', o[4],
+    'channel', ch)
   local ct = loadContact(c)
   local waiting = nil
   if ct and ct.state == 'offered' and redis.call('SCARD', K.contactOffers(c)) == 0 then
