@@ -243,6 +243,12 @@ describe('transfer of a connected call to a queue (the API route’s control)', 
     );
     expect(bobEndpoint).toBeDefined();
     expect(callerEndpoint?.commands).toContain('play local_stream://default');
+    // While Bob talks, the live row names him and the queue he took it from.
+    const live = await eventually(
+      () => database.db.selectFrom('calls').selectAll().where('id', '=', callId).executeTakeFirst(),
+      (row) => row?.agent_id === ids.bob,
+    );
+    expect(live?.queue_id).toBe(ids['second-line']);
 
     bobDialog?.hangUpFromFarEnd();
     const ended = await eventually(
@@ -250,6 +256,8 @@ describe('transfer of a connected call to a queue (the API route’s control)', 
       (row) => row?.ended_at != null,
     );
     expect(ended?.ended_at).not.toBeNull();
+    expect(ended?.agent_id).toBe(ids.bob);
+    expect(ended?.queue_id).toBe(ids['second-line']);
     expect(freeswitch.currentSessions).toBe(0);
   }, 90_000);
 });

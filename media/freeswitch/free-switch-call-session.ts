@@ -77,8 +77,11 @@ export interface BridgedPeer {
   readonly agentId?: string;
 }
 
-/** Who a call handed off to a queue reaches next: an agent who accepted, or nobody. */
-export type HandOffOutcome = { readonly agentId: string } | undefined;
+/**
+ * Who a call handed off to a queue reaches next: an agent of `queueId` who
+ * accepted, or nobody.
+ */
+export type HandOffOutcome = { readonly agentId: string; readonly queueId: string } | undefined;
 
 const allKeys = '0123456789*#ABCD';
 const beep = 'tone_stream://%(250,0,800)';
@@ -111,6 +114,7 @@ export class FreeSwitchCallSession implements CallSession {
   private readonly keyWaiters = new Set<KeyWaiter>();
   private readonly dtmfListeners = new Set<(digit: string) => void>();
   private readonly hangupListeners = new Set<(cause: HangupCause) => void>();
+  private readonly reconnectListeners = new Set<(reached: NonNullable<HandOffOutcome>) => void>();
   private endCause: HangupCause | undefined;
   private recordings = 0;
   private readonly ready: Promise<void>;
@@ -286,6 +290,16 @@ export class FreeSwitchCallSession implements CallSession {
     return () => this.hangupListeners.delete(listener);
   }
 
+  /**
+   * Called each time a {@link handOff} (a transfer to a queue) bridges the
+   * caller with the agent it reached, so the call record can name the agent
+   * and queue the caller talks to now. Returns a function that unsubscribes.
+   */
+  onReconnected(listener: (reached: NonNullable<HandOffOutcome>) => void): () => void {
+    this.reconnectListeners.add(listener);
+    return () => this.reconnectListeners.delete(listener);
+  }
+
   /** The agent or transfer target the caller is bridged with now, if any. */
   get bridgedPeer(): BridgedPeer | undefined {
     return this.peer;
@@ -429,6 +443,7 @@ export class FreeSwitchCallSession implements CallSession {
       await leg.hangup();
       return undefined;
     }
+    for (const listener of [...this.reconnectListeners]) listener(reached);
     await this.startRecording(reached.agentId);
     return { leg, agentId: reached.agentId };
   }
@@ -606,6 +621,7 @@ export class FreeSwitchCallSession implements CallSession {
     for (const listener of [...this.hangupListeners]) listener(cause);
     this.hangupListeners.clear();
     this.dtmfListeners.clear();
+    this.reconnectListeners.clear();
   }
 
   private assertUsable(signal?: AbortSignal): void {

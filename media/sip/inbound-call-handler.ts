@@ -59,6 +59,15 @@ export interface UasFactory {
   ): Promise<SipDialog>;
 }
 
+/**
+ * The caller's session as this handler needs it: the `CallSession` port, plus
+ * word of a transfer to a queue reaching another agent (so the call record
+ * names who the caller talks to now).
+ */
+export interface InboundCallSession extends CallSession {
+  onReconnected(listener: (reached: { agentId: string; queueId: string }) => void): () => void;
+}
+
 export interface InboundCallHandlerOptions {
   readonly routes: { find(number: string): Promise<InboundRoute> };
   readonly sip: UasFactory;
@@ -73,7 +82,7 @@ export interface InboundCallHandlerOptions {
     readonly callerNumber: string;
     readonly dialedNumber: string;
     readonly caller: ConnectedLeg;
-  }) => CallSession;
+  }) => InboundCallSession;
   readonly clock: CallClock;
   readonly ids: IdGenerator;
   readonly logger: Logger;
@@ -198,6 +207,16 @@ export class InboundCallHandler {
     session.onHangup((ended) => {
       cause = ended;
     });
+    // Set once a transfer to a queue reaches another agent: the call record
+    // then names that agent and queue, not those the flow bridged first.
+    let transferredTo: { agentId: string; queueId: string } | undefined;
+    session.onReconnected((reached) => {
+      transferredTo = reached;
+      record.update(
+        { queueId: reached.queueId, agentId: reached.agentId, bridgedAt: new Date(clock.now()) },
+        'call.transferred',
+      );
+    });
     let result: FlowResult = {};
     try {
       result = await this.options.flows.run(flow, session, (disposition) => {
@@ -229,8 +248,8 @@ export class InboundCallHandler {
       {
         endedAt: new Date(clock.now()),
         hangupCause: cause,
-        queueId: result.queueId ?? null,
-        agentId: result.agentId ?? null,
+        queueId: transferredTo?.queueId ?? result.queueId ?? null,
+        agentId: transferredTo?.agentId ?? result.agentId ?? null,
         disposition: dispositionFor({
           cause,
           bridged: result.bridged === true,

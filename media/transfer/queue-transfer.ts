@@ -96,7 +96,7 @@ export class QueueTransfer {
           }
           if (update.kind === 'accepted') {
             inQueue = false;
-            return { agentId: update.agentId };
+            return { agentId: update.agentId, queueId };
           }
           if (update.kind === 'timedOut') {
             inQueue = false;
