@@ -337,6 +337,26 @@ function windowSeconds(mode: Mode): number {
   return mode === 'saturation' ? settings.saturationSeconds : settings.seconds;
 }
 
+/**
+ * Warm-up at the mode's arrival rate, then the measured window with its
+ * usage; `measuring` is told when the window opens and closes.
+ */
+async function warmUpThenMeasure(
+  admin: Redis,
+  pacer: Pacer,
+  mode: Mode,
+  arrive: (count: number) => void,
+  measuring: (on: boolean) => void,
+): Promise<Usage> {
+  const rate = arrivalsPerSecond(mode);
+  await pacer.run(rate, settings.warmupSeconds, arrive);
+  return measureUsage(admin, async () => {
+    measuring(true);
+    await pacer.run(rate, windowSeconds(mode), arrive);
+    measuring(false);
+  });
+}
+
 // ---------------------------------------------------------------- ours
 
 async function readEvents(redis: Redis, key: string): Promise<AcdEvent[]> {
@@ -465,12 +485,8 @@ async function runOurs(prefix: string, agents: BenchAgent[], mode: Mode): Promis
     }
   });
 
-  const rate = arrivalsPerSecond(mode);
-  await pacer.run(rate, settings.warmupSeconds, arrive);
-  const usage = await measureUsage(admin, async () => {
-    measuring = true;
-    await pacer.run(rate, windowSeconds(mode), arrive);
-    measuring = false;
+  const usage = await warmUpThenMeasure(admin, pacer, mode, arrive, (on) => {
+    measuring = on;
   });
   stopping = true;
   pacer.clear();
@@ -642,12 +658,8 @@ async function runCallcenter(prefix: string, agents: BenchAgent[], mode: Mode): 
     }
   })();
 
-  const rate = arrivalsPerSecond(mode);
-  await pacer.run(rate, settings.warmupSeconds, arrive);
-  const usage = await measureUsage(admin, async () => {
-    measuring = true;
-    await pacer.run(rate, windowSeconds(mode), arrive);
-    measuring = false;
+  const usage = await warmUpThenMeasure(admin, pacer, mode, arrive, (on) => {
+    measuring = on;
   });
   running = false;
   pacer.clear();
@@ -739,15 +751,11 @@ async function runJambonz(prefix: string, agents: BenchAgent[], mode: Mode): Pro
     } else dequeue(agent, performance.now(), true);
   }
 
-  const rate = arrivalsPerSecond(mode);
   const arrive = (count: number): void => {
     for (let i = 0; i < count; i += 1) enqueue(newContact()).catch(() => undefined);
   };
-  await pacer.run(rate, settings.warmupSeconds, arrive);
-  const usage = await measureUsage(admin, async () => {
-    measuring = true;
-    await pacer.run(rate, windowSeconds(mode), arrive);
-    measuring = false;
+  const usage = await warmUpThenMeasure(admin, pacer, mode, arrive, (on) => {
+    measuring = on;
   });
   running = false;
   pacer.clear();

@@ -132,26 +132,26 @@ local function pairsText(flat)
   return table.concat(parts, ',')
 end
 
--- The agent's skills ({ list = {{name, level, 'level'}...}, map = name -> level }).
--- Hashes written before the `skills` field existed are read from the
--- skills hash (and the reconciler adds the field).
-local function agentSkills(a)
-  local text = aget(a, 'skills')
+-- A `name:number,...` field of the agent's hash, parsed. Hashes written
+-- before the field existed are read from the older per-agent hash (and the
+-- reconciler adds the field).
+local function agentPairs(a, field, olderKey)
+  local text = aget(a, field)
   if text == nil then
-    text = pairsText(redis.call('HGETALL', K.agentSkills(a)))
-    record(a).f.skills = text
+    text = pairsText(redis.call('HGETALL', olderKey(a)))
+    record(a).f[field] = text
   end
   return parsePairs(text)
 end
 
+-- The agent's skills ({ list = {{name, level, 'level'}...}, map = name -> level }).
+local function agentSkills(a)
+  return agentPairs(a, 'skills', K.agentSkills)
+end
+
 -- The agent's queues ({ list = {{queueId, position, 'position'}...} }).
 local function agentQueues(a)
-  local text = aget(a, 'queues')
-  if text == nil then
-    text = pairsText(redis.call('HGETALL', K.agentQueues(a)))
-    record(a).f.queues = text
-  end
-  return parsePairs(text)
+  return agentPairs(a, 'queues', K.agentQueues)
 end
 
 local function isPresent(f)
