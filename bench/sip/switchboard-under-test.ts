@@ -122,7 +122,10 @@ export async function startSwitchboard(options: {
     });
 
     const log = await open(logFile, 'a');
-    child = spawn(process.execPath, [cli, 'start'], {
+    // PROFILE_DIR: a V8 CPU profile of the Switchboard process, written when it exits.
+    const profile = options.env.PROFILE_DIR;
+    const profiling = profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${profile}`];
+    child = spawn(process.execPath, [...profiling, cli, 'start'], {
       env,
       cwd: repository,
       stdio: ['ignore', log.fd, log.fd],

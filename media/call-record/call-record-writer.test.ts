@@ -306,3 +306,94 @@ describe('CallRecordWriter with Postgres going away', () => {
     expect(clock.pendingTimerCount).toBe(0);
   });
 });
+
+describe('CallRecordRepository.writeBatch', () => {
+  it('writes one batch of several calls, legs and events, the last snapshot of each winning, and a replay changes nothing', async () => {
+    const repository = new CallRecordRepository(database.db);
+    const first = '44444444-4444-4444-8444-444444444444';
+    const second = '55555555-5555-4555-8555-555555555555';
+    const snapshot = (id: string, overrides: Partial<CallSnapshot>): CallRecordItem => {
+      const base = call(overrides);
+      return base.kind === 'call' ? { kind: 'call', call: { ...base.call, id } } : base;
+    };
+    const leg = (sipStatus: number | null): CallRecordItem => ({
+      kind: 'leg',
+      leg: {
+        id: '66666666-6666-4666-8666-666666666666',
+        callId: first,
+        role: 'caller',
+        userId: null,
+        sipUri: 'sip:+15550001111@192.0.2.10',
+        sipCallId: 'c@192.0.2.10',
+        mediaUuid: null,
+        startedAt: new Date('2026-03-01T10:00:00Z'),
+        answeredAt: null,
+        endedAt: null,
+        hangupCause: null,
+        sipStatus,
+      },
+    });
+    const eventOf = (id: string, n: number): CallRecordItem => ({
+      kind: 'event',
+      event: {
+        eventId: `${id}:${n}`,
+        callId: id,
+        type: 'call.answered',
+        occurredAt: new Date(Date.UTC(2026, 2, 1, 10, 0, n)),
+        payload: { n },
+      },
+    });
+    const batch: CallRecordItem[] = [
+      snapshot(first, {}),
+      snapshot(second, { fromNumber: '+15550003333' }),
+      leg(null),
+      eventOf(first, 1),
+      snapshot(first, { sipStatus: 200, answeredAt: new Date('2026-03-01T10:00:01Z') }),
+      leg(200),
+      eventOf(first, 1),
+      eventOf(second, 2),
+      snapshot(first, { sipStatus: 200, hangupCause: 'normal', disposition: 'completed' }),
+    ];
+    await repository.writeBatch(batch);
+    await repository.writeBatch(batch);
+
+    const calls = await database.db
+      .selectFrom('calls')
+      .select(['id', 'sip_status', 'hangup_cause', 'disposition', 'answered_at', 'from_number'])
+      .where('id', 'in', [first, second])
+      .orderBy('id')
+      .execute();
+    // The last snapshot of the first call is the row, answeredAt included (it has none).
+    expect(calls).toEqual([
+      {
+        id: first,
+        sip_status: 200,
+        hangup_cause: 'normal',
+        disposition: 'completed',
+        answered_at: null,
+        from_number: '+15550001111',
+      },
+      {
+        id: second,
+        sip_status: null,
+        hangup_cause: null,
+        disposition: null,
+        answered_at: null,
+        from_number: '+15550003333',
+      },
+    ]);
+    const legs = await database.db
+      .selectFrom('call_legs')
+      .select(['sip_status'])
+      .where('call_id', '=', first)
+      .execute();
+    expect(legs).toEqual([{ sip_status: 200 }]);
+    const events = await database.db
+      .selectFrom('call_events')
+      .select(['event_id'])
+      .where('call_id', 'in', [first, second])
+      .orderBy('event_id')
+      .execute();
+    expect(events.map((e) => e.event_id)).toEqual([`${first}:1`, `${second}:2`]);
+  });
+});
