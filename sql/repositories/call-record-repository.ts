@@ -1,5 +1,6 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../database.ts';
+import { preparedStatement } from './prepared-statement.ts';
 import type { CallDisposition, CallDirection, CallLegRole } from '../tables/call-tables.ts';
 
 /** The `calls` row as it stands now; later snapshots of the same id replace earlier ones. */
@@ -111,109 +112,117 @@ export class CallRecordRepository {
   }
 }
 
+/** An optional time as text for a `timestamptz[]` parameter. */
+const iso = (at: Date | null): string | null => (at === null ? null : at.toISOString());
+
+// The hot statements take one array per column and `unnest` them into rows:
+// fixed text for any batch size, so each is prepared once per connection.
+// Routing and flows name a queue by name, the API by id: either finds the
+// row. An unknown queue (deleted, mistyped in a flow) or a user that no
+// longer exists is recorded as none rather than failing the whole batch.
+const upsertCallsStatement = preparedStatement(
+  'call_records_upsert_calls',
+  `INSERT INTO calls (id, direction, from_number, to_number, did, sip_call_id, flow_id, queue_id,
+     agent_id, started_at, answered_at, enqueued_at, offered_at, bridged_at, ended_at, hangup_cause,
+     disposition, sip_status)
+   SELECT r.id, r.direction, r.from_number, r.to_number, r.did, r.sip_call_id, r.flow_id,
+     (SELECT q.id FROM queues q WHERE q.name = r.queue OR q.id::text = r.queue LIMIT 1),
+     (SELECT u.id FROM users u WHERE u.id::text = r.agent),
+     r.started_at, r.answered_at, r.enqueued_at, r.offered_at, r.bridged_at, r.ended_at,
+     r.hangup_cause, r.disposition, r.sip_status
+   FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[],
+     $8::text[], $9::text[], $10::timestamptz[], $11::timestamptz[], $12::timestamptz[],
+     $13::timestamptz[], $14::timestamptz[], $15::timestamptz[], $16::text[], $17::text[],
+     $18::integer[])
+     AS r(id, direction, from_number, to_number, did, sip_call_id, flow_id, queue, agent,
+       started_at, answered_at, enqueued_at, offered_at, bridged_at, ended_at, hangup_cause,
+       disposition, sip_status)
+   ON CONFLICT (id) DO UPDATE SET direction = excluded.direction,
+     from_number = excluded.from_number, to_number = excluded.to_number, did = excluded.did,
+     sip_call_id = excluded.sip_call_id, flow_id = excluded.flow_id, queue_id = excluded.queue_id,
+     agent_id = excluded.agent_id, started_at = excluded.started_at,
+     answered_at = excluded.answered_at, enqueued_at = excluded.enqueued_at,
+     offered_at = excluded.offered_at, bridged_at = excluded.bridged_at,
+     ended_at = excluded.ended_at, hangup_cause = excluded.hangup_cause,
+     disposition = excluded.disposition, sip_status = excluded.sip_status`,
+);
+
 async function upsertCalls(db: Kysely<Database>, calls: readonly CallSnapshot[]): Promise<void> {
-  await db
-    .insertInto('calls')
-    .values(
-      calls.map((c) => ({
-        id: c.id,
-        direction: c.direction,
-        from_number: c.fromNumber,
-        to_number: c.toNumber,
-        did: c.did,
-        sip_call_id: c.sipCallId,
-        flow_id: c.flowId,
-        queue_id: queueRef(c.queueId),
-        agent_id: userRef(c.agentId),
-        started_at: c.startedAt,
-        answered_at: c.answeredAt,
-        enqueued_at: c.enqueuedAt,
-        offered_at: c.offeredAt,
-        bridged_at: c.bridgedAt,
-        ended_at: c.endedAt,
-        hangup_cause: c.hangupCause,
-        disposition: c.disposition,
-        sip_status: c.sipStatus,
-      })),
-    )
-    // The newer snapshot replaces the row.
-    .onConflict((conflict) =>
-      conflict.column('id').doUpdateSet((eb) => ({
-        direction: eb.ref('excluded.direction'),
-        from_number: eb.ref('excluded.from_number'),
-        to_number: eb.ref('excluded.to_number'),
-        did: eb.ref('excluded.did'),
-        sip_call_id: eb.ref('excluded.sip_call_id'),
-        flow_id: eb.ref('excluded.flow_id'),
-        queue_id: eb.ref('excluded.queue_id'),
-        agent_id: eb.ref('excluded.agent_id'),
-        started_at: eb.ref('excluded.started_at'),
-        answered_at: eb.ref('excluded.answered_at'),
-        enqueued_at: eb.ref('excluded.enqueued_at'),
-        offered_at: eb.ref('excluded.offered_at'),
-        bridged_at: eb.ref('excluded.bridged_at'),
-        ended_at: eb.ref('excluded.ended_at'),
-        hangup_cause: eb.ref('excluded.hangup_cause'),
-        disposition: eb.ref('excluded.disposition'),
-        sip_status: eb.ref('excluded.sip_status'),
-      })),
-    )
-    .execute();
+  await upsertCallsStatement(db, [
+    calls.map((c) => c.id),
+    calls.map((c) => c.direction),
+    calls.map((c) => c.fromNumber),
+    calls.map((c) => c.toNumber),
+    calls.map((c) => c.did),
+    calls.map((c) => c.sipCallId),
+    calls.map((c) => c.flowId),
+    calls.map((c) => c.queueId),
+    calls.map((c) => c.agentId),
+    calls.map((c) => c.startedAt.toISOString()),
+    calls.map((c) => iso(c.answeredAt)),
+    calls.map((c) => iso(c.enqueuedAt)),
+    calls.map((c) => iso(c.offeredAt)),
+    calls.map((c) => iso(c.bridgedAt)),
+    calls.map((c) => iso(c.endedAt)),
+    calls.map((c) => c.hangupCause),
+    calls.map((c) => c.disposition),
+    calls.map((c) => c.sipStatus),
+  ]);
 }
 
+const upsertLegsStatement = preparedStatement(
+  'call_records_upsert_legs',
+  `INSERT INTO call_legs (id, call_id, role, user_id, sip_uri, sip_call_id, media_uuid, started_at,
+     answered_at, ended_at, hangup_cause, sip_status)
+   SELECT r.id, r.call_id, r.role, (SELECT u.id FROM users u WHERE u.id::text = r.user_ref),
+     r.sip_uri, r.sip_call_id, r.media_uuid, r.started_at, r.answered_at, r.ended_at,
+     r.hangup_cause, r.sip_status
+   FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+     $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::text[], $12::integer[])
+     AS r(id, call_id, role, user_ref, sip_uri, sip_call_id, media_uuid, started_at, answered_at,
+       ended_at, hangup_cause, sip_status)
+   ON CONFLICT (id) DO UPDATE SET role = excluded.role, user_id = excluded.user_id,
+     sip_uri = excluded.sip_uri, sip_call_id = excluded.sip_call_id,
+     media_uuid = excluded.media_uuid, started_at = excluded.started_at,
+     answered_at = excluded.answered_at, ended_at = excluded.ended_at,
+     hangup_cause = excluded.hangup_cause, sip_status = excluded.sip_status`,
+);
+
 async function upsertLegs(db: Kysely<Database>, legs: readonly CallLegSnapshot[]): Promise<void> {
-  await db
-    .insertInto('call_legs')
-    .values(
-      legs.map((l) => ({
-        id: l.id,
-        call_id: l.callId,
-        role: l.role,
-        user_id: userRef(l.userId),
-        sip_uri: l.sipUri,
-        sip_call_id: l.sipCallId,
-        media_uuid: l.mediaUuid,
-        started_at: l.startedAt,
-        answered_at: l.answeredAt,
-        ended_at: l.endedAt,
-        hangup_cause: l.hangupCause,
-        sip_status: l.sipStatus,
-      })),
-    )
-    .onConflict((conflict) =>
-      conflict.column('id').doUpdateSet((eb) => ({
-        role: eb.ref('excluded.role'),
-        user_id: eb.ref('excluded.user_id'),
-        sip_uri: eb.ref('excluded.sip_uri'),
-        sip_call_id: eb.ref('excluded.sip_call_id'),
-        media_uuid: eb.ref('excluded.media_uuid'),
-        started_at: eb.ref('excluded.started_at'),
-        answered_at: eb.ref('excluded.answered_at'),
-        ended_at: eb.ref('excluded.ended_at'),
-        hangup_cause: eb.ref('excluded.hangup_cause'),
-        sip_status: eb.ref('excluded.sip_status'),
-      })),
-    )
-    .execute();
+  await upsertLegsStatement(db, [
+    legs.map((l) => l.id),
+    legs.map((l) => l.callId),
+    legs.map((l) => l.role),
+    legs.map((l) => l.userId),
+    legs.map((l) => l.sipUri),
+    legs.map((l) => l.sipCallId),
+    legs.map((l) => l.mediaUuid),
+    legs.map((l) => l.startedAt.toISOString()),
+    legs.map((l) => iso(l.answeredAt)),
+    legs.map((l) => iso(l.endedAt)),
+    legs.map((l) => l.hangupCause),
+    legs.map((l) => l.sipStatus),
+  ]);
 }
+
+const insertEventsStatement = preparedStatement(
+  'call_records_insert_events',
+  `INSERT INTO call_events (event_id, call_id, type, occurred_at, payload)
+   SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::timestamptz[], $5::jsonb[])
+   ON CONFLICT (event_id) DO NOTHING`,
+);
 
 async function insertEvents(
   db: Kysely<Database>,
   events: readonly CallEventRecord[],
 ): Promise<void> {
-  await db
-    .insertInto('call_events')
-    .values(
-      events.map((e) => ({
-        event_id: e.eventId,
-        call_id: e.callId,
-        type: e.type,
-        occurred_at: e.occurredAt,
-        payload: JSON.stringify(e.payload),
-      })),
-    )
-    .onConflict((conflict) => conflict.column('event_id').doNothing())
-    .execute();
+  await insertEventsStatement(db, [
+    events.map((e) => e.eventId),
+    events.map((e) => e.callId),
+    events.map((e) => e.type),
+    events.map((e) => e.occurredAt.toISOString()),
+    events.map((e) => JSON.stringify(e.payload)),
+  ]);
 }
 
 async function insertRecordings(
@@ -236,22 +245,4 @@ async function insertRecordings(
     )
     .onConflict((conflict) => conflict.column('storage_uri').doNothing())
     .execute();
-}
-
-/**
- * Routing and flows name queues by name, the API by row id: either finds the
- * row. An unknown queue (deleted, mistyped in a flow) is recorded as none
- * rather than failing the whole record.
- */
-function queueRef(queue: string | null): RawBuilder<string | null> | null {
-  if (queue === null) return null;
-  return sql<
-    string | null
-  >`(SELECT id FROM queues WHERE name = ${queue} OR id::text = ${queue} LIMIT 1)`;
-}
-
-/** A user that no longer exists (or an id that is not one) is recorded as none. */
-function userRef(user: string | null): RawBuilder<string | null> | null {
-  if (user === null) return null;
-  return sql<string | null>`(SELECT id FROM users WHERE id::text = ${user})`;
 }
