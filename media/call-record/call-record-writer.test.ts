@@ -296,6 +296,7 @@ describe('CallRecordWriter with Postgres going away', () => {
       logger,
       retryDelayMs: 100,
       maxRetryDelayMs: 300,
+      coalesceMs: 0,
     });
     writer.write(event(1));
     await clock.advance(1000);
@@ -304,6 +305,40 @@ describe('CallRecordWriter with Postgres going away', () => {
     await clock.advance(300);
     expect(writer.pending).toBe(0);
     expect(clock.pendingTimerCount).toBe(0);
+  });
+});
+
+describe('CallRecordWriter coalescing', () => {
+  it('holds a first record for coalesceMs so the records that follow share its write', async () => {
+    const clock = new SimulatedCallClock(0);
+    const batches: { at: number; items: number }[] = [];
+    const writer = new CallRecordWriter({
+      store: {
+        writeBatch: (items) => {
+          batches.push({ at: clock.now(), items: items.length });
+          return Promise.resolve();
+        },
+      },
+      clock,
+      logger,
+      coalesceMs: 50,
+    });
+    writer.write(call());
+    await clock.advance(20);
+    writer.write(call({ sipStatus: 200 }));
+    writer.write(event(1));
+    await clock.advance(20);
+    expect(batches).toEqual([]);
+    await clock.advance(10);
+    // The second snapshot replaced the first while it waited: two items, one write, at 50 ms.
+    expect(batches).toEqual([{ at: 50, items: 2 }]);
+    writer.write(event(2));
+    expect(await writer.drain()).toBe(true);
+    // drain does not wait out the coalescing delay.
+    expect(batches).toEqual([
+      { at: 50, items: 2 },
+      { at: 50, items: 1 },
+    ]);
   });
 });
 

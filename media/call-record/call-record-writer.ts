@@ -13,6 +13,12 @@ export interface CallRecordWriterOptions {
   /** First retry delay after a failed write; doubles up to `maxRetryDelayMs`. */
   readonly retryDelayMs?: number;
   readonly maxRetryDelayMs?: number;
+  /**
+   * How long a first record waits for others before a write starts, so the
+   * changes a call makes in quick succession (started, answered, its events)
+   * and other calls' records share one write. Default 50 ms; 0 writes at once.
+   */
+  readonly coalesceMs?: number;
 }
 
 /**
@@ -40,6 +46,7 @@ export class CallRecordWriter implements CallRecordSink {
   private retryTimer: unknown;
   private failures = 0;
   private idleWaiters: Array<() => void> = [];
+  private coalesceTimer: unknown;
 
   constructor(private readonly options: CallRecordWriterOptions) {
     this.capacity = options.capacity ?? 50_000;
@@ -89,6 +96,11 @@ export class CallRecordWriter implements CallRecordSink {
         resolve(true);
       };
       this.idleWaiters.push(done);
+      if (this.coalesceTimer !== undefined) {
+        this.options.clock.clearTimeout(this.coalesceTimer);
+        this.coalesceTimer = undefined;
+        this.startFlush();
+      }
       if (this.retryTimer !== undefined) {
         this.options.clock.clearTimeout(this.retryTimer);
         this.retryTimer = undefined;
@@ -101,6 +113,8 @@ export class CallRecordWriter implements CallRecordSink {
   close(): void {
     if (this.retryTimer !== undefined) this.options.clock.clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
+    if (this.coalesceTimer !== undefined) this.options.clock.clearTimeout(this.coalesceTimer);
+    this.coalesceTimer = undefined;
   }
 
   private replaceWaitingSnapshot(item: CallRecordItem): boolean {
@@ -123,6 +137,20 @@ export class CallRecordWriter implements CallRecordSink {
   private inFlight = 0;
 
   private kick(): void {
+    if (this.flushing !== undefined || this.retryTimer !== undefined) return;
+    if (this.coalesceTimer !== undefined) return;
+    const wait = this.options.coalesceMs ?? 50;
+    if (wait <= 0) {
+      this.startFlush();
+      return;
+    }
+    this.coalesceTimer = this.options.clock.setTimeout(() => {
+      this.coalesceTimer = undefined;
+      this.startFlush();
+    }, wait);
+  }
+
+  private startFlush(): void {
     if (this.flushing !== undefined || this.retryTimer !== undefined) return;
     this.flushing = this.flush().finally(() => {
       this.flushing = undefined;
