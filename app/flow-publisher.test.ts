@@ -38,6 +38,12 @@ describe('publishing a flow file', () => {
     expect(await routes.find('15550001000')).toMatchObject({ kind: 'flow', flow: { version: 2 } });
     // The call that loaded version 1 keeps its own copy of the definition.
     expect(live).toMatchObject({ kind: 'flow', flow: { version: 1 } });
+    // A version's definition is read once and shared, frozen, by later calls.
+    const again = await routes.find('+15550001000');
+    const latest = await routes.find('+15550001000');
+    if (again.kind !== 'flow' || latest.kind !== 'flow') throw new Error('not routed to a flow');
+    expect(latest.flow.definition).toBe(again.flow.definition);
+    expect(Object.isFrozen(latest.flow.definition)).toBe(true);
 
     const versions = await t.db
       .selectFrom('flows')

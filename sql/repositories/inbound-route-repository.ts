@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../database.ts';
+import { preparedStatement } from './prepared-statement.ts';
 
 /** Where a dialled number leads: nowhere, a flow with no published version, or a published flow. */
 export type InboundRoute =
@@ -15,39 +16,77 @@ export type InboundRoute =
       };
     };
 
-/** Finds the published flow a DID runs; queries only. */
+interface RouteRow {
+  readonly flow_name: string;
+  readonly flow_id: string | null;
+  readonly version: number | null;
+}
+
+// Runs on every INVITE: a prepared statement (planned once per connection,
+// no query build) that leaves the definition out; see definitionOf.
+const routeOf = preparedStatement<RouteRow>(
+  'inbound_route_of_number',
+  `SELECT n.flow_name, f.id AS flow_id, f.version
+   FROM phone_numbers n
+   LEFT JOIN flows f ON f.name = n.flow_name AND f.published
+   WHERE n.number = ANY($1::text[])
+   ORDER BY n.number DESC
+   LIMIT 1`,
+);
+
+const definitionById = preparedStatement<{ definition: Record<string, unknown> }>(
+  'flow_definition_by_id',
+  'SELECT definition FROM flows WHERE id = $1',
+);
+
+/**
+ * Finds the published flow a DID runs; queries only. Each call reads which
+ * version is published now (so a publish applies to the next call); the
+ * definitions themselves are kept, since a flow row's definition never
+ * changes (a new version is a new row). The most recent 100 are kept.
+ */
 export class InboundRouteRepository {
+  private readonly definitions = new Map<string, Record<string, unknown>>();
+
   constructor(private readonly db: Kysely<Database>) {}
 
   /** `number` as dialled; `+15551234567` and `15551234567` find the same row. */
   async find(number: string): Promise<InboundRoute> {
     const bare = number.replace(/^\+/, '');
-    const row = await this.db
-      .selectFrom('phone_numbers')
-      .leftJoin('flows', (join) =>
-        join.onRef('flows.name', '=', 'phone_numbers.flow_name').on('flows.published', '=', true),
-      )
-      .select([
-        'phone_numbers.flow_name',
-        'flows.id as flow_id',
-        'flows.version',
-        'flows.definition',
-      ])
-      .where('phone_numbers.number', 'in', [bare, `+${bare}`])
-      .orderBy('phone_numbers.number', 'desc')
-      .executeTakeFirst();
+    const [row] = await routeOf(this.db, [[bare, `+${bare}`]]);
     if (row === undefined) return { kind: 'unknown' };
-    if (row.flow_id === null || row.version === null || row.definition === null) {
+    if (row.flow_id === null || row.version === null) {
       return { kind: 'unpublished', flowName: row.flow_name };
     }
+    const definition = await this.definitionOf(row.flow_id);
+    if (definition === undefined) return { kind: 'unpublished', flowName: row.flow_name };
     return {
       kind: 'flow',
-      flow: {
-        id: row.flow_id,
-        name: row.flow_name,
-        version: row.version,
-        definition: row.definition,
-      },
+      flow: { id: row.flow_id, name: row.flow_name, version: row.version, definition },
     };
   }
+
+  private async definitionOf(flowId: string): Promise<Record<string, unknown> | undefined> {
+    const kept = this.definitions.get(flowId);
+    if (kept !== undefined) return kept;
+    // Deleted between the two reads: treated as not published.
+    const [row] = await definitionById(this.db, [flowId]);
+    if (row === undefined) return undefined;
+    if (this.definitions.size >= 100) {
+      const oldest = this.definitions.keys().next().value;
+      if (oldest !== undefined) this.definitions.delete(oldest);
+    }
+    // Shared by every call of this version: frozen, so no call can change another's flow.
+    const definition = deepFreeze(row.definition);
+    this.definitions.set(flowId, definition);
+    return definition;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }
