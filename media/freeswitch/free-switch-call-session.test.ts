@@ -21,10 +21,14 @@ async function twinCall(
   options: {
     agentLeg?: () => ConnectedLeg | undefined;
     dial?: (destination: string) => Promise<DialResult>;
+    dialplanVariables?: Record<string, string>;
   } = {},
 ) {
   const clock = new SimulatedCallClock(1_000_000);
   const server = new MediaServerTwin(clock);
+  for (const [name, value] of Object.entries(options.dialplanVariables ?? {})) {
+    server.dialplanVariables.set(name, value);
+  }
   const endpoint = (await server.createEndpoint({ remoteSdp: 'v=0' })) as EndpointTwin;
   const dialog = new DialogTwin('sip-call-1');
   const session = new FreeSwitchCallSession({
@@ -88,6 +92,16 @@ describe('FreeSwitchCallSession on FreeSWITCH', () => {
       'play local_stream://moh/default',
       `api uuid_break ${endpoint.uuid}`,
     ]);
+  });
+
+  it('sends no playback_terminators command when the dialplan already set it (docker/freeswitch)', async () => {
+    const { clock, endpoint, session } = await twinCall({
+      dialplanVariables: { playback_terminators: 'none' },
+    });
+    const playing = session.play([{ kind: 'file', name: 'main-menu', language: 'en' }]);
+    await clock.advance(5_000);
+    await expect(playing).resolves.toEqual({});
+    expect(endpoint.commands).toEqual(['play /usr/share/switchboard/prompts/en/main-menu.wav']);
   });
 
   it('plays hold music while waiting for the first key and stops it after', async () => {

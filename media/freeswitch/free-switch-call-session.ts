@@ -130,11 +130,17 @@ export class FreeSwitchCallSession implements CallSession {
     this.endpoint.on('dtmf', (event: DtmfEvent) => this.deliver(event.dtmf));
     options.caller.onEnded(() => this.end('callerHungUp'));
     // Keys are ours to interpret: FreeSWITCH's default terminator (`*`) would
-    // cut prompts short behind the flow's back.
-    this.ready = this.endpoint.set('playback_terminators', 'none').then(
-      () => undefined,
-      (error: unknown) => this.logFailure('set playback_terminators', error),
-    );
+    // cut prompts short behind the flow's back. Our dialplan
+    // (docker/freeswitch/dialplan/mrf.xml) sets it before the channel reaches
+    // us, which spares a command and its two events per call; otherwise set it.
+    const terminators = this.endpoint.conn?.getInfo().getHeader('variable_playback_terminators');
+    this.ready =
+      terminators === 'none'
+        ? Promise.resolve()
+        : this.endpoint.set('playback_terminators', 'none').then(
+            () => undefined,
+            (error: unknown) => this.logFailure('set playback_terminators', error),
+          );
   }
 
   get ended(): boolean {

@@ -37,12 +37,23 @@ export class EndpointTwin extends EventEmitter implements MediaEndpoint {
   destroyed = false;
   private activity: Activity | undefined;
 
+  /** The channel's data when it reached the app: the dialplan's variables. */
+  readonly conn: { getInfo(): { getHeader(name: string): string | undefined } };
+
   constructor(
     readonly uuid: string,
     private readonly server: MediaServerTwin,
     remoteSdp: string | undefined,
   ) {
     super();
+    const atConnect = new Map(server.dialplanVariables);
+    for (const [name, value] of atConnect) this.variables.set(name, value);
+    this.conn = {
+      getInfo: () => ({
+        getHeader: (name) =>
+          name.startsWith('variable_') ? atConnect.get(name.slice(9)) : undefined,
+      }),
+    };
     this.remoteSdp = remoteSdp;
     this.local = { sdp: `v=0\r\no=FreeSWITCH 1 1 IN IP4 127.0.0.1\r\ns=${uuid}\r\n` };
   }
@@ -204,6 +215,8 @@ export class MediaServerTwin extends EventEmitter implements MediaServer {
   cpuIdle = 90;
   /** The next createEndpoint calls fail with this error. */
   failCreate: Error | undefined;
+  /** Variables the dialplan sets on every channel before it reaches the app. */
+  readonly dialplanVariables = new Map<string, string>();
   private live = new Set<EndpointTwin>();
   private count = 0;
 

@@ -36,6 +36,12 @@ export interface MediaEndpoint {
   api(command: string, args?: string | readonly string[]): Promise<EslEvent>;
   /** Sets a channel variable. */
   set(name: string, value: string): Promise<unknown>;
+  /**
+   * fsmrf's event-socket connection for this channel; `getInfo()` is the
+   * channel's data when it reached us, with the variables the dialplan set
+   * (`variable_<name>`). Optional: twins may leave it out.
+   */
+  readonly conn?: { getInfo(): { getHeader(name: string): string | null | undefined } };
   /** Records the caller with FreeSWITCH's `record` application. */
   record(
     file: string,
