@@ -11,10 +11,30 @@ function setup(limits: Partial<ConstructorParameters<typeof MediaAdmission>[1]> 
   return { clock, server, admission };
 }
 
+/** Admits one call and, when admitted, reports its media set up after `setupMs`. */
+function admitSetUp(
+  admission: MediaAdmission,
+  server: MediaServerTwin,
+  outcome: 'ok' | 'failed' = 'ok',
+  clock?: ManualClock,
+  setupMs = 0,
+) {
+  const decision = admission.admit(server);
+  if (decision.admitted) {
+    clock?.advance(setupMs);
+    decision.mediaSetUp?.(outcome);
+  }
+  return decision;
+}
+
 describe('MediaAdmission', () => {
   it('admits a burst up to the rate, refuses the excess with Retry-After, and refills', () => {
     const { clock, server, admission } = setup({ callsPerSecond: 10 });
-    const decisions = Array.from({ length: 12 }, () => admission.admit(server));
+    const decisions = Array.from({ length: 12 }, () => {
+      const decision = admission.admit(server);
+      if (decision.admitted) decision.mediaSetUp?.('ok');
+      return decision;
+    });
     expect(decisions.filter((d) => d.admitted)).toHaveLength(10);
     expect(decisions[11]).toMatchObject({
       admitted: false,
@@ -22,7 +42,7 @@ describe('MediaAdmission', () => {
       why: 'call rate above limit',
     });
     clock.advance(500);
-    expect(Array.from({ length: 6 }, () => admission.admit(server).admitted)).toEqual([
+    expect(Array.from({ length: 6 }, () => admitSetUp(admission, server).admitted)).toEqual([
       true,
       true,
       true,
@@ -58,5 +78,73 @@ describe('MediaAdmission', () => {
     server.cpuIdle = report.cpuIdle;
     for (let i = 0; i < report.sessions; i++) await server.createEndpoint();
     expect(admission.admit(server)).toMatchObject({ admitted: false, why, retryAfterSeconds: 5 });
+  });
+
+  it('refuses while a quarter second of calls (at least 4) are still being set up', () => {
+    const { server, admission } = setup({ callsPerSecond: 40 });
+    const pending = Array.from({ length: 10 }, () => admission.admit(server));
+    expect(pending.every((d) => d.admitted)).toBe(true);
+    expect(admission.admit(server)).toMatchObject({
+      admitted: false,
+      why: 'media server slow to set up calls',
+      retryAfterSeconds: 2,
+    });
+    const [first] = pending;
+    if (first === undefined || !first.admitted) throw new Error('expected an admission');
+    first.mediaSetUp?.('ok');
+    expect(admission.state.settingUp).toBe(9);
+    expect(admission.admit(server).admitted).toBe(true);
+    // A call released before its media was reported frees its set-up place too.
+    for (const d of pending.slice(1)) if (d.admitted) d.release();
+    expect(admission.state).toMatchObject({ settingUp: 1, activeCalls: 2 });
+  });
+
+  it('cuts the rate to 70% after a window with a failed set-up, and again after a slow one', () => {
+    const { clock, server, admission } = setup({ callsPerSecond: 40, slowSetupMs: 500 });
+    admitSetUp(admission, server, 'failed');
+    clock.advance(1000);
+    admitSetUp(admission, server, 'ok', clock, 600);
+    expect(admission.state.callsPerSecond).toBe(28);
+    clock.advance(1000);
+    admitSetUp(admission, server);
+    expect(admission.state.callsPerSecond).toBeCloseTo(19.6);
+    clock.advance(1000);
+    admitSetUp(admission, server);
+    // A healthy window without refusals leaves the rate alone.
+    expect(admission.state.callsPerSecond).toBeCloseTo(19.6);
+  });
+
+  it('raises the rate by 5% of the ceiling per window that refused demand, never past the ceiling', () => {
+    const { clock, server, admission } = setup({ callsPerSecond: 20, minCallsPerSecond: 2 });
+    for (let i = 0; i < 6; i++) {
+      admitSetUp(admission, server, 'failed');
+      clock.advance(1000);
+    }
+    admitSetUp(admission, server);
+    expect(admission.state.callsPerSecond).toBeCloseTo(20 * 0.7 ** 6);
+    const rates: number[] = [];
+    for (let second = 0; second < 30; second++) {
+      // More demand than the rate: some calls are refused for rate each second.
+      for (let i = 0; i < 25; i++) {
+        const decision = admitSetUp(admission, server);
+        if (decision.admitted) decision.release();
+      }
+      clock.advance(1000);
+      admitSetUp(admission, server);
+      rates.push(admission.state.callsPerSecond);
+    }
+    expect(rates[0]).toBeCloseTo(20 * 0.7 ** 6 + 1);
+    expect(Math.max(...rates)).toBe(20);
+    expect(rates.at(-1)).toBe(20);
+  });
+
+  it('never cuts the rate below its floor', () => {
+    const { clock, server, admission } = setup({ callsPerSecond: 10, minCallsPerSecond: 3 });
+    for (let i = 0; i < 10; i++) {
+      admitSetUp(admission, server, 'failed');
+      clock.advance(1000);
+    }
+    admitSetUp(admission, server);
+    expect(admission.state.callsPerSecond).toBe(3);
   });
 });

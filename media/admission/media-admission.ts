@@ -3,9 +3,12 @@ import type { MediaServer } from '../freeswitch/media-server.ts';
 import type { Admission, AdmissionDecision } from '../sip/inbound-call-handler.ts';
 
 export interface MediaAdmissionLimits {
-  /** New calls admitted per second, sustained (token bucket refill). Measured clean: ~60/s; default 48. */
+  /**
+   * The most new calls admitted per second (token bucket refill), the
+   * ceiling of the adaptive rate. Default 48.
+   */
   readonly callsPerSecond: number;
-  /** Burst allowance above the sustained rate. Default: one second's worth. */
+  /** Burst allowance above the rate. Default: one second's worth of the current rate. */
   readonly burst?: number;
   /** Calls this process holds on FreeSWITCH at once. Default 1000. */
   readonly maxCalls: number;
@@ -13,16 +16,43 @@ export interface MediaAdmissionLimits {
   readonly sessionShare?: number;
   /** Refuse below this idle CPU % from FreeSWITCH heartbeats. Default 15. */
   readonly minIdleCpu?: number;
+  /** A media set-up slower than this counts as a sign of overload. Default 500 ms. */
+  readonly slowSetupMs?: number;
+  /** The adaptive rate never drops below this. Default 2 calls/s. */
+  readonly minCallsPerSecond?: number;
+  /** How often the adaptive rate is reconsidered. Default 1000 ms. */
+  readonly windowMs?: number;
+}
+
+/** What admission control sees now, for readiness and metrics. */
+export interface AdmissionState {
+  /** The adaptive rate: new calls per second admitted now. */
+  readonly callsPerSecond: number;
+  /** Calls admitted whose media is still being set up. */
+  readonly settingUp: number;
+  /** Calls admitted and not yet released. */
+  readonly activeCalls: number;
 }
 
 /**
  * Admits new calls against the media server's headroom, so excess calls get
- * a fast 503 + Retry-After instead of collapsing the calls already up (at
- * about 80 calls/s a bare fsmrf app drives FreeSWITCH into "Unable to lock
- * session" and most calls fail). Three checks, cheapest first: a token
- * bucket on the call rate; the calls this process holds (counted here,
- * because FreeSWITCH heartbeats arrive only every 20 s); and the sessions and
- * idle CPU FreeSWITCH last reported.
+ * a fast 503 + Retry-After instead of collapsing the calls already up (past
+ * its capacity FreeSWITCH stops connecting new channels back within fsmrf's
+ * 4 s, and most calls fail, the ones already admitted included). Checks,
+ * cheapest first:
+ *
+ * - a token bucket on the call rate. The rate adapts (additive increase,
+ *   multiplicative decrease): every `windowMs`, a window with a failed or
+ *   slow (`slowSetupMs`) media set-up cuts it to 70%; a window that had to
+ *   refuse calls for rate, with every set-up healthy, raises it by 5% of the
+ *   ceiling, up to `callsPerSecond`. So it settles just under what this
+ *   media server, on this host, sets up in time, whatever else the host runs;
+ * - calls still being set up: at most a quarter second's worth of the rate
+ *   (and at least 4). When FreeSWITCH slows down these pile up first, so the
+ *   excess is refused before the next window even closes;
+ * - the calls this process holds (counted here, because FreeSWITCH
+ *   heartbeats arrive only every few seconds);
+ * - the sessions and idle CPU FreeSWITCH last reported.
  *
  * @example
  * const admission = new MediaAdmission(clock, { callsPerSecond: 48, maxCalls: 400 });
@@ -32,13 +62,19 @@ export class MediaAdmission implements Admission {
   private tokens: number;
   private refilledAt: number;
   private held = 0;
+  private inSetup = 0;
+  private rate: number;
+  private windowStartedAt: number;
+  private window = { setups: 0, failed: 0, slow: 0, refusedForRate: 0 };
 
   constructor(
     private readonly clock: Clock,
     private readonly limits: MediaAdmissionLimits,
   ) {
+    this.rate = limits.callsPerSecond;
     this.tokens = this.burst;
     this.refilledAt = clock.now();
+    this.windowStartedAt = clock.now();
   }
 
   /** Calls admitted and not yet released. */
@@ -46,11 +82,20 @@ export class MediaAdmission implements Admission {
     return this.held;
   }
 
+  get state(): AdmissionState {
+    return { callsPerSecond: this.rate, settingUp: this.inSetup, activeCalls: this.held };
+  }
+
   admit(server: MediaServer): AdmissionDecision {
+    this.adapt();
     this.refill();
     if (this.tokens < 1) {
-      const waitMs = ((1 - this.tokens) / this.limits.callsPerSecond) * 1000;
+      this.window.refusedForRate += 1;
+      const waitMs = ((1 - this.tokens) / this.rate) * 1000;
       return refuse('call rate above limit', waitMs / 1000);
+    }
+    if (this.inSetup >= Math.max(4, Math.ceil(this.rate / 4))) {
+      return refuse('media server slow to set up calls', 2);
     }
     if (this.held >= this.limits.maxCalls) return refuse('call limit reached', 5);
     const share = this.limits.sessionShare ?? 0.8;
@@ -63,10 +108,28 @@ export class MediaAdmission implements Admission {
     }
     this.tokens -= 1;
     this.held += 1;
+    this.inSetup += 1;
+    const admittedAt = this.clock.now();
+    let settingUp = true;
     let released = false;
+    const setUpDone = () => {
+      if (!settingUp) return false;
+      settingUp = false;
+      this.inSetup -= 1;
+      return true;
+    };
     return {
       admitted: true,
+      mediaSetUp: (outcome) => {
+        if (!setUpDone()) return;
+        this.window.setups += 1;
+        if (outcome === 'failed') this.window.failed += 1;
+        else if (this.clock.now() - admittedAt > (this.limits.slowSetupMs ?? 500)) {
+          this.window.slow += 1;
+        }
+      },
       release: () => {
+        setUpDone();
         if (released) return;
         released = true;
         this.held -= 1;
@@ -75,14 +138,31 @@ export class MediaAdmission implements Admission {
   }
 
   private get burst(): number {
-    return this.limits.burst ?? this.limits.callsPerSecond;
+    return this.limits.burst ?? this.rate;
+  }
+
+  /** Closes the window if it is over: cut the rate after trouble, raise it after unmet demand. */
+  private adapt(): void {
+    const now = this.clock.now();
+    if (now - this.windowStartedAt < (this.limits.windowMs ?? 1000)) return;
+    const { failed, slow, refusedForRate } = this.window;
+    const ceiling = this.limits.callsPerSecond;
+    const floor = Math.min(ceiling, this.limits.minCallsPerSecond ?? 2);
+    if (failed > 0 || slow > 0) {
+      this.rate = Math.max(floor, this.rate * 0.7);
+      this.tokens = Math.min(this.tokens, this.burst);
+    } else if (refusedForRate > 0) {
+      this.rate = Math.min(ceiling, this.rate + ceiling * 0.05);
+    }
+    this.windowStartedAt = now;
+    this.window = { setups: 0, failed: 0, slow: 0, refusedForRate: 0 };
   }
 
   private refill(): void {
     const now = this.clock.now();
     const elapsed = Math.max(0, now - this.refilledAt);
     this.refilledAt = now;
-    this.tokens = Math.min(this.burst, this.tokens + (elapsed / 1000) * this.limits.callsPerSecond);
+    this.tokens = Math.min(this.burst, this.tokens + (elapsed / 1000) * this.rate);
   }
 }
 

@@ -210,6 +210,25 @@ describe('InboundCallHandler', () => {
     expect(fixture.released()).toBe(1);
   });
 
+  it('tells admission control how each media set-up went (a 488 is not the media server failing)', async () => {
+    const outcomes: string[] = [];
+    const admit = (): AdmissionDecision => ({
+      admitted: true,
+      release: () => undefined,
+      mediaSetUp: (outcome) => outcomes.push(outcome),
+    });
+    const fixture = handlerFixture({ admit });
+    await run(fixture, invite('+15550002222'));
+    fixture.server.failCreate = new Error('Connection timeout');
+    await run(fixture, invite('+15550002222'));
+    fixture.server.failCreate = Object.assign(new Error('Sip non-success response: 488'), {
+      status: 488,
+    });
+    const refused = await run(fixture, invite('+15550002222'));
+    expect(refused.final?.status).toBe(488);
+    expect(outcomes).toEqual(['ok', 'failed', 'ok']);
+  });
+
   it('answers, runs the published flow on a FreeSWITCH session, hangs up and records the call', async () => {
     const ran: string[] = [];
     const fixture = handlerFixture({

@@ -42,7 +42,16 @@ export interface FlowRunner {
 
 /** Admission control's answer for one new call. */
 export type AdmissionDecision =
-  | { readonly admitted: true; release(): void }
+  | {
+      readonly admitted: true;
+      /** The call is over (or was never set up): its place is free again. */
+      release(): void;
+      /**
+       * The media server finished setting the call up (`ok`) or failed to
+       * (`failed`: timeout, 5xx); adaptive admission learns from these.
+       */
+      mediaSetUp?(outcome: 'ok' | 'failed'): void;
+    }
   | { readonly admitted: false; readonly retryAfterSeconds: number; readonly why: string };
 
 /** Decides whether a media server can take one more call now. */
@@ -175,9 +184,17 @@ export class InboundCallHandler {
           remoteSdp: request.body.trim() === '' ? undefined : request.body,
           codecs: codecs.length > 0 ? codecs : undefined,
         })
-        .catch((error: unknown) => {
-          throw mediaFailure(error);
-        });
+        .then(
+          (created) => {
+            decision.mediaSetUp?.('ok');
+            return created;
+          },
+          (error: unknown) => {
+            // A refusal for the SDP (488) says nothing about the media server's load.
+            decision.mediaSetUp?.(sipStatusOf(error) === 488 ? 'ok' : 'failed');
+            throw mediaFailure(error);
+          },
+        );
       checkCancel();
       dialog = await this.options.sip.createUAS(request, response, {
         localSdp: endpoint.local.sdp,
