@@ -36,6 +36,25 @@ describe('redactingLogDestination', () => {
     expect(lines.join('')).not.toContain('123-45-6789');
     expect(lines.join('')).toContain(cardMarker);
   });
+
+  it("keeps every line valid JSON and pino's own time as it was, even when it passes Luhn", () => {
+    const lines: string[] = [];
+    // 1796411414461 passes the Luhn check: a card candidate of 13 digits.
+    expect(luhnValid('1796411414461')).toBe(true);
+    const logger = pino(
+      { timestamp: () => ',"time":1796411414461' },
+      redactingLogDestination({ write: (line: string) => lines.push(line) }),
+    );
+    logger.info({ digits: 4111111111111111, list: [4111111111111111], text: 'x' }, 'paid');
+    const entry = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
+    expect(entry).toMatchObject({
+      time: 1796411414461,
+      digits: cardMarker,
+      list: [cardMarker],
+      text: 'x',
+      msg: 'paid',
+    });
+  });
 });
 
 describe('masking', () => {

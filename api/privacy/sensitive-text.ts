@@ -15,6 +15,33 @@ export function redactSensitiveText(text: string): string {
     .replace(niNumber, idMarker);
 }
 
+/**
+ * The same for one JSON log line, which stays valid JSON: a card number
+ * that stands as a bare JSON number (`"digits":4111111111111111`) becomes
+ * the marker as a string, and pino's own leading `"time"` (13 digits,
+ * Luhn-valid one time in ten) is not user data and is left alone.
+ */
+export function redactSensitiveJsonLine(line: string): string {
+  const head = pinoHead.exec(line)?.[0] ?? '';
+  const rest = line
+    .slice(head.length)
+    .replace(cardCandidate, (match, offset: number, whole: string) => {
+      if (!luhnValid(match.replace(/\D/g, ''))) return match;
+      const before = whole[offset - 1];
+      const after = whole[offset + match.length];
+      const bareNumber =
+        (before === ':' || before === '[' || before === ',') &&
+        (after === ',' || after === '}' || after === ']' || after === undefined);
+      return bareNumber ? `"${cardMarker}"` : cardMarker;
+    })
+    .replace(ssn, idMarker)
+    .replace(niNumber, idMarker);
+  return head + rest;
+}
+
+// pino starts every line with its level and time: `{"level":30,"time":1796411414454,`.
+const pinoHead = /^\{"level":\d+,"time":\d+,/;
+
 export const cardMarker = '[card redacted]';
 export const idMarker = '[national id redacted]';
 
