@@ -27,7 +27,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { loadavg, tmpdir } from 'node:os';
@@ -142,6 +142,37 @@ function cpuSeconds(pid: number | undefined): number {
   }
 }
 
+/** Processes on this host whose command name is `name` (Linux /proc); none elsewhere. */
+function pidsNamed(name: string): number[] {
+  try {
+    return readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name;
+        } catch {
+          return false;
+        }
+      })
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** CPU seconds of the servers a step reports per call, when they run on this host. */
+type ServerCpu = Record<'freeswitch' | 'drachtio' | 'postgres', number>;
+
+function serverCpuSeconds(): ServerCpu {
+  const total = (name: string) =>
+    pidsNamed(name).reduce((sum, pid) => sum + (cpuSeconds(pid) || 0), 0);
+  return {
+    freeswitch: total('freeswitch'),
+    drachtio: total('drachtio'),
+    postgres: total('postgres'),
+  };
+}
+
 const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
 const load = () =>
   loadavg()
@@ -191,6 +222,8 @@ interface Step extends SippStepResult {
   /** FreeSWITCH's idle CPU % when the step started. */
   readonly idleBefore: number;
   readonly appCpuPercent: number;
+  /** CPU ms per call of the app, FreeSWITCH, drachtio-server and Postgres (a server not on this host reads 0). */
+  readonly cpuMsPerCall: ServerCpu & { readonly app: number };
   readonly load: string;
   /** FreeSWITCH sessions still up 30 s after the step's last call ended. */
   readonly leftAfter: number;
@@ -219,7 +252,11 @@ function describeStep(step: Step): string {
     String(step.leftAfter).padStart(5),
     `  ${step.load}`,
   ].join(' ');
-  const extra: string[] = [];
+  const cpu = step.cpuMsPerCall;
+  const extra: string[] = [
+    `CPU ms per call: app ${fixed(cpu.app, 1)}, FreeSWITCH ${fixed(cpu.freeswitch, 1)}, ` +
+      `drachtio ${fixed(cpu.drachtio, 1)}, Postgres ${fixed(cpu.postgres, 1)}`,
+  ];
   if (Object.keys(step.failureKinds).length > 0)
     extra.push(`sipp failures ${JSON.stringify(step.failureKinds)}`);
   if (Object.keys(step.unexpectedResponses).length > 0)
@@ -228,12 +265,13 @@ function describeStep(step: Step): string {
     extra.push(`messages after the call ended ${JSON.stringify(step.strayMessages)}`);
   if (step.errorLog !== undefined) extra.push(`sipp errors: ${step.errorLog}`);
   if (step.note !== undefined) extra.push(`sipp exit ${step.exitCode}: ${step.note}`);
-  return extra.length === 0 ? row : `${row}\n        ${extra.join('; ')}`;
+  return `${row}\n        ${extra.join('; ')}`;
 }
 
 /** Reasons Switchboard's admission control gives (media/admission, inbound-call-handler). */
 const admissionReasons = [
   'call rate above limit',
+  'media server slow to set up calls',
   'call limit reached',
   'media server sessions near maximum',
   'media server CPU busy',
@@ -242,6 +280,22 @@ const admissionReasons = [
 
 /** Prefix of the files a run keeps in the temporary directory (sipp error logs). */
 const keepPrefix = path.join(tmpdir(), `sbbench-sip-${process.pid}`);
+
+/** CPU ms per call since `serversBefore` (taken before the step), and the app's. */
+function perCall(
+  calls: number,
+  appSeconds: number,
+  serversBefore: ServerCpu,
+): Step['cpuMsPerCall'] {
+  const after = serverCpuSeconds();
+  const ms = (seconds: number) => (calls === 0 ? Number.NaN : (seconds * 1000) / calls);
+  return {
+    app: ms(appSeconds),
+    freeswitch: ms(after.freeswitch - serversBefore.freeswitch),
+    drachtio: ms(after.drachtio - serversBefore.drachtio),
+    postgres: ms(after.postgres - serversBefore.postgres),
+  };
+}
 
 async function loadStep(
   system: string,
@@ -253,6 +307,7 @@ async function loadStep(
   const idleBefore = await coolDown();
   const [localPort, mediaPort] = [await freeUdpPort(), await freeUdpPort()];
   const cpuBefore = cpuSeconds(appPid);
+  const serversBefore = serverCpuSeconds();
   const startedAt = Date.now();
   const result = await runSippStep({
     target: settings.sipTarget,
@@ -264,6 +319,7 @@ async function loadStep(
     keepErrorLogAs: `${keepPrefix}-${system}-${rate}cps-sipp-errors.log`,
   });
   const appCpuPercent = ((cpuSeconds(appPid) - cpuBefore) / result.wallSeconds) * 100;
+  const cpuMsPerCall = perCall(result.calls, cpuSeconds(appPid) - cpuBefore, serversBefore);
   const leftAfter = await settle(30_000);
   return {
     ...result,
@@ -272,6 +328,7 @@ async function loadStep(
     failShare: failShare(result),
     idleBefore,
     appCpuPercent,
+    cpuMsPerCall,
     load: load(),
     leftAfter,
   };
@@ -505,6 +562,7 @@ async function main(): Promise<void> {
       const idleBefore = await coolDown();
       const [localPort, mediaPort] = [await freeUdpPort(), await freeUdpPort()];
       const cpuBefore = cpuSeconds(sbPid);
+      const serversBefore = serverCpuSeconds();
       const startedAt = Date.now();
       const result = await runSippStep({
         target: settings.sipTarget,
@@ -532,6 +590,7 @@ async function main(): Promise<void> {
         failShare: failShare(result),
         idleBefore,
         appCpuPercent: ((cpuSeconds(sbPid) - cpuBefore) / result.wallSeconds) * 100,
+        cpuMsPerCall: perCall(result.calls, cpuSeconds(sbPid) - cpuBefore, serversBefore),
         load: load(),
         leftAfter: leftFinal,
       };
@@ -544,6 +603,11 @@ async function main(): Promise<void> {
     const alive = sb.running();
     const exit = alive ? await sb.stop(45_000) : sb.exitCode();
     const log = await sb.summarizeLog();
+    // Read again now that the process has exited: its log is written
+    // asynchronously, and lines of the last seconds may have been missing.
+    if (overload !== undefined) {
+      overloadRefusals = await refusalsBetween(overload.startedAt, overload.endedAt);
+    }
 
     // ------------------------------------------------------------ summary
     console.info('\n== bench:sip summary ==');
