@@ -160,17 +160,28 @@ function pidsNamed(name: string): number[] {
   }
 }
 
-/** CPU seconds of the servers a step reports per call, when they run on this host. */
-type ServerCpu = Record<'freeswitch' | 'drachtio' | 'postgres', number>;
+/** CPU seconds so far of every process of each server, by pid. */
+type ServerCpu = Record<'freeswitch' | 'drachtio' | 'postgres', Map<number, number>>;
 
 function serverCpuSeconds(): ServerCpu {
-  const total = (name: string) =>
-    pidsNamed(name).reduce((sum, pid) => sum + (cpuSeconds(pid) || 0), 0);
+  const byPid = (name: string) =>
+    new Map(pidsNamed(name).map((pid) => [pid, cpuSeconds(pid) || 0] as const));
   return {
-    freeswitch: total('freeswitch'),
-    drachtio: total('drachtio'),
-    postgres: total('postgres'),
+    freeswitch: byPid('freeswitch'),
+    drachtio: byPid('drachtio'),
+    postgres: byPid('postgres'),
   };
+}
+
+/**
+ * CPU seconds used between two readings by the processes alive at the
+ * second (one started since counts whole; one that exited is lost, so a
+ * short-lived Postgres backend cannot make the figure negative).
+ */
+function usedSince(before: Map<number, number>, after: Map<number, number>): number {
+  let used = 0;
+  for (const [pid, seconds] of after) used += Math.max(0, seconds - (before.get(pid) ?? 0));
+  return used;
 }
 
 const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : '-');
@@ -223,7 +234,7 @@ interface Step extends SippStepResult {
   readonly idleBefore: number;
   readonly appCpuPercent: number;
   /** CPU ms per call of the app, FreeSWITCH, drachtio-server and Postgres (a server not on this host reads 0). */
-  readonly cpuMsPerCall: ServerCpu & { readonly app: number };
+  readonly cpuMsPerCall: Readonly<Record<'app' | keyof ServerCpu, number>>;
   readonly load: string;
   /** FreeSWITCH sessions still up 30 s after the step's last call ended. */
   readonly leftAfter: number;
@@ -291,9 +302,9 @@ function perCall(
   const ms = (seconds: number) => (calls === 0 ? Number.NaN : (seconds * 1000) / calls);
   return {
     app: ms(appSeconds),
-    freeswitch: ms(after.freeswitch - serversBefore.freeswitch),
-    drachtio: ms(after.drachtio - serversBefore.drachtio),
-    postgres: ms(after.postgres - serversBefore.postgres),
+    freeswitch: ms(usedSince(serversBefore.freeswitch, after.freeswitch)),
+    drachtio: ms(usedSince(serversBefore.drachtio, after.drachtio)),
+    postgres: ms(usedSince(serversBefore.postgres, after.postgres)),
   };
 }
 

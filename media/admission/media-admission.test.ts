@@ -80,8 +80,8 @@ describe('MediaAdmission', () => {
     expect(admission.admit(server)).toMatchObject({ admitted: false, why, retryAfterSeconds: 5 });
   });
 
-  it('refuses while a quarter second of calls (at least 4) are still being set up', () => {
-    const { server, admission } = setup({ callsPerSecond: 40 });
+  it('refuses while half a second of calls (at least 4) are still being set up', () => {
+    const { server, admission } = setup({ callsPerSecond: 20 });
     const pending = Array.from({ length: 10 }, () => admission.admit(server));
     expect(pending.every((d) => d.admitted)).toBe(true);
     expect(admission.admit(server)).toMatchObject({

@@ -16,7 +16,7 @@ export interface MediaAdmissionLimits {
   readonly sessionShare?: number;
   /** Refuse below this idle CPU % from FreeSWITCH heartbeats. Default 15. */
   readonly minIdleCpu?: number;
-  /** A media set-up slower than this counts as a sign of overload. Default 500 ms. */
+  /** A media set-up slower than this counts as a sign of overload (fsmrf gives up at 4 s). Default 1000 ms. */
   readonly slowSetupMs?: number;
   /** The adaptive rate never drops below this. Default 2 calls/s. */
   readonly minCallsPerSecond?: number;
@@ -47,7 +47,7 @@ export interface AdmissionState {
  *   refuse calls for rate, with every set-up healthy, raises it by 5% of the
  *   ceiling, up to `callsPerSecond`. So it settles just under what this
  *   media server, on this host, sets up in time, whatever else the host runs;
- * - calls still being set up: at most a quarter second's worth of the rate
+ * - calls still being set up: at most half a second's worth of the rate
  *   (and at least 4). When FreeSWITCH slows down these pile up first, so the
  *   excess is refused before the next window even closes;
  * - the calls this process holds (counted here, because FreeSWITCH
@@ -94,7 +94,7 @@ export class MediaAdmission implements Admission {
       const waitMs = ((1 - this.tokens) / this.rate) * 1000;
       return refuse('call rate above limit', waitMs / 1000);
     }
-    if (this.inSetup >= Math.max(4, Math.ceil(this.rate / 4))) {
+    if (this.inSetup >= Math.max(4, Math.ceil(this.rate / 2))) {
       return refuse('media server slow to set up calls', 2);
     }
     if (this.held >= this.limits.maxCalls) return refuse('call limit reached', 5);
@@ -124,7 +124,7 @@ export class MediaAdmission implements Admission {
         if (!setUpDone()) return;
         this.window.setups += 1;
         if (outcome === 'failed') this.window.failed += 1;
-        else if (this.clock.now() - admittedAt > (this.limits.slowSetupMs ?? 500)) {
+        else if (this.clock.now() - admittedAt > (this.limits.slowSetupMs ?? 1000)) {
           this.window.slow += 1;
         }
       },
