@@ -850,6 +850,7 @@ async function main(): Promise<void> {
       `A. steady: ${settings.agents} agents, ${settings.backlog} waiting, ${settings.rate} arrivals/s and talk ${fmt(meanTalkMs('steady') / 2, 0)}-${fmt(meanTalkMs('steady') * 1.5, 0)} ms, so ${settings.rate} assignments/s offered; latency = agent free -> reservation; load average ${load()}`,
       steadyResults,
     );
+    let oursSaturated: number | undefined;
     if (settings.saturationSeconds > 0) {
       const saturation = [
         await runOurs(`${root}ours-s:`, agents, 'saturation'),
@@ -859,6 +860,7 @@ async function main(): Promise<void> {
         `A'. saturation: the same agents complete the moment they accept, each completion brings one arrival; the most each sustains (latency here is queueing); load average ${load()}`,
         saturation,
       );
+      oursSaturated = summary(saturation[0] as Result).perSecond;
     }
     const few = agents.slice(0, settings.sparseAgents);
     const idle = [
@@ -875,9 +877,14 @@ async function main(): Promise<void> {
       (a, b) => a + b,
       0,
     );
+    // An open loop cannot assign more than it is offered, so the throughput
+    // target is judged on the saturation run (the most sustained), with the
+    // steady run's share of its offered rate beside it.
+    const capacity = oursSaturated ?? ours.perSecond;
+    const keptUp = ours.perSecond / settings.rate;
     console.log(
-      `\ntargets (scenario A steady, switchboard): p99 <= 2 ms: ${ours.p99 <= 2 ? 'met' : 'MISSED'} (${fmt(ours.p99)})` +
-        `; >= 3000 assignments/s: ${ours.perSecond >= 3000 ? 'met' : 'MISSED'} (${fmt(ours.perSecond, 0)})` +
+      `\ntargets (switchboard): p99 <= 2 ms at ${settings.rate}/s steady: ${ours.p99 <= 2 ? 'met' : 'MISSED'} (${fmt(ours.p99)})` +
+        `; >= 3000 assignments/s: ${capacity >= 3000 ? 'met' : 'MISSED'} (${fmt(capacity, 0)}/s ${oursSaturated === undefined ? 'steady; no saturation run' : 'at saturation'}; the steady run assigned ${fmt(ours.perSecond, 0)}/s of ${settings.rate}/s offered, ${fmt(keptUp * 100, 1)}%)` +
         `; 0 violations: ${violations === 0 ? 'met' : 'MISSED'} (${violations})`,
     );
   } finally {
