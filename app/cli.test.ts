@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../test/test-database.ts';
-import { testRedisUrl } from '../test/test-redis.ts';
+import { createTestRedis, testRedisUrl } from '../test/test-redis.ts';
 
 const bin = fileURLToPath(new URL('../bin/switchboard.js', import.meta.url));
 
@@ -43,11 +43,14 @@ function run(
 }
 
 let database: TestDatabase;
+// The started server's own key prefix, removed after the run like any test's.
+const redis = createTestRedis();
 beforeAll(async () => {
   database = await createTestDatabase();
 });
 afterAll(async () => {
   await database.cleanup();
+  await redis.cleanup();
 });
 
 describe('switchboard CLI', () => {
@@ -87,6 +90,7 @@ describe('switchboard CLI', () => {
       {
         DATABASE_URL: database.url,
         REDIS_URL: testRedisUrl,
+        REDIS_KEY_PREFIX: redis.keyPrefix,
         HTTP_HOST: '127.0.0.1',
         HTTP_PORT: '0',
       },
