@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SwitchboardError } from '../platform/switchboard-error.ts';
+import { deepFreeze } from '../platform/deep-freeze.ts';
 
 const port = z.coerce
   .number({ message: 'must be a number' })
@@ -213,11 +214,4 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     shutdownDrainMs: e.SHUTDOWN_DRAIN_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
   });
-}
-
-function deepFreeze<T extends object>(value: T): T {
-  for (const child of Object.values(value)) {
-    if (child !== null && typeof child === 'object') deepFreeze(child as object);
-  }
-  return Object.freeze(value);
 }

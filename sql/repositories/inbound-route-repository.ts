@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { deepFreeze } from '../../platform/deep-freeze.ts';
 import type { Database } from '../database.ts';
 import { preparedStatement } from './prepared-statement.ts';
 
@@ -81,12 +82,4 @@ export class InboundRouteRepository {
     this.definitions.set(flowId, definition);
     return definition;
   }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const child of Object.values(value)) deepFreeze(child);
-  }
-  return value;
 }
