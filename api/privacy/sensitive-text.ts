@@ -9,10 +9,7 @@
  * redactSensitiveText('card 4111 1111 1111 1111 ok'); // 'card [card redacted] ok'
  */
 export function redactSensitiveText(text: string): string {
-  return text
-    .replace(cardCandidate, (match) => (luhnValid(match.replace(/\D/g, '')) ? cardMarker : match))
-    .replace(ssn, idMarker)
-    .replace(niNumber, idMarker);
+  return redact(text, () => cardMarker);
 }
 
 /**
@@ -23,20 +20,28 @@ export function redactSensitiveText(text: string): string {
  */
 export function redactSensitiveJsonLine(line: string): string {
   const head = pinoHead.exec(line)?.[0] ?? '';
-  const rest = line
-    .slice(head.length)
-    .replace(cardCandidate, (match, offset: number, whole: string) => {
-      if (!luhnValid(match.replace(/\D/g, ''))) return match;
-      const before = whole[offset - 1];
-      const after = whole[offset + match.length];
-      const bareNumber =
-        (before === ':' || before === '[' || before === ',') &&
-        (after === ',' || after === '}' || after === ']' || after === undefined);
-      return bareNumber ? `"${cardMarker}"` : cardMarker;
-    })
+  const rest = redact(line.slice(head.length), (match, offset, whole) => {
+    const before = whole[offset - 1];
+    const after = whole[offset + match.length];
+    const bareNumber =
+      (before === ':' || before === '[' || before === ',') &&
+      (after === ',' || after === '}' || after === ']' || after === undefined);
+    return bareNumber ? `"${cardMarker}"` : cardMarker;
+  });
+  return head + rest;
+}
+
+/** The one redaction pass: `cardReplacement` says what a Luhn-valid card number becomes where it stands. */
+function redact(
+  text: string,
+  cardReplacement: (match: string, offset: number, whole: string) => string,
+): string {
+  return text
+    .replace(cardCandidate, (match, offset: number, whole: string) =>
+      luhnValid(match.replace(/\D/g, '')) ? cardReplacement(match, offset, whole) : match,
+    )
     .replace(ssn, idMarker)
     .replace(niNumber, idMarker);
-  return head + rest;
 }
 
 // pino starts every line with its level and time: `{"level":30,"time":1796411414454,`.
