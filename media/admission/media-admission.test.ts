@@ -27,14 +27,23 @@ function admitSetUp(
   return decision;
 }
 
+/** `windows` one-second windows in a row, each with a failed set-up. */
+function failWindows(
+  admission: MediaAdmission,
+  server: MediaServerTwin,
+  clock: ManualClock,
+  windows: number,
+) {
+  for (let i = 0; i < windows; i++) {
+    admitSetUp(admission, server, 'failed');
+    clock.advance(1000);
+  }
+}
+
 describe('MediaAdmission', () => {
   it('admits a burst up to the rate, refuses the excess with Retry-After, and refills', () => {
     const { clock, server, admission } = setup({ callsPerSecond: 10 });
-    const decisions = Array.from({ length: 12 }, () => {
-      const decision = admission.admit(server);
-      if (decision.admitted) decision.mediaSetUp?.('ok');
-      return decision;
-    });
+    const decisions = Array.from({ length: 12 }, () => admitSetUp(admission, server));
     expect(decisions.filter((d) => d.admitted)).toHaveLength(10);
     expect(decisions[11]).toMatchObject({
       admitted: false,
@@ -101,8 +110,7 @@ describe('MediaAdmission', () => {
 
   it('cuts the rate to 70% after a window with a failed set-up, and again after a slow one', () => {
     const { clock, server, admission } = setup({ callsPerSecond: 40, slowSetupMs: 500 });
-    admitSetUp(admission, server, 'failed');
-    clock.advance(1000);
+    failWindows(admission, server, clock, 1);
     admitSetUp(admission, server, 'ok', clock, 600);
     expect(admission.state.callsPerSecond).toBe(28);
     clock.advance(1000);
@@ -116,10 +124,7 @@ describe('MediaAdmission', () => {
 
   it('raises the rate by 5% of the ceiling per window that refused demand, never past the ceiling', () => {
     const { clock, server, admission } = setup({ callsPerSecond: 20, minCallsPerSecond: 2 });
-    for (let i = 0; i < 6; i++) {
-      admitSetUp(admission, server, 'failed');
-      clock.advance(1000);
-    }
+    failWindows(admission, server, clock, 6);
     admitSetUp(admission, server);
     expect(admission.state.callsPerSecond).toBeCloseTo(20 * 0.7 ** 6);
     const rates: number[] = [];
@@ -140,10 +145,7 @@ describe('MediaAdmission', () => {
 
   it('never cuts the rate below its floor', () => {
     const { clock, server, admission } = setup({ callsPerSecond: 10, minCallsPerSecond: 3 });
-    for (let i = 0; i < 10; i++) {
-      admitSetUp(admission, server, 'failed');
-      clock.advance(1000);
-    }
+    failWindows(admission, server, clock, 10);
     admitSetUp(admission, server);
     expect(admission.state.callsPerSecond).toBe(3);
   });

@@ -65,7 +65,7 @@ export class MediaAdmission implements Admission {
   private inSetup = 0;
   private rate: number;
   private windowStartedAt: number;
-  private window = { setups: 0, failed: 0, slow: 0, refusedForRate: 0 };
+  private window = { failed: 0, slow: 0, refusedForRate: 0 };
 
   constructor(
     private readonly clock: Clock,
@@ -122,7 +122,6 @@ export class MediaAdmission implements Admission {
       admitted: true,
       mediaSetUp: (outcome) => {
         if (!setUpDone()) return;
-        this.window.setups += 1;
         if (outcome === 'failed') this.window.failed += 1;
         else if (this.clock.now() - admittedAt > (this.limits.slowSetupMs ?? 1000)) {
           this.window.slow += 1;
@@ -155,7 +154,7 @@ export class MediaAdmission implements Admission {
       this.rate = Math.min(ceiling, this.rate + ceiling * 0.05);
     }
     this.windowStartedAt = now;
-    this.window = { setups: 0, failed: 0, slow: 0, refusedForRate: 0 };
+    this.window = { failed: 0, slow: 0, refusedForRate: 0 };
   }
 
   private refill(): void {

@@ -51,7 +51,7 @@ export class EndpointTwin extends EventEmitter implements MediaEndpoint {
     this.conn = {
       getInfo: () => ({
         getHeader: (name) =>
-          name.startsWith('variable_') ? atConnect.get(name.slice(9)) : undefined,
+          name.startsWith('variable_') ? atConnect.get(name.slice('variable_'.length)) : undefined,
       }),
     };
     this.remoteSdp = remoteSdp;

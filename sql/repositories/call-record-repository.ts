@@ -100,12 +100,12 @@ export class CallRecordRepository {
     if (legs.size > 0) writes.push((db) => upsertLegs(db, [...legs.values()]));
     if (events.size > 0) writes.push((db) => insertEvents(db, [...events.values()]));
     if (recordings.size > 0) writes.push((db) => insertRecordings(db, [...recordings.values()]));
-    const [only] = writes;
-    if (writes.length === 1 && only !== undefined) {
-      await only(this.db);
+    const [first, ...others] = writes;
+    if (first === undefined) return;
+    if (others.length === 0) {
+      await first(this.db);
       return;
     }
-    if (writes.length === 0) return;
     await this.db.transaction().execute(async (trx) => {
       for (const write of writes) await write(trx);
     });
