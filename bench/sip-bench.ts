@@ -292,19 +292,28 @@ const admissionReasons = [
 /** Prefix of the files a run keeps in the temporary directory (sipp error logs). */
 const keepPrefix = path.join(tmpdir(), `sbbench-sip-${process.pid}`);
 
-/** CPU ms per call since `serversBefore` (taken before the step), and the app's. */
-function perCall(
-  calls: number,
-  appSeconds: number,
-  serversBefore: ServerCpu,
-): Step['cpuMsPerCall'] {
-  const after = serverCpuSeconds();
-  const ms = (seconds: number) => (calls === 0 ? Number.NaN : (seconds * 1000) / calls);
-  return {
-    app: ms(appSeconds),
-    freeswitch: ms(usedSince(serversBefore.freeswitch, after.freeswitch)),
-    drachtio: ms(usedSince(serversBefore.drachtio, after.drachtio)),
-    postgres: ms(usedSince(serversBefore.postgres, after.postgres)),
+/**
+ * Starts counting CPU for a step; the function it returns reads what the
+ * app used (% of one core over sipp's wall time) and, per call, what the
+ * app and each server used.
+ */
+function cpuMeter(appPid: number | undefined) {
+  const appBefore = cpuSeconds(appPid);
+  const serversBefore = serverCpuSeconds();
+  return (result: SippStepResult): Pick<Step, 'appCpuPercent' | 'cpuMsPerCall'> => {
+    const appSeconds = cpuSeconds(appPid) - appBefore;
+    const after = serverCpuSeconds();
+    const ms = (seconds: number) =>
+      result.calls === 0 ? Number.NaN : (seconds * 1000) / result.calls;
+    return {
+      appCpuPercent: (appSeconds / result.wallSeconds) * 100,
+      cpuMsPerCall: {
+        app: ms(appSeconds),
+        freeswitch: ms(usedSince(serversBefore.freeswitch, after.freeswitch)),
+        drachtio: ms(usedSince(serversBefore.drachtio, after.drachtio)),
+        postgres: ms(usedSince(serversBefore.postgres, after.postgres)),
+      },
+    };
   };
 }
 
@@ -317,8 +326,7 @@ async function loadStep(
 ): Promise<Step> {
   const idleBefore = await coolDown();
   const [localPort, mediaPort] = [await freeUdpPort(), await freeUdpPort()];
-  const cpuBefore = cpuSeconds(appPid);
-  const serversBefore = serverCpuSeconds();
+  const cpu = cpuMeter(appPid);
   const startedAt = Date.now();
   const result = await runSippStep({
     target: settings.sipTarget,
@@ -329,8 +337,7 @@ async function loadStep(
     mediaPort,
     keepErrorLogAs: `${keepPrefix}-${system}-${rate}cps-sipp-errors.log`,
   });
-  const appCpuPercent = ((cpuSeconds(appPid) - cpuBefore) / result.wallSeconds) * 100;
-  const cpuMsPerCall = perCall(result.calls, cpuSeconds(appPid) - cpuBefore, serversBefore);
+  const used = cpu(result);
   const leftAfter = await settle(30_000);
   return {
     ...result,
@@ -338,8 +345,7 @@ async function loadStep(
     endedAt: Date.now(),
     failShare: failShare(result),
     idleBefore,
-    appCpuPercent,
-    cpuMsPerCall,
+    ...used,
     load: load(),
     leftAfter,
   };
@@ -572,8 +578,7 @@ async function main(): Promise<void> {
       console.info(header);
       const idleBefore = await coolDown();
       const [localPort, mediaPort] = [await freeUdpPort(), await freeUdpPort()];
-      const cpuBefore = cpuSeconds(sbPid);
-      const serversBefore = serverCpuSeconds();
+      const cpu = cpuMeter(sbPid);
       const startedAt = Date.now();
       const result = await runSippStep({
         target: settings.sipTarget,
@@ -600,8 +605,7 @@ async function main(): Promise<void> {
         endedAt: Date.now(),
         failShare: failShare(result),
         idleBefore,
-        appCpuPercent: ((cpuSeconds(sbPid) - cpuBefore) / result.wallSeconds) * 100,
-        cpuMsPerCall: perCall(result.calls, cpuSeconds(sbPid) - cpuBefore, serversBefore),
+        ...cpu(result),
         load: load(),
         leftAfter: leftFinal,
       };
@@ -614,11 +618,6 @@ async function main(): Promise<void> {
     const alive = sb.running();
     const exit = alive ? await sb.stop(45_000) : sb.exitCode();
     const log = await sb.summarizeLog();
-    // Read again now that the process has exited: its log is written
-    // asynchronously, and lines of the last seconds may have been missing.
-    if (overload !== undefined) {
-      overloadRefusals = await refusalsBetween(overload.startedAt, overload.endedAt);
-    }
 
     // ------------------------------------------------------------ summary
     console.info('\n== bench:sip summary ==');
