@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Redis } from 'ioredis';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../../platform/logger.ts';
 import type { AccessScopeResolver } from '../access/access-scope-resolver.ts';
 import { hasScope, type Principal } from '../access/principal.ts';
@@ -14,6 +14,7 @@ import {
   toLiveEvent,
   type LiveEvent,
 } from './live-event.ts';
+import { textFrame } from './text-frame.ts';
 
 export interface LiveEventServerOptions {
   /** The HTTP server whose upgrades on `path` become event sockets. */
@@ -41,6 +42,12 @@ export interface LiveEventServer {
 
 interface Client extends Listener {
   readonly socket: WebSocket;
+  /**
+   * The connection under `socket`, for writing prebuilt event frames. Safe
+   * beside ws's own writes (the ready message, pings, close): compression is
+   * off, so ws writes each frame to this connection at once and in order.
+   */
+  readonly connection: Duplex;
   lastSentId: string;
   /** Live events that arrived while the client was catching up, replayed after it. */
   pending: LiveEvent[] | undefined;
@@ -62,18 +69,22 @@ export async function startLiveEventServer(
   const path = options.path ?? '/api/v1/events';
   const maxBuffered = options.maxBufferedBytes ?? 4 * 1024 * 1024;
   const clients = new Set<Client>();
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  // Compression stays off (ws's default, spelled out): event frames are
+  // written straight to the connection, which is only safe uncompressed.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4096, perMessageDeflate: false });
   const log = options.logger.child({ component: 'live-events' });
 
-  /** `message` is the event's frame payload, built once per event and shared by every client. */
-  const send = (client: Client, event: LiveEvent, message: Buffer) => {
+  /** `frame` is the event's text frame, built once per event and shared by every client. */
+  const send = (client: Client, event: LiveEvent, frame: Buffer) => {
     if (compareStreamIds(event.id, client.lastSentId) <= 0) return;
     client.lastSentId = event.id;
-    if (client.socket.bufferedAmount > maxBuffered) {
+    // Closing or closed: nothing may follow ws's close frame.
+    if (client.socket.readyState !== WebSocket.OPEN) return;
+    if (client.connection.writableLength > maxBuffered) {
       client.socket.close(1013, 'too far behind; reconnect with lastEventId');
       return;
     }
-    client.socket.send(message, { binary: false });
+    client.connection.write(frame);
   };
 
   const reader = new EventStreamReader({
@@ -120,6 +131,7 @@ export async function startLiveEventServer(
       wss.handleUpgrade(req, socket, head, (ws) => {
         const client: Client = {
           socket: ws,
+          connection: socket,
           principal,
           scope,
           topics,
@@ -195,15 +207,17 @@ export async function startLiveEventServer(
   };
 }
 
-/** The event's JSON as UTF-8 bytes: encoded once, then written to every socket as a text frame. */
+/** The event's JSON as one text frame: encoded once, then written to every socket. */
 function serialise(event: LiveEvent): Buffer {
-  return Buffer.from(
-    JSON.stringify({
-      kind: 'event',
-      id: event.id,
-      type: event.type,
-      topic: event.topic,
-      data: event.data,
-    }),
+  return textFrame(
+    Buffer.from(
+      JSON.stringify({
+        kind: 'event',
+        id: event.id,
+        type: event.type,
+        topic: event.topic,
+        data: event.data,
+      }),
+    ),
   );
 }
