@@ -9,7 +9,7 @@ import type { CallRecordSink } from '../call-record/call-record.ts';
 import { CallRecorder } from '../call-record/call-recorder.ts';
 import { connectedLeg, type ConnectedLeg } from '../freeswitch/connected-leg.ts';
 import type { MediaEndpoint, MediaServer } from '../freeswitch/media-server.ts';
-import { commonAudioCodecs, offersTelephoneEvents } from './offered-codecs.ts';
+import { readAudioOffer, type AudioOffer } from './offered-codecs.ts';
 import { uriUser, type SipDialog, type SipRequest, type SipResponse } from './sip-message.ts';
 import { callRefused, sipFailureFor } from './sip-status.ts';
 
@@ -152,6 +152,7 @@ export class InboundCallHandler {
     let admitted: Extract<AdmissionDecision, { admitted: true }> | undefined;
     let dialog: SipDialog;
     let flow: PublishedFlow;
+    let offer: AudioOffer;
     try {
       const route = await this.options.routes.find(dialedNumber);
       if (route.kind === 'unknown')
@@ -161,8 +162,10 @@ export class InboundCallHandler {
       }
       flow = route.flow;
       record.update({ flowId: flow.id });
-      const codecs = request.body.trim() === '' ? [] : commonAudioCodecs(request.body);
-      if (request.body.trim() !== '' && codecs.length === 0) {
+      const lateOffer = request.body.trim() === '';
+      offer = readAudioOffer(request.body);
+      const { codecs } = offer;
+      if (!lateOffer && codecs.length === 0) {
         throw callRefused('incompatible-media', 'no codec in common');
       }
       if (!this.options.records.hasRoomForNewCalls) {
@@ -181,7 +184,7 @@ export class InboundCallHandler {
       checkCancel();
       endpoint = await server
         .createEndpoint({
-          remoteSdp: request.body.trim() === '' ? undefined : request.body,
+          remoteSdp: lateOffer ? undefined : request.body,
           codecs: codecs.length > 0 ? codecs : undefined,
         })
         .then(
@@ -207,7 +210,7 @@ export class InboundCallHandler {
     }
 
     record.update({ answeredAt: new Date(clock.now()), sipStatus: 200 }, 'call.answered');
-    if (!offersTelephoneEvents(request.body)) {
+    if (!offer.telephoneEvents) {
       // No RFC 2833: listen for keys as in-band tones (spandsp / dptools detector).
       await endpoint.execute('start_dtmf').catch((error: unknown) => {
         log.warn({ err: error }, 'could not start in-band DTMF detection');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commonAudioCodecs, offersTelephoneEvents } from './offered-codecs.ts';
+import { commonAudioCodecs, offersTelephoneEvents, readAudioOffer } from './offered-codecs.ts';
 
 const offer = (mLine: string, rtpmaps: string[] = []) =>
   [
@@ -40,5 +40,16 @@ describe('offersTelephoneEvents', () => {
     ['no SDP (late offer)', '', true],
   ])('%s', (_, sdp, expected) => {
     expect(offersTelephoneEvents(sdp)).toBe(expected);
+  });
+});
+
+describe('readAudioOffer', () => {
+  it('answers both questions from one offer', () => {
+    const sdp = offer('m=audio 4000 RTP/AVP 18 8 0', ['a=rtpmap:18 G729/8000']);
+    expect(readAudioOffer(sdp)).toEqual({ codecs: ['PCMA', 'PCMU'], telephoneEvents: false });
+  });
+
+  it('treats a late offer as refusing nothing and offering telephone-events', () => {
+    expect(readAudioOffer('')).toEqual({ codecs: [], telephoneEvents: true });
   });
 });

@@ -1,10 +1,30 @@
-import { parse } from 'sdp-transform';
+import { parse, type MediaDescription } from 'sdp-transform';
 
 /** Codecs our FreeSWITCH profile is configured for (docker/freeswitch vars: PCMU, PCMA, opus, G722). */
 export const supportedCodecs: readonly string[] = ['PCMU', 'PCMA', 'OPUS', 'G722'];
 
 /** Static RTP payload types (RFC 3551) that need no rtpmap line. */
 const staticPayloads: Readonly<Record<number, string>> = { 0: 'PCMU', 8: 'PCMA', 9: 'G722' };
+
+/** What the inbound handler needs from a caller's SDP offer, read with one parse. */
+export interface AudioOffer {
+  /** Offered audio codecs we support, in the caller's order; see {@link commonAudioCodecs}. */
+  readonly codecs: string[];
+  /** See {@link offersTelephoneEvents}. */
+  readonly telephoneEvents: boolean;
+}
+
+/**
+ * Reads a caller's SDP once for both questions the inbound handler asks
+ * (parsing is a fair share of a call's set-up cost at tens of calls per
+ * second). An INVITE without SDP (late offer) has no codecs to refuse and
+ * counts as offering telephone-events: FreeSWITCH makes the offer.
+ */
+export function readAudioOffer(sdp: string, ours: readonly string[] = supportedCodecs): AudioOffer {
+  if (sdp.trim() === '') return { codecs: [], telephoneEvents: true };
+  const media = parse(sdp).media ?? [];
+  return { codecs: codecsIn(media, ours), telephoneEvents: telephoneEventsIn(media) };
+}
 
 /**
  * The audio codecs a caller's SDP offer has in common with ours, in the
@@ -15,21 +35,7 @@ export function commonAudioCodecs(
   sdp: string,
   ours: readonly string[] = supportedCodecs,
 ): string[] {
-  const offered: string[] = [];
-  for (const media of parse(sdp).media ?? []) {
-    if (media.type !== 'audio' || media.port === 0) continue;
-    const payloads = String(media.payloads ?? '')
-      .split(/\s+/)
-      .filter((p) => p !== '')
-      .map(Number);
-    for (const payload of payloads) {
-      const mapped =
-        media.rtp.find((rtp) => rtp.payload === payload)?.codec ?? staticPayloads[payload];
-      if (mapped !== undefined) offered.push(mapped.toUpperCase());
-    }
-  }
-  const wanted = new Set(ours.map((codec) => codec.toUpperCase()));
-  return [...new Set(offered.filter((codec) => wanted.has(codec)))];
+  return readAudioOffer(sdp, ours).codecs;
 }
 
 /**
@@ -39,10 +45,28 @@ export function commonAudioCodecs(
  * (FreeSWITCH's own offer includes them).
  */
 export function offersTelephoneEvents(sdp: string): boolean {
-  if (sdp.trim() === '') return true;
-  return (parse(sdp).media ?? []).some(
-    (media) =>
-      media.type === 'audio' &&
-      media.rtp.some((rtp) => rtp.codec.toLowerCase() === 'telephone-event'),
+  return readAudioOffer(sdp).telephoneEvents;
+}
+
+function codecsIn(media: readonly MediaDescription[], ours: readonly string[]): string[] {
+  const offered: string[] = [];
+  for (const m of media) {
+    if (m.type !== 'audio' || m.port === 0) continue;
+    const payloads = String(m.payloads ?? '')
+      .split(/\s+/)
+      .filter((p) => p !== '')
+      .map(Number);
+    for (const payload of payloads) {
+      const mapped = m.rtp.find((rtp) => rtp.payload === payload)?.codec ?? staticPayloads[payload];
+      if (mapped !== undefined) offered.push(mapped.toUpperCase());
+    }
+  }
+  const wanted = new Set(ours.map((codec) => codec.toUpperCase()));
+  return [...new Set(offered.filter((codec) => wanted.has(codec)))];
+}
+
+function telephoneEventsIn(media: readonly MediaDescription[]): boolean {
+  return media.some(
+    (m) => m.type === 'audio' && m.rtp.some((rtp) => rtp.codec.toLowerCase() === 'telephone-event'),
   );
 }
