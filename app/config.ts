@@ -74,11 +74,14 @@ const environmentSchema = z.object({
     .string()
     .min(1, 'must not be empty')
     .default('/var/lib/switchboard/recordings'),
-  // New calls per second admitted to media; the excess gets 503 + Retry-After (about 80% of measured capacity).
+  // Ceiling of the adaptive admission rate (new calls per second); the excess
+  // gets 503 + Retry-After. The default is FreeSWITCH's own sessions-per-second
+  // in docker/freeswitch: below it the rate follows what the media server sets
+  // up in time, so it need not be a capacity measured on one host.
   MEDIA_MAX_CALLS_PER_SECOND: z.coerce
     .number({ message: 'must be a number' })
     .positive('must be greater than 0')
-    .default(48),
+    .default(100),
   // Calls this process holds at once.
   MEDIA_MAX_CALLS: z.coerce
     .number({ message: 'must be a number' })
