@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { maskEmail, maskPhone } from './contact-masking.ts';
 import { redactingLogDestination } from './redacting-log-destination.ts';
-import { cardMarker, idMarker, luhnValid, redactSensitiveText } from './sensitive-text.ts';
+import {
+  cardMarker,
+  idMarker,
+  luhnValid,
+  redactSensitiveJsonLine,
+  redactSensitiveText,
+} from './sensitive-text.ts';
 
 describe('redactSensitiveText', () => {
   it.each([
@@ -54,6 +60,24 @@ describe('redactingLogDestination', () => {
       text: 'x',
       msg: 'paid',
     });
+  });
+});
+
+describe('redactSensitiveJsonLine', () => {
+  it('leaves the fraction of a logged float alone and the line valid JSON', () => {
+    const lines: string[] = [];
+    const logger = pino({}, redactingLogDestination({ write: (line: string) => lines.push(line) }));
+    // A timing whose 15 fraction digits pass the Luhn check.
+    expect(luhnValid('000252559141053')).toBe(true);
+    logger.info({ setupMs: 12.000252559141053, card: 4111111111111111.5 }, 'timed');
+    const entry = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
+    expect(entry).toMatchObject({ setupMs: 12.000252559141053, card: cardMarker, msg: 'timed' });
+  });
+
+  it('still redacts a card written in text after a word and a dot', () => {
+    expect(redactSensitiveJsonLine('{"msg":"card no.4111111111111111"}')).toBe(
+      `{"msg":"card no.${cardMarker}"}`,
+    );
   });
 });
 

@@ -14,13 +14,22 @@ export function redactSensitiveText(text: string): string {
 
 /**
  * The same for one JSON log line, which stays valid JSON: a card number
- * that stands as a bare JSON number (`"digits":4111111111111111`) becomes
- * the marker as a string, and pino's own leading `"time"` (13 digits,
- * Luhn-valid one time in ten) is not user data and is left alone.
+ * that stands as a bare JSON number (`"digits":4111111111111111`, or as the
+ * integer part of a float) becomes the marker as a string; the digits of a
+ * float's fraction or exponent (`"ms":9.4567890123456789`, common in
+ * timings) are not a card and are left alone; and pino's own leading
+ * `"time"` (13 digits, Luhn-valid one time in ten) is not user data.
  */
 export function redactSensitiveJsonLine(line: string): string {
   const head = pinoHead.exec(line)?.[0] ?? '';
-  const rest = redact(line.slice(head.length), (match, offset, whole) => {
+  const floats = line
+    .slice(head.length)
+    .replace(cardFloat, (match: string, digits: string) =>
+      luhnValid(digits) ? `"${cardMarker}"` : match,
+    );
+  const rest = redact(floats, (match, offset, whole) => {
+    // The fraction or exponent of a number: `9.` / `1e` / `e-` just before.
+    if (/\d[.eE]$|[eE][+-]$/.test(whole.slice(Math.max(0, offset - 2), offset))) return match;
     const before = whole[offset - 1];
     const after = whole[offset + match.length];
     const bareNumber =
@@ -43,6 +52,9 @@ function redact(
     .replace(ssn, idMarker)
     .replace(niNumber, idMarker);
 }
+
+// A bare JSON float whose integer part is card-sized: `:4111111111111111.5`.
+const cardFloat = /(?<=[:[,])-?(\d{13,19})(?:\.\d+(?:[eE][+-]?\d+)?|[eE][+-]?\d+)(?=[,}\]])/g;
 
 // pino starts every line with its level and time: `{"level":30,"time":1796411414454,`.
 const pinoHead = /^\{"level":\d+,"time":\d+,/;
