@@ -8,17 +8,21 @@ import { guardTable } from './guards/guard-table.ts';
 import { readingKey, type QueueReading } from './guards/ivr-guard.ts';
 import type { FlowDefinition } from './validate-flow.ts';
 
-/** The hooks a built machine calls back into; `startFlow` provides them per call. */
-export interface FlowMachineBindings {
+/** The hooks a running flow calls back into; `startFlow` provides them per call with {@link bindFlowCall}. */
+export interface FlowCallBindings {
   readonly acd: Acd;
-  /** Milliseconds since the epoch on the call clock, for business-hours guards. */
-  now(): number;
   /** Called on entering every state; throws to stop a flow that exceeds its step limit. */
   stateEntered(statePath: string): void;
   /** The context a step runs with. */
   stepContext(flow: FlowContext, signal: AbortSignal): StepContext;
   stepFinished(statePath: string, step: string, output: StepOutput): void;
   stepFailed(statePath: string, step: string, error: unknown): void;
+}
+
+/** The call clock guards read (business hours); shared by every call on it. */
+export interface FlowMachineClock {
+  /** Milliseconds since the epoch. */
+  now(): number;
 }
 
 /** Events the runtime sends into every flow. */
@@ -38,6 +42,51 @@ export const endedState = '__ended';
 
 const readQueuesActor = 'flow.readQueues';
 
+/** Each running flow's bindings, by its actor system (one per call). */
+const callBindings = new WeakMap<object, FlowCallBindings>();
+
+/** Machines built so far: per flow definition (shared per published version) and clock. */
+const machines = new WeakMap<FlowDefinition, WeakMap<FlowMachineClock, FlowMachine>>();
+
+export type FlowMachine = ReturnType<typeof buildFlowMachine>;
+
+/**
+ * The XState machine for a validated flow, built once per definition and
+ * clock and shared by every call that runs it: building one (the state node
+ * tree, every step's actor) cost about as much as the rest of a short call's
+ * flow work. What differs per call reaches the shared machine through the
+ * actor's system: call {@link bindFlowCall} before starting the actor.
+ *
+ * @example
+ * const actor = createActor(flowMachineFor(definition, clock), { clock, input: { context } });
+ * bindFlowCall(actor, bindings);
+ * actor.start();
+ */
+export function flowMachineFor(definition: FlowDefinition, clock: FlowMachineClock): FlowMachine {
+  let byClock = machines.get(definition);
+  if (byClock === undefined) {
+    byClock = new WeakMap();
+    machines.set(definition, byClock);
+  }
+  let machine = byClock.get(clock);
+  if (machine === undefined) {
+    machine = buildFlowMachine(definition, clock);
+    byClock.set(clock, machine);
+  }
+  return machine;
+}
+
+/** Gives one call's actor its bindings (before `start`). */
+export function bindFlowCall(actor: { readonly system: object }, bindings: FlowCallBindings): void {
+  callBindings.set(actor.system, bindings);
+}
+
+function bindingsOf(system: object): FlowCallBindings {
+  const bindings = callBindings.get(system);
+  if (bindings === undefined) throw new Error('flow actor started without bindFlowCall');
+  return bindings;
+}
+
 /**
  * Builds the XState machine for a validated flow. The flow file's states are
  * kept as written; the runtime only adds what no author should have to
@@ -45,17 +94,14 @@ const readQueuesActor = 'flow.readQueues';
  * bookkeeping on every step's onDone/onError, a root-level hang-up
  * transition to a final state, and a fresh ACD reading before decisions
  * that depend on one. Steps and guards come from the vocabulary tables via
- * `setup()`, bound to this call through `bindings`.
- *
- * @example
- * const machine = buildFlowMachine(definition, bindings);
- * const actor = createActor(machine, { clock, input: { context } });
+ * `setup()`; each call's hooks are looked up through the actor's system.
  */
-export function buildFlowMachine(definition: FlowDefinition, bindings: FlowMachineBindings) {
+function buildFlowMachine(definition: FlowDefinition, clock: FlowMachineClock) {
   const actors = Object.fromEntries(
     [...actorTable.values()].map((step) => [
       step.name,
-      fromPromise<StepOutput, StepInput>(async ({ input, signal }) => {
+      fromPromise<StepOutput, StepInput>(async ({ input, signal, system }) => {
+        const bindings = bindingsOf(system);
         try {
           const output = await step.run(input.params, bindings.stepContext(input.flow, signal));
           // A step that outlives its state (the caller hung up) has no result to report.
@@ -77,7 +123,7 @@ export function buildFlowMachine(definition: FlowDefinition, bindings: FlowMachi
           // Guards on a step's onDone see the step's result as already stored.
           context: output === undefined ? context : withResult(context, output),
           result: output ?? context.lastResult,
-          now: bindings.now(),
+          now: clock.now(),
           readings: readingsOf(event),
         });
       },
@@ -92,13 +138,13 @@ export function buildFlowMachine(definition: FlowDefinition, bindings: FlowMachi
     actors: {
       ...actors,
       [readQueuesActor]: fromPromise<{ readings: Record<string, number> }, readonly QueueReading[]>(
-        ({ input }) => readQueues(bindings.acd, input),
+        ({ input, system }) => readQueues(bindingsOf(system).acd, input),
       ),
     },
     guards,
     actions: {
-      'flow.stateEntered': (_args, params: { statePath: string }) =>
-        bindings.stateEntered(params.statePath),
+      'flow.stateEntered': ({ system }, params: { statePath: string }) =>
+        bindingsOf(system).stateEntered(params.statePath),
       'flow.storeResult': assign(({ context, event }) => {
         const output = stepResultOf(event);
         return output === undefined ? {} : withResult(context, output);

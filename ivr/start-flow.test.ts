@@ -110,6 +110,49 @@ describe('startFlow', () => {
     expect(events.at(-1)).toMatchObject({ type: 'flowEnded', outcome: { reason: 'completed' } });
   });
 
+  it('shares one machine between calls of a flow, each call keeping its own digits and events', async () => {
+    const clock = new SimulatedCallClock(Date.parse('2025-03-03T15:00:00Z'));
+    const acd = new InMemoryAcd({ clock });
+    const voicemail = new InMemoryVoicemailBox(new SequentialIdGenerator('t'));
+    const start = (callId: string, caller: ScriptedCaller) => {
+      const events: FlowEvent[] = [];
+      const session = new SimulatedCallSession({
+        callId,
+        callerNumber: '+15551230000',
+        dialedNumber: '+15550000000',
+        clock,
+        caller,
+      });
+      const run = startFlow(
+        askForAccount,
+        { session },
+        {
+          acd,
+          voicemail,
+          clock,
+          logger: createLogger({ level: 'silent' }),
+          events: (e) => events.push(e),
+        },
+      );
+      return { run, events };
+    };
+    // Started together, so their steps interleave on the one clock.
+    const a = start('call-a', { answers: ['123456'] });
+    const b = start('call-b', { answers: ['12', ''] });
+    expect(a.run.actor.logic).toBe(b.run.actor.logic);
+    const [outcomeA, outcomeB] = await clock.run(Promise.all([a.run.done, b.run.done]));
+    const path = (events: FlowEvent[]) =>
+      events.filter((e) => e.type === 'stateEntered').map((e) => e.statePath);
+    expect(outcomeA.reason).toBe('completed');
+    expect(outcomeB.reason).toBe('completed');
+    expect(path(a.events)).toEqual(['answer', 'ask', 'thanks', 'bye']);
+    expect(path(b.events)).toEqual(['answer', 'ask', 'bye']);
+    expect(a.events.every((e) => e.callId === 'call-a')).toBe(true);
+    expect(b.events.every((e) => e.callId === 'call-b')).toBe(true);
+    expect(a.run.actor.getSnapshot().context.digits).toBe('123456');
+    expect(b.run.actor.getSnapshot().context.digits).not.toBe('123456');
+  });
+
   it('hangs up at the maximum call duration and takes the caller out of the queue', async () => {
     const definition = flow(`
 id: wait

@@ -2,7 +2,12 @@ import { createActor, toPromise, type Actor } from 'xstate';
 import type { Logger } from '../platform/logger.ts';
 import type { StepContext } from './actors/ivr-actor.ts';
 import type { Acd } from './acd.ts';
-import { buildFlowMachine } from './build-flow-machine.ts';
+import {
+  bindFlowCall,
+  flowMachineFor,
+  type FlowCallBindings,
+  type FlowMachine,
+} from './build-flow-machine.ts';
 import type { CallClock } from './call-clock.ts';
 import type { CallSession, HangupCause } from './call-session.ts';
 import type { Disposition, FlowContext, FlowValue } from './flow-context.ts';
@@ -52,7 +57,7 @@ export interface FlowCall {
 export interface FlowRun {
   readonly callId: string;
   /** The XState actor, for inspection; stop the flow by hanging up the session. */
-  readonly actor: Actor<ReturnType<typeof buildFlowMachine>>;
+  readonly actor: Actor<FlowMachine>;
   /**
    * Settles once the flow has ended, the call is hung up and every cleanup
    * (leaving a queue, storing a voicemail) has finished. Never rejects.
@@ -132,9 +137,8 @@ export function startFlow(
     },
   });
 
-  const machine = buildFlowMachine(definition, {
+  const bindings = {
     acd: services.acd,
-    now: () => clock.now(),
     stateEntered: (statePath) => {
       steps += 1;
       currentState = statePath;
@@ -153,7 +157,7 @@ export function startFlow(
       logger.warn({ statePath, step, err: error }, 'flow step failed');
       emit({ type: 'stepFailed', statePath, step, error: message });
     },
-  });
+  } satisfies FlowCallBindings;
 
   const context: FlowContext = {
     call: {
@@ -166,7 +170,8 @@ export function startFlow(
     digits: '',
     lastResult: null,
   };
-  const actor = createActor(machine, { clock, input: { context } });
+  const actor = createActor(flowMachineFor(definition, clock), { clock, input: { context } });
+  bindFlowCall(actor, bindings);
   const finished = toPromise(actor);
   emit({ type: 'flowStarted' });
   actor.start();
