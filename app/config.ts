@@ -75,13 +75,15 @@ const environmentSchema = z.object({
     .min(1, 'must not be empty')
     .default('/var/lib/switchboard/recordings'),
   // Ceiling of the adaptive admission rate (new calls per second); the excess
-  // gets 503 + Retry-After. The default is FreeSWITCH's own sessions-per-second
-  // in docker/freeswitch: below it the rate follows what the media server sets
-  // up in time, so it need not be a capacity measured on one host.
+  // gets 503 + Retry-After. Below it the rate follows what the media server
+  // sets up in time, so it need not be a capacity measured on one host. The
+  // default is 80% of FreeSWITCH's own sessions-per-second (100 in
+  // docker/freeswitch): with the burst allowance (a quarter second) no second
+  // asks FreeSWITCH for more sessions than it allows.
   MEDIA_MAX_CALLS_PER_SECOND: z.coerce
     .number({ message: 'must be a number' })
     .positive('must be greater than 0')
-    .default(100),
+    .default(80),
   // Calls this process holds at once.
   MEDIA_MAX_CALLS: z.coerce
     .number({ message: 'must be a number' })

@@ -504,7 +504,7 @@ async function main(): Promise<void> {
   console.info(
     `drachtio ${settings.drachtio.host}:${settings.drachtio.port}, SIP ${settings.sipTarget}; ` +
       `FreeSWITCH ESL ${settings.freeswitch.host}:${settings.freeswitch.port}; ` +
-      `prompt en/${settings.prompt} (~1.9 s); MEDIA_MAX_CALLS_PER_SECOND=${env.MEDIA_MAX_CALLS_PER_SECOND ?? '(default 100)'}`,
+      `prompt en/${settings.prompt} (~1.9 s); MEDIA_MAX_CALLS_PER_SECOND=${env.MEDIA_MAX_CALLS_PER_SECOND ?? '(default 80)'}`,
   );
   console.info(
     `load average before: ${load()}; FreeSWITCH sessions before: ${await channelCount(settings.freeswitch)}`,

@@ -41,8 +41,8 @@ function failWindows(
 }
 
 describe('MediaAdmission', () => {
-  it('admits a burst up to the rate, refuses the excess with Retry-After, and refills', () => {
-    const { clock, server, admission } = setup({ callsPerSecond: 10 });
+  it('admits a burst of a quarter second of the rate, refuses the excess with Retry-After, and refills', () => {
+    const { clock, server, admission } = setup({ callsPerSecond: 40 });
     const decisions = Array.from({ length: 12 }, () => admitSetUp(admission, server));
     expect(decisions.filter((d) => d.admitted)).toHaveLength(10);
     expect(decisions[11]).toMatchObject({
@@ -50,15 +50,26 @@ describe('MediaAdmission', () => {
       retryAfterSeconds: 1,
       why: 'call rate above limit',
     });
-    clock.advance(500);
-    expect(Array.from({ length: 6 }, () => admitSetUp(admission, server).admitted)).toEqual([
-      true,
+    clock.advance(100);
+    expect(Array.from({ length: 5 }, () => admitSetUp(admission, server).admitted)).toEqual([
       true,
       true,
       true,
       true,
       false,
     ]);
+  });
+
+  it('admits at most 1.25 times the rate in any one second, however fast calls come', () => {
+    const { clock, server, admission } = setup({ callsPerSecond: 80 });
+    let admitted = 0;
+    // Five offered every millisecond: far above the rate.
+    for (let ms = 0; ms < 1000; ms += 1) {
+      for (let i = 0; i < 5; i += 1) if (admitSetUp(admission, server).admitted) admitted += 1;
+      clock.advance(1);
+    }
+    expect(admitted).toBeGreaterThanOrEqual(80);
+    expect(admitted).toBeLessThanOrEqual(100);
   });
 
   it('holds calls until released and refuses past the call limit', () => {
@@ -90,7 +101,8 @@ describe('MediaAdmission', () => {
   });
 
   it('refuses while half a second of calls (at least 4) are still being set up', () => {
-    const { server, admission } = setup({ callsPerSecond: 20 });
+    // A burst allowance large enough that only the set-up cap refuses.
+    const { server, admission } = setup({ callsPerSecond: 20, burst: 20 });
     const pending = Array.from({ length: 10 }, () => admission.admit(server));
     expect(pending.every((d) => d.admitted)).toBe(true);
     expect(admission.admit(server)).toMatchObject({

@@ -5,10 +5,14 @@ import type { Admission, AdmissionDecision } from '../sip/inbound-call-handler.t
 export interface MediaAdmissionLimits {
   /**
    * The most new calls admitted per second (token bucket refill), the
-   * ceiling of the adaptive rate. Default 48.
+   * ceiling of the adaptive rate. The service passes `MEDIA_MAX_CALLS_PER_SECOND`.
    */
   readonly callsPerSecond: number;
-  /** Burst allowance above the rate. Default: one second's worth of the current rate. */
+  /**
+   * Burst allowance above the rate. Default: a quarter second's worth of the
+   * current rate, so no second admits more than 1.25 times the rate (FreeSWITCH
+   * refuses sessions past its own sessions-per-second with a 503 of its own).
+   */
   readonly burst?: number;
   /** Calls this process holds on FreeSWITCH at once. Default 1000. */
   readonly maxCalls: number;
@@ -137,7 +141,7 @@ export class MediaAdmission implements Admission {
   }
 
   private get burst(): number {
-    return this.limits.burst ?? this.rate;
+    return this.limits.burst ?? Math.max(1, this.rate / 4);
   }
 
   /** Closes the window if it is over: cut the rate after trouble, raise it after unmet demand. */
