@@ -22,22 +22,30 @@ function flow(yaml: string): FlowDefinition {
   return result.definition;
 }
 
-function world(
+/** A simulated clock with an ACD (queue `support`) and a voicemail box, shared by the calls on it. */
+function place() {
+  const clock = new SimulatedCallClock(Date.parse('2025-03-03T15:00:00Z'));
+  const acd = new InMemoryAcd({ clock });
+  acd.addQueue('support');
+  const voicemail = new InMemoryVoicemailBox(new SequentialIdGenerator('t'));
+  return { clock, acd, voicemail };
+}
+
+/** Starts one call of `definition` at `where`, collecting its flow events. */
+function call(
+  where: ReturnType<typeof place>,
   definition: FlowDefinition,
   caller: ScriptedCaller = {},
-  limits?: Partial<FlowLimits>,
+  options: { callId?: string; limits?: Partial<FlowLimits> } = {},
 ) {
-  const clock = new SimulatedCallClock(Date.parse('2025-03-03T15:00:00Z'));
+  const { clock, acd, voicemail } = where;
   const session = new SimulatedCallSession({
-    callId: 'call-42',
+    callId: options.callId ?? 'call-42',
     callerNumber: '+15551230000',
     dialedNumber: '+15550000000',
     clock,
     caller,
   });
-  const acd = new InMemoryAcd({ clock });
-  acd.addQueue('support');
-  const voicemail = new InMemoryVoicemailBox(new SequentialIdGenerator('t'));
   const events: FlowEvent[] = [];
   const run = startFlow(
     definition,
@@ -48,10 +56,20 @@ function world(
       clock,
       logger: createLogger({ level: 'silent' }),
       events: (event) => events.push(event),
-      limits,
+      limits: options.limits,
     },
   );
-  return { clock, session, acd, voicemail, events, run, started: clock.now() };
+  return { session, events, run };
+}
+
+function world(
+  definition: FlowDefinition,
+  caller: ScriptedCaller = {},
+  limits?: Partial<FlowLimits>,
+) {
+  const where = place();
+  const started = where.clock.now();
+  return { ...where, ...call(where, definition, caller, { limits }), started };
 }
 
 const askForAccount = flow(`
@@ -111,36 +129,14 @@ describe('startFlow', () => {
   });
 
   it('shares one machine between calls of a flow, each call keeping its own digits and events', async () => {
-    const clock = new SimulatedCallClock(Date.parse('2025-03-03T15:00:00Z'));
-    const acd = new InMemoryAcd({ clock });
-    const voicemail = new InMemoryVoicemailBox(new SequentialIdGenerator('t'));
-    const start = (callId: string, caller: ScriptedCaller) => {
-      const events: FlowEvent[] = [];
-      const session = new SimulatedCallSession({
-        callId,
-        callerNumber: '+15551230000',
-        dialedNumber: '+15550000000',
-        clock,
-        caller,
-      });
-      const run = startFlow(
-        askForAccount,
-        { session },
-        {
-          acd,
-          voicemail,
-          clock,
-          logger: createLogger({ level: 'silent' }),
-          events: (e) => events.push(e),
-        },
-      );
-      return { run, events };
-    };
+    const where = place();
+    const start = (callId: string, caller: ScriptedCaller) =>
+      call(where, askForAccount, caller, { callId });
     // Started together, so their steps interleave on the one clock.
     const a = start('call-a', { answers: ['123456'] });
     const b = start('call-b', { answers: ['12', ''] });
     expect(a.run.actor.logic).toBe(b.run.actor.logic);
-    const [outcomeA, outcomeB] = await clock.run(Promise.all([a.run.done, b.run.done]));
+    const [outcomeA, outcomeB] = await where.clock.run(Promise.all([a.run.done, b.run.done]));
     const path = (events: FlowEvent[]) =>
       events.filter((e) => e.type === 'stateEntered').map((e) => e.statePath);
     expect(outcomeA.reason).toBe('completed');
