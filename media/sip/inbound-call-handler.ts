@@ -162,9 +162,8 @@ export class InboundCallHandler {
       }
       flow = route.flow;
       record.update({ flowId: flow.id });
-      const lateOffer = request.body.trim() === '';
       offer = readAudioOffer(request.body);
-      const { codecs } = offer;
+      const { lateOffer, codecs } = offer;
       if (!lateOffer && codecs.length === 0) {
         throw callRefused('incompatible-media', 'no codec in common');
       }

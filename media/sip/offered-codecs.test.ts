@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commonAudioCodecs, offersTelephoneEvents, readAudioOffer } from './offered-codecs.ts';
+import { readAudioOffer } from './offered-codecs.ts';
 
 const offer = (mLine: string, rtpmaps: string[] = []) =>
   [
@@ -13,7 +13,7 @@ const offer = (mLine: string, rtpmaps: string[] = []) =>
     '',
   ].join('\r\n');
 
-describe('commonAudioCodecs', () => {
+describe('readAudioOffer: codecs in common', () => {
   it.each([
     [
       'static PCMU/PCMA',
@@ -25,11 +25,11 @@ describe('commonAudioCodecs', () => {
     ['audio port 0 (declined)', offer('m=audio 0 RTP/AVP 0'), []],
     ['video only', offer('m=video 4002 RTP/AVP 96', ['a=rtpmap:96 H264/90000']), []],
   ])('%s', (_label, sdp, codecs) => {
-    expect(commonAudioCodecs(sdp)).toEqual(codecs);
+    expect(readAudioOffer(sdp).codecs).toEqual(codecs);
   });
 });
 
-describe('offersTelephoneEvents', () => {
+describe('readAudioOffer: telephone-events', () => {
   it.each([
     [
       'RFC 2833 offered',
@@ -39,17 +39,21 @@ describe('offersTelephoneEvents', () => {
     ['no telephone-event', offer('m=audio 4000 RTP/AVP 0 8'), false],
     ['no SDP (late offer)', '', true],
   ])('%s', (_, sdp, expected) => {
-    expect(offersTelephoneEvents(sdp)).toBe(expected);
+    expect(readAudioOffer(sdp).telephoneEvents).toBe(expected);
   });
 });
 
 describe('readAudioOffer', () => {
   it('answers both questions from one offer', () => {
     const sdp = offer('m=audio 4000 RTP/AVP 18 8 0', ['a=rtpmap:18 G729/8000']);
-    expect(readAudioOffer(sdp)).toEqual({ codecs: ['PCMA', 'PCMU'], telephoneEvents: false });
+    expect(readAudioOffer(sdp)).toEqual({
+      lateOffer: false,
+      codecs: ['PCMA', 'PCMU'],
+      telephoneEvents: false,
+    });
   });
 
   it('treats a late offer as refusing nothing and offering telephone-events', () => {
-    expect(readAudioOffer('')).toEqual({ codecs: [], telephoneEvents: true });
+    expect(readAudioOffer('')).toEqual({ lateOffer: true, codecs: [], telephoneEvents: true });
   });
 });

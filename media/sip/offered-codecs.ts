@@ -8,44 +8,38 @@ const staticPayloads: Readonly<Record<number, string>> = { 0: 'PCMU', 8: 'PCMA',
 
 /** What the inbound handler needs from a caller's SDP offer, read with one parse. */
 export interface AudioOffer {
-  /** Offered audio codecs we support, in the caller's order; see {@link commonAudioCodecs}. */
+  /**
+   * The INVITE had no SDP (late offer): FreeSWITCH makes the offer, so there
+   * is nothing to refuse for codecs.
+   */
+  readonly lateOffer: boolean;
+  /**
+   * The offered audio codecs we support, in the caller's order. Empty on an
+   * early offer means the call must be refused with 488.
+   */
   readonly codecs: string[];
-  /** See {@link offersTelephoneEvents}. */
+  /**
+   * Whether RFC 2833 telephone-events are offered. When they are not, keys
+   * only arrive as tones in the audio, which FreeSWITCH detects once told to
+   * (`start_dtmf`). A late offer counts as offering them (FreeSWITCH's own
+   * offer includes them).
+   */
   readonly telephoneEvents: boolean;
 }
 
 /**
- * Reads a caller's SDP once for both questions the inbound handler asks
+ * Reads a caller's SDP once for every question the inbound handler asks
  * (parsing is a fair share of a call's set-up cost at tens of calls per
- * second). An INVITE without SDP (late offer) has no codecs to refuse and
- * counts as offering telephone-events: FreeSWITCH makes the offer.
+ * second).
  */
 export function readAudioOffer(sdp: string, ours: readonly string[] = supportedCodecs): AudioOffer {
-  if (sdp.trim() === '') return { codecs: [], telephoneEvents: true };
+  if (sdp.trim() === '') return { lateOffer: true, codecs: [], telephoneEvents: true };
   const media = parse(sdp).media ?? [];
-  return { codecs: codecsIn(media, ours), telephoneEvents: telephoneEventsIn(media) };
-}
-
-/**
- * The audio codecs a caller's SDP offer has in common with ours, in the
- * caller's order. Empty means the call must be refused with 488; an INVITE
- * without SDP (late offer) is not refused here, FreeSWITCH makes the offer.
- */
-export function commonAudioCodecs(
-  sdp: string,
-  ours: readonly string[] = supportedCodecs,
-): string[] {
-  return readAudioOffer(sdp, ours).codecs;
-}
-
-/**
- * Whether the caller's SDP offers RFC 2833 telephone-events. When it does not,
- * keys only arrive as tones in the audio, which FreeSWITCH detects once told
- * to (`start_dtmf`). An INVITE without SDP counts as offering them
- * (FreeSWITCH's own offer includes them).
- */
-export function offersTelephoneEvents(sdp: string): boolean {
-  return readAudioOffer(sdp).telephoneEvents;
+  return {
+    lateOffer: false,
+    codecs: codecsIn(media, ours),
+    telephoneEvents: telephoneEventsIn(media),
+  };
 }
 
 function codecsIn(media: readonly MediaDescription[], ours: readonly string[]): string[] {
