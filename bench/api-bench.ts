@@ -84,6 +84,27 @@ function cpuPercent(from: NodeJS.CpuUsage, ms: number): number {
   return ((used.user + used.system) / 1000 / ms) * 100;
 }
 
+/**
+ * Starts `count` operations `perSecond` apart, each at its due time (`due`,
+ * on performance.now()'s clock) whatever the earlier ones are doing, and
+ * waits for all of them.
+ */
+async function paced(
+  count: number,
+  perSecond: number,
+  each: (i: number, due: number) => Promise<void>,
+): Promise<void> {
+  const started = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const due = started + (i * 1000) / perSecond;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    pending.push(each(i, due));
+  }
+  await Promise.all(pending);
+}
+
 async function openLoop(
   label: string,
   run: (i: number) => Promise<void>,
@@ -93,42 +114,25 @@ async function openLoop(
 ) {
   const { rate: perSecond, seconds: forSeconds } = pace;
   const warmup = Math.round(perSecond * pace.warmupSeconds);
-  if (warmup > 0) {
-    const warmupStarted = performance.now();
-    const unmeasured: Promise<void>[] = [];
-    for (let i = 0; i < warmup; i += 1) {
-      const wait = warmupStarted + (i * 1000) / perSecond - performance.now();
-      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-      unmeasured.push(run(i).catch(() => undefined));
-    }
-    await Promise.all(unmeasured);
-  }
+  await paced(warmup, perSecond, (i) => run(i).catch(() => undefined));
   measuring();
   const pauses = watchPauses();
-  const total = perSecond * forSeconds;
   const latencies: number[] = [];
   /** Latencies by the second of the run they were scheduled in, to show transients. */
   const bySecond: number[][] = Array.from({ length: Math.ceil(forSeconds) }, () => []);
   let errors = 0;
   const started = performance.now();
   const cpuFrom = process.cpuUsage();
-  const pending: Promise<void>[] = [];
-  for (let i = 0; i < total; i += 1) {
-    const due = started + (i * 1000) / perSecond;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-    pending.push(
-      run(warmup + i).then(
-        () => {
-          const latency = performance.now() - due;
-          latencies.push(latency);
-          bySecond[Math.floor((due - started) / 1000)]?.push(latency);
-        },
-        () => void (errors += 1),
-      ),
-    );
-  }
-  await Promise.all(pending);
+  await paced(perSecond * forSeconds, perSecond, (i, due) =>
+    run(warmup + i).then(
+      () => {
+        const latency = performance.now() - due;
+        latencies.push(latency);
+        bySecond[Math.floor((due - started) / 1000)]?.push(latency);
+      },
+      () => void (errors += 1),
+    ),
+  );
   const paused = pauses.stop();
   const elapsedMs = performance.now() - started;
   const elapsed = elapsedMs / 1000;
