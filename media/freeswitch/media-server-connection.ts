@@ -3,6 +3,7 @@ import Mrf from 'drachtio-fsmrf';
 import type Srf from 'drachtio-srf';
 import type { CallClock } from '../../ivr/call-clock.ts';
 import type { Logger } from '../../platform/logger.ts';
+import { sendEslCommandsWhole } from './esl-command-writes.ts';
 import type { MediaServer } from './media-server.ts';
 
 /** Where the event-socket connection to FreeSWITCH stands; readiness reports it. */
@@ -22,6 +23,8 @@ export type ConnectMediaServer = (address: MediaServerAddress) => Promise<MediaS
 
 /** fsmrf's connection, narrowed to the {@link MediaServer} shape. */
 export function fsmrfConnector(srf: Srf): ConnectMediaServer {
+  // One socket write per event-socket command instead of one per line.
+  sendEslCommandsWhole();
   const mrf = new Mrf(srf);
   return async (address) => {
     // fsmrf's event-socket client keeps retrying a refused connection on its

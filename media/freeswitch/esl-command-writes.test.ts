@@ -1,0 +1,141 @@
+import { once } from 'node:events';
+import { createServer, connect, type AddressInfo, type Server } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  modeslConnection,
+  sendEslCommandsWhole,
+  type EslConnectionClass,
+  type EslConnectionLike,
+} from './esl-command-writes.ts';
+
+// A real TCP server stands in for FreeSWITCH's event socket: what matters is
+// the bytes that reach it and how many writes the sender made.
+let server: Server;
+const received = new Map<number, Buffer[]>();
+
+beforeAll(async () => {
+  server = createServer((socket) => {
+    const chunks: Buffer[] = [];
+    socket.once('data', (first) => {
+      // The first line names the client, so each test reads its own bytes.
+      chunks.push(first);
+      const port = Number(/^port (\d+)\n/.exec(first.toString())?.[1]);
+      received.set(port, chunks);
+      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+});
+
+afterAll(() => {
+  server.close();
+});
+
+/** A connected socket whose writes are counted, as modesl's `this.socket`. */
+async function countedSocket(): Promise<{
+  socket: EslConnectionLike['socket'];
+  writes: () => number;
+  bytes(): Promise<string>;
+}> {
+  const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+  await once(socket, 'connect');
+  const port = socket.localPort as number;
+  socket.write(`port ${port}\n`);
+  let writes = 0;
+  const counted = {
+    write(text: string): boolean {
+      writes += 1;
+      return socket.write(text);
+    },
+  };
+  return {
+    socket: counted,
+    writes: () => writes,
+    async bytes() {
+      socket.end();
+      await once(socket, 'close');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return Buffer.concat(received.get(port) ?? [])
+        .toString()
+        .replace(`port ${port}\n`, '');
+    },
+  };
+}
+
+function connectionOn(
+  socket: EslConnectionLike['socket'],
+  errors: unknown[] = [],
+): EslConnectionLike {
+  return {
+    socket,
+    emit: (_event, error) => errors.push(error),
+  };
+}
+
+const command = 'sendmsg 2f6a7c1e-0000-4000-8000-000000000001';
+const args = {
+  'call-command': 'execute',
+  'execute-app-name': 'playback',
+  'execute-app-arg': '/usr/share/switchboard/prompts/en/welcome.wav',
+  'event-lock': true,
+  'Event-UUID': '9b1de8a4-0000-4000-8000-000000000002',
+};
+
+describe('sendEslCommandsWhole', () => {
+  const Original = modeslConnection();
+  /** A class-like object inheriting modesl's `send`, so the real prototype stays as it is. */
+  const inheriting = (): EslConnectionClass => ({
+    prototype: Object.create(Original.prototype) as EslConnectionClass['prototype'],
+  });
+
+  it('sends the same bytes as drachtio-modesl, in one write instead of one per line', async () => {
+    const whole = inheriting();
+    sendEslCommandsWhole(whole);
+    const before = await countedSocket();
+    Original.prototype.send.call(connectionOn(before.socket), command, args);
+    const after = await countedSocket();
+    whole.prototype.send.call(connectionOn(after.socket), command, args);
+
+    expect(before.writes()).toBe(2 + Object.keys(args).length);
+    expect(after.writes()).toBe(1);
+    const [sent, original] = [await after.bytes(), await before.bytes()];
+    expect(sent).toBe(original);
+    expect(sent).toContain('execute-app-arg: /usr/share/switchboard/prompts/en/welcome.wav\n');
+    expect(sent.endsWith('\n\n')).toBe(true);
+  });
+
+  it('sends a command without headers as the command and a blank line', async () => {
+    const whole = inheriting();
+    sendEslCommandsWhole(whole);
+    const socket = await countedSocket();
+    whole.prototype.send.call(connectionOn(socket.socket), 'api status');
+    expect(socket.writes()).toBe(1);
+    expect(await socket.bytes()).toBe('api status\n\n');
+  });
+
+  it('emits a failed write as an error, as modesl does, instead of throwing', () => {
+    const whole = inheriting();
+    sendEslCommandsWhole(whole);
+    const errors: unknown[] = [];
+    const broken = {
+      write: () => {
+        throw new Error('This socket has been ended by the other party');
+      },
+    };
+    expect(() =>
+      whole.prototype.send.call(connectionOn(broken, errors), command, args),
+    ).not.toThrow();
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0])).toContain('ended by the other party');
+  });
+
+  it('replaces the method once: a second call keeps the first replacement', () => {
+    const whole = inheriting();
+    sendEslCommandsWhole(whole);
+    const first = whole.prototype.send;
+    sendEslCommandsWhole(whole);
+    expect(whole.prototype.send).toBe(first);
+    expect(first).not.toBe(Original.prototype.send);
+  });
+});
