@@ -11,18 +11,18 @@ import {
 // A real TCP server stands in for FreeSWITCH's event socket: what matters is
 // the bytes that reach it and how many writes the sender made.
 let server: Server;
-const received = new Map<number, Buffer[]>();
+/** Per client port: everything the server read, once the client has ended. */
+const received = new Map<number, Promise<Buffer>>();
 
 beforeAll(async () => {
   server = createServer((socket) => {
     const chunks: Buffer[] = [];
-    socket.once('data', (first) => {
-      // The first line names the client, so each test reads its own bytes.
-      chunks.push(first);
-      const port = Number(/^port (\d+)\n/.exec(first.toString())?.[1]);
-      received.set(port, chunks);
-      socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    });
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    // The client's own port tells the tests apart.
+    received.set(
+      socket.remotePort as number,
+      once(socket, 'end').then(() => Buffer.concat(chunks)),
+    );
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -41,7 +41,8 @@ async function countedSocket(): Promise<{
   const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
   await once(socket, 'connect');
   const port = socket.localPort as number;
-  socket.write(`port ${port}\n`);
+  // The server accepts in its own turn of the event loop.
+  while (!received.has(port)) await new Promise((resolve) => setImmediate(resolve));
   let writes = 0;
   const counted = {
     write(text: string): boolean {
@@ -54,11 +55,9 @@ async function countedSocket(): Promise<{
     writes: () => writes,
     async bytes() {
       socket.end();
-      await once(socket, 'close');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      return Buffer.concat(received.get(port) ?? [])
-        .toString()
-        .replace(`port ${port}\n`, '');
+      const read = received.get(port);
+      if (read === undefined) throw new Error(`the server saw no client on port ${port}`);
+      return (await read).toString();
     },
   };
 }

@@ -17,7 +17,19 @@ export interface EslConnectionClass {
   readonly prototype: { send: EslSend };
 }
 
-const replaced = new WeakSet<object>();
+/** modesl's `send`, as one write: the command, its headers, a blank line. */
+const sendWhole: EslSend = function sendWhole(command, args) {
+  let text = `${command}\n`;
+  if (args) {
+    for (const key of Object.keys(args)) text += `${key}: ${String(args[key])}\n`;
+  }
+  text += '\n';
+  try {
+    this.socket.write(text);
+  } catch (error) {
+    this.emit('error', error);
+  }
+};
 
 /**
  * Makes drachtio-modesl send each event-socket command in one socket write.
@@ -34,27 +46,13 @@ const replaced = new WeakSet<object>();
  *
  * Replaces the method on the class's prototype, so it applies to every
  * connection fsmrf opens (its inbound API connection and each call's
- * outbound socket); calling it again does nothing.
+ * outbound socket); calling it again changes nothing.
  *
  * @example
  * sendEslCommandsWhole(); // once, before fsmrf connects
  */
 export function sendEslCommandsWhole(connection: EslConnectionClass = modeslConnection()): void {
-  const prototype = connection.prototype;
-  if (replaced.has(prototype)) return;
-  prototype.send = function send(command, args) {
-    let text = `${command}\n`;
-    if (args) {
-      for (const key of Object.keys(args)) text += `${key}: ${String(args[key])}\n`;
-    }
-    text += '\n';
-    try {
-      this.socket.write(text);
-    } catch (error) {
-      this.emit('error', error);
-    }
-  };
-  replaced.add(prototype);
+  connection.prototype.send = sendWhole;
 }
 
 /**
