@@ -826,8 +826,8 @@ async function measurePing(redis: Redis): Promise<string> {
     samples.push(performance.now() - started);
     if (i % 10 === 0) await sleep(1);
   }
-  samples.sort((a, b) => a - b);
-  return `p50 ${fmt(percentile(samples, 50), 3)} ms, p99 ${fmt(percentile(samples, 99), 3)} ms`;
+  const { p50, p99 } = latencySummary(samples);
+  return `p50 ${fmt(p50, 3)} ms, p99 ${fmt(p99, 3)} ms`;
 }
 
 /**
@@ -838,7 +838,9 @@ async function measurePing(redis: Redis): Promise<string> {
  * routing on this machine, ours or a baseline, can answer faster than this;
  * the p99 target is read against it.
  */
-async function measureFloor(): Promise<ReturnType<typeof latencySummary>> {
+async function measureFloor(): Promise<
+  ReturnType<typeof latencySummary> & { readonly perSecond: number }
+> {
   const connections = Array.from({ length: settings.connections }, connect);
   const pacer = new Pacer();
   const latencies: number[] = [];
@@ -863,7 +865,7 @@ async function measureFloor(): Promise<ReturnType<typeof latencySummary>> {
   measuring = false;
   await sleep(50);
   for (const connection of connections) connection.disconnect();
-  return latencySummary(latencies);
+  return { perSecond, ...latencySummary(latencies) };
 }
 
 async function main(): Promise<void> {
@@ -880,7 +882,7 @@ async function main(): Promise<void> {
   try {
     const floor = await measureFloor();
     console.log(
-      `floor: PING through the same driver at ${settings.rate * 3}/s (three commands per assignment), no work in Redis: ` +
+      `floor: PING through the same driver at ${floor.perSecond}/s (three commands per assignment), no work in Redis: ` +
         `p50 ${fmt(floor.p50)}  p99 ${fmt(floor.p99)}  p99.9 ${fmt(floor.p999)}  max ${fmt(floor.max)} ms (${floor.samples} samples)`,
     );
     const agents = makeAgents(settings.agents, seeded(settings.seed));
