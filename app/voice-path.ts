@@ -223,11 +223,15 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
 
   let draining = false;
   const admission = drainingAdmission(
-    new MediaAdmission(clock, {
-      callsPerSecond: config.media.maxCallsPerSecond,
-      maxCalls: config.media.maxCalls,
-      minIdleCpu: config.media.minIdleCpu,
-    }),
+    new MediaAdmission(
+      clock,
+      {
+        callsPerSecond: config.media.maxCallsPerSecond,
+        maxCalls: config.media.maxCalls,
+        minIdleCpu: config.media.minIdleCpu,
+      },
+      logger.child({ component: 'admission' }),
+    ),
     () => draining,
   );
   const inbound = new InboundCallHandler({

@@ -1,4 +1,5 @@
 import type { Clock } from '../../platform/clock.ts';
+import type { Logger } from '../../platform/logger.ts';
 import type { MediaServer } from '../freeswitch/media-server.ts';
 import type { Admission, AdmissionDecision } from '../sip/inbound-call-handler.ts';
 
@@ -22,6 +23,13 @@ export interface MediaAdmissionLimits {
   readonly minIdleCpu?: number;
   /** A media set-up slower than this counts as a sign of overload (fsmrf gives up at 4 s). Default 1000 ms. */
   readonly slowSetupMs?: number;
+  /**
+   * Share of a window's set-ups that must have failed or been slow (and at
+   * least two) before the rate is cut. Default 0.05. One alone is a pause on
+   * the host (a collector step, a page fault) or one odd call, not overload,
+   * which troubles many at once.
+   */
+  readonly troubleShare?: number;
   /** The adaptive rate never drops below this. Default 2 calls/s. */
   readonly minCallsPerSecond?: number;
   /** How often the adaptive rate is reconsidered. Default 1000 ms. */
@@ -46,11 +54,17 @@ export interface AdmissionState {
  * cheapest first:
  *
  * - a token bucket on the call rate. The rate adapts (additive increase,
- *   multiplicative decrease): every `windowMs`, a window with a failed or
- *   slow (`slowSetupMs`) media set-up cuts it to 70%; a window that had to
- *   refuse calls for rate, with every set-up healthy, raises it by 5% of the
- *   ceiling, up to `callsPerSecond`. So it settles just under what this
- *   media server, on this host, sets up in time, whatever else the host runs;
+ *   multiplicative decrease): every `windowMs`, a window whose media set-ups
+ *   failed or were slow (`slowSetupMs`), at least two and `troubleShare` of
+ *   them, cuts it to 70% of what the window admitted (or of the rate, if
+ *   lower); a window that had to refuse calls for rate, with
+ *   set-ups healthy, raises it by 5% of the ceiling, up to `callsPerSecond`.
+ *   So it settles just under what this media server, on this host, sets up
+ *   in time, whatever else the host runs. Cutting from what was admitted,
+ *   not from an unused allowance, makes the first cut bite; ignoring a lone
+ *   troubled set-up keeps host pauses, which never stop recurring, from
+ *   ratcheting the rate below healthy demand (it only rises again while
+ *   refusing);
  * - calls still being set up: at most half a second's worth of the rate
  *   (and at least 4). When FreeSWITCH slows down these pile up first, so the
  *   excess is refused before the next window even closes;
@@ -69,11 +83,12 @@ export class MediaAdmission implements Admission {
   private inSetup = 0;
   private rate: number;
   private windowStartedAt: number;
-  private window = { failed: 0, slow: 0, refusedForRate: 0 };
+  private window = emptyWindow();
 
   constructor(
     private readonly clock: Clock,
     private readonly limits: MediaAdmissionLimits,
+    private readonly logger?: Logger,
   ) {
     this.rate = limits.callsPerSecond;
     this.tokens = this.burst;
@@ -113,6 +128,7 @@ export class MediaAdmission implements Admission {
     this.tokens -= 1;
     this.held += 1;
     this.inSetup += 1;
+    this.window.admitted += 1;
     const admittedAt = this.clock.now();
     let settingUp = true;
     let released = false;
@@ -126,6 +142,7 @@ export class MediaAdmission implements Admission {
       admitted: true,
       mediaSetUp: (outcome) => {
         if (!setUpDone()) return;
+        this.window.setUps += 1;
         if (outcome === 'failed') this.window.failed += 1;
         else if (this.clock.now() - admittedAt > (this.limits.slowSetupMs ?? 1000)) {
           this.window.slow += 1;
@@ -147,18 +164,28 @@ export class MediaAdmission implements Admission {
   /** Closes the window if it is over: cut the rate after trouble, raise it after unmet demand. */
   private adapt(): void {
     const now = this.clock.now();
-    if (now - this.windowStartedAt < (this.limits.windowMs ?? 1000)) return;
-    const { failed, slow, refusedForRate } = this.window;
+    const windowMs = this.limits.windowMs ?? 1000;
+    const elapsed = now - this.windowStartedAt;
+    if (elapsed < windowMs) return;
+    const { admitted, setUps, failed, slow, refusedForRate } = this.window;
     const ceiling = this.limits.callsPerSecond;
     const floor = Math.min(ceiling, this.limits.minCallsPerSecond ?? 2);
-    if (failed > 0 || slow > 0) {
-      this.rate = Math.max(floor, this.rate * 0.7);
+    const troubled = failed + slow;
+    const before = this.rate;
+    if (troubled >= Math.max(2, Math.ceil((this.limits.troubleShare ?? 0.05) * setUps))) {
+      // A window long past (no calls for a while) says nothing of the rate in use.
+      const admittedRate = elapsed < 2 * windowMs ? (admitted * 1000) / elapsed : this.rate;
+      this.rate = Math.max(floor, Math.min(this.rate, admittedRate) * 0.7);
       this.tokens = Math.min(this.tokens, this.burst);
+      this.logger?.info(
+        { from: round(before), to: round(this.rate), setUps, slow, failed },
+        'admission rate cut: media set-ups failed or slow',
+      );
     } else if (refusedForRate > 0) {
       this.rate = Math.min(ceiling, this.rate + ceiling * 0.05);
     }
     this.windowStartedAt = now;
-    this.window = { failed: 0, slow: 0, refusedForRate: 0 };
+    this.window = emptyWindow();
   }
 
   private refill(): void {
@@ -168,6 +195,12 @@ export class MediaAdmission implements Admission {
     this.tokens = Math.min(this.burst, this.tokens + (elapsed / 1000) * this.rate);
   }
 }
+
+function emptyWindow() {
+  return { admitted: 0, setUps: 0, failed: 0, slow: 0, refusedForRate: 0 };
+}
+
+const round = (rate: number) => Math.round(rate * 10) / 10;
 
 function refuse(why: string, retryAfterSeconds: number): AdmissionDecision {
   return { admitted: false, why, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterSeconds)) };
