@@ -11,6 +11,7 @@ import { createHttpApp } from '../api/http-app.ts';
 import { systemCallClock, type CallClock } from '../ivr/call-clock.ts';
 import { PromptLibrary } from '../ivr/prompt-library.ts';
 import type { Clock } from '../platform/clock.ts';
+import { watchEventLoop } from '../platform/event-loop-watch.ts';
 import { uuidGenerator, type IdGenerator } from '../platform/id-generator.ts';
 import type { Logger } from '../platform/logger.ts';
 import { createRedisRouting } from '../routing/create-redis-routing.ts';
@@ -48,6 +49,7 @@ const directoryTargets = new Set(['queue', 'user', 'team', 'skill']);
  */
 export async function startService(deps: ServiceDependencies): Promise<RunningService> {
   const { config, logger, clock, ids } = deps;
+  const stopWatchingEventLoop = watchEventLoop(logger.child({ part: 'process' }));
   const db = connectDatabase(config.databaseUrl);
   const redisOptions: RedisOptions = {
     // Keep reconnecting with capped backoff: a Redis restart must not end the process.
@@ -172,6 +174,7 @@ export async function startService(deps: ServiceDependencies): Promise<RunningSe
       await voice.close();
       await db.destroy();
       await Promise.allSettled([redis.quit(), probeRedis.quit(), eventsRedis.quit()]);
+      stopWatchingEventLoop();
       logger.info('stopped');
     })();
     return stopping;

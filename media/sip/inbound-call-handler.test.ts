@@ -3,9 +3,10 @@
  * from SIP text by drachtio's parser, media is the fsmrf twin, and call
  * records go through the real writer into a real Postgres.
  */
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedCallClock } from '../../ivr/simulated-call-clock.ts';
-import { createLogger } from '../../platform/logger.ts';
+import { createLogger, type Logger } from '../../platform/logger.ts';
 import { CallRecordRepository } from '../../sql/repositories/call-record-repository.ts';
 import type { InboundRoute } from '../../sql/repositories/inbound-route-repository.ts';
 import { InboundRouteRepository } from '../../sql/repositories/inbound-route-repository.ts';
@@ -98,7 +99,8 @@ function handlerFixture(
     admit?: () => AdmissionDecision;
     mediaServer?: () => MediaServer | undefined;
     routes?: { find(number: string): Promise<InboundRoute> };
-    beforeAnswer?: () => Promise<void>;
+    beforeAnswer?: (clock: SimulatedCallClock) => Promise<void>;
+    logger?: Logger;
   } = {},
 ) {
   const clock = new SimulatedCallClock(Date.UTC(2026, 2, 1, 9));
@@ -116,7 +118,7 @@ function handlerFixture(
     routes: { find: (number) => clock.hold((options.routes ?? repository).find(number)) },
     sip: {
       async createUAS(_request, response, { localSdp }) {
-        await options.beforeAnswer?.();
+        await options.beforeAnswer?.(clock);
         response.send(200, { body: localSdp });
         const dialog = new DialogTwin(`uas-${dialogs.length}`, localSdp);
         dialogs.push(dialog);
@@ -141,7 +143,7 @@ function handlerFixture(
       }),
     clock,
     ids: uuidIds(),
-    logger: createLogger({ level: 'silent' }),
+    logger: options.logger ?? createLogger({ level: 'silent' }),
   });
   return { clock, server, writer, handler, dialogs, released: () => released };
 }
@@ -371,5 +373,27 @@ describe('InboundCallHandler', () => {
     });
     expect(fixture.server.endpoints[0]?.destroyed).toBe(true);
     expect(fixture.released()).toBe(1);
+  });
+
+  it('logs a slow set-up with where its time went (route, media, answer)', async () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+        done();
+      },
+    });
+    const fast = handlerFixture({ logger: createLogger({ level: 'info' }, sink) });
+    await run(fast, invite('+15550002222'));
+    expect(lines.filter((line) => line['msg'] === 'call set-up slow')).toEqual([]);
+    // The caller's 200 OK takes 1.2 s to go out (drachtio-server busy, say).
+    const slow = handlerFixture({
+      logger: createLogger({ level: 'info' }, sink),
+      beforeAnswer: (clock) => new Promise((resolve) => clock.setTimeout(resolve, 1200)),
+    });
+    await run(slow, invite('+15550002222'));
+    const logged = lines.filter((line) => line['msg'] === 'call set-up slow');
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ setupMs: 1200, routeMs: 0, mediaMs: 0, answerMs: 1200 });
   });
 });

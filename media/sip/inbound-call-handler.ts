@@ -99,6 +99,9 @@ export interface InboundCallHandlerOptions {
 
 class CallerCancelled extends Error {}
 
+/** A set-up (INVITE to 200 OK) this slow is logged with where its time went. */
+const slowSetupMs = 1000;
+
 /**
  * Takes inbound calls: INVITE to a DID, look up its published flow, create a
  * FreeSWITCH endpoint for the caller's SDP, answer, and run the flow on a
@@ -153,8 +156,13 @@ export class InboundCallHandler {
     let dialog: SipDialog;
     let flow: PublishedFlow;
     let offer: AudioOffer;
+    // Where a slow set-up spent its time, for the log: route lookup, media, answer.
+    const receivedAt = clock.now();
+    let routedAt = receivedAt;
+    let mediaAt = receivedAt;
     try {
       const route = await this.options.routes.find(dialedNumber);
+      routedAt = clock.now();
       if (route.kind === 'unknown')
         throw callRefused('unknown-number', `no number ${dialedNumber}`);
       if (route.kind === 'unpublished') {
@@ -197,6 +205,7 @@ export class InboundCallHandler {
             throw mediaFailure(error);
           },
         );
+      mediaAt = clock.now();
       checkCancel();
       dialog = await this.options.sip.createUAS(request, response, {
         localSdp: endpoint.local.sdp,
@@ -208,7 +217,19 @@ export class InboundCallHandler {
       return;
     }
 
-    record.update({ answeredAt: new Date(clock.now()), sipStatus: 200 }, 'call.answered');
+    const answeredAt = clock.now();
+    if (answeredAt - receivedAt >= slowSetupMs) {
+      log.info(
+        {
+          setupMs: answeredAt - receivedAt,
+          routeMs: routedAt - receivedAt,
+          mediaMs: mediaAt - routedAt,
+          answerMs: answeredAt - mediaAt,
+        },
+        'call set-up slow',
+      );
+    }
+    record.update({ answeredAt: new Date(answeredAt), sipStatus: 200 }, 'call.answered');
     if (!offer.telephoneEvents) {
       // No RFC 2833: listen for keys as in-band tones (spandsp / dptools detector).
       await endpoint.execute('start_dtmf').catch((error: unknown) => {
