@@ -62,8 +62,6 @@ export interface MediaEndpoint {
 export interface CreateEndpointOptions {
   /** The far end's SDP offer; absent creates an endpoint that makes its own offer (3pcc). */
   readonly remoteSdp?: string;
-  /** Codecs in preference order, e.g. `['PCMU', 'PCMA', 'OPUS']`. */
-  readonly codecs?: readonly string[];
 }
 
 /** A FreeSWITCH server reached over the event socket (fsmrf `MediaServer`). */

@@ -189,22 +189,22 @@ export class InboundCallHandler {
       }
       admitted = decision;
       checkCancel();
-      endpoint = await server
-        .createEndpoint({
-          remoteSdp: lateOffer ? undefined : request.body,
-          codecs: codecs.length > 0 ? codecs : undefined,
-        })
-        .then(
-          (created) => {
-            decision.mediaSetUp?.('ok');
-            return created;
-          },
-          (error: unknown) => {
-            // A refusal for the SDP (488) says nothing about the media server's load.
-            decision.mediaSetUp?.(sipStatusOf(error) === 488 ? 'ok' : 'failed');
-            throw mediaFailure(error);
-          },
-        );
+      // The caller's SDP goes to FreeSWITCH as offered: its profile negotiates
+      // against our codecs in the caller's order (`generous`). Handing fsmrf a
+      // codec list too would only rewrite the SDP into the same order and then
+      // send an extra `set codec_string` to the answered channel, a command and
+      // two full channel events per call for nothing.
+      endpoint = await server.createEndpoint(lateOffer ? {} : { remoteSdp: request.body }).then(
+        (created) => {
+          decision.mediaSetUp?.('ok');
+          return created;
+        },
+        (error: unknown) => {
+          // A refusal for the SDP (488) says nothing about the media server's load.
+          decision.mediaSetUp?.(sipStatusOf(error) === 488 ? 'ok' : 'failed');
+          throw mediaFailure(error);
+        },
+      );
       mediaAt = clock.now();
       checkCancel();
       dialog = await this.options.sip.createUAS(request, response, {
