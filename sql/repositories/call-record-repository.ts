@@ -74,11 +74,14 @@ export type CallRecordRow =
  * calls and legs are upserted as whole snapshots, events and recordings are
  * skipped when their id (event id, storage URI) is already there.
  *
- * A batch is written as at most one multi-row statement per table (calls
- * first, for the legs' and events' foreign keys), in one transaction when
- * there is more than one: per row, a statement of its own cost a round trip
- * and a query build, which at tens of calls per second was a large share of
- * the voice process's CPU.
+ * A batch's calls, legs and events are written by one prepared statement
+ * (one `INSERT ... SELECT FROM unnest(...)` per table, joined as data-modifying
+ * CTEs), so a batch is a single round trip and its own transaction: the
+ * foreign keys from legs and events to their call are checked at the end of
+ * the statement, when the call row is there. Per row, a statement of its own
+ * cost a round trip and a query build; per table, with BEGIN and COMMIT,
+ * five round trips a batch, which at tens of calls per second was still a
+ * large share of the voice process's and Postgres's CPU.
  */
 export class CallRecordRepository {
   constructor(private readonly db: Kysely<Database>) {}
@@ -95,60 +98,92 @@ export class CallRecordRepository {
       else if (row.kind === 'event') events.set(row.event.eventId, row.event);
       else recordings.set(row.recording.storageUri, row.recording);
     }
-    const writes: ((db: Kysely<Database>) => Promise<unknown>)[] = [];
-    if (calls.size > 0) writes.push((db) => upsertCalls(db, [...calls.values()]));
-    if (legs.size > 0) writes.push((db) => upsertLegs(db, [...legs.values()]));
-    if (events.size > 0) writes.push((db) => insertEvents(db, [...events.values()]));
-    if (recordings.size > 0) writes.push((db) => insertRecordings(db, [...recordings.values()]));
-    const [first, ...others] = writes;
-    if (first === undefined) return;
-    if (others.length === 0) {
-      await first(this.db);
+    if (calls.size + legs.size + events.size > 0) {
+      const write = (db: Kysely<Database>) =>
+        writeRecordsStatement(db, [
+          ...callColumns([...calls.values()]),
+          ...legColumns([...legs.values()]),
+          ...eventColumns([...events.values()]),
+        ]);
+      if (recordings.size === 0) {
+        await write(this.db);
+        return;
+      }
+      await this.db.transaction().execute(async (trx) => {
+        await write(trx);
+        await insertRecordings(trx, [...recordings.values()]);
+      });
       return;
     }
-    await this.db.transaction().execute(async (trx) => {
-      for (const write of writes) await write(trx);
-    });
+    if (recordings.size > 0) await insertRecordings(this.db, [...recordings.values()]);
   }
 }
+
+// The statement takes one array per column and `unnest`s each table's arrays
+// into rows: fixed text for any batch size (an empty table's arrays insert
+// nothing), so it is prepared once per connection. Data-modifying CTEs all
+// run, read or not. Routing and flows name a queue by name, the API by id:
+// either finds the row. An unknown queue (deleted, mistyped in a flow) or a
+// user that no longer exists is recorded as none rather than failing the
+// whole batch.
+const writeRecordsStatement = preparedStatement(
+  'call_records_write',
+  `WITH upserted_calls AS (
+     INSERT INTO calls (id, direction, from_number, to_number, did, sip_call_id, flow_id,
+       queue_id, agent_id, started_at, answered_at, enqueued_at, offered_at, bridged_at,
+       ended_at, hangup_cause, disposition, sip_status)
+     SELECT r.id, r.direction, r.from_number, r.to_number, r.did, r.sip_call_id, r.flow_id,
+       (SELECT q.id FROM queues q WHERE q.name = r.queue OR q.id::text = r.queue LIMIT 1),
+       (SELECT u.id FROM users u WHERE u.id::text = r.agent),
+       r.started_at, r.answered_at, r.enqueued_at, r.offered_at, r.bridged_at, r.ended_at,
+       r.hangup_cause, r.disposition, r.sip_status
+     FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+       $7::uuid[], $8::text[], $9::text[], $10::timestamptz[], $11::timestamptz[],
+       $12::timestamptz[], $13::timestamptz[], $14::timestamptz[], $15::timestamptz[],
+       $16::text[], $17::text[], $18::integer[])
+       AS r(id, direction, from_number, to_number, did, sip_call_id, flow_id, queue, agent,
+         started_at, answered_at, enqueued_at, offered_at, bridged_at, ended_at, hangup_cause,
+         disposition, sip_status)
+     ON CONFLICT (id) DO UPDATE SET direction = excluded.direction,
+       from_number = excluded.from_number, to_number = excluded.to_number, did = excluded.did,
+       sip_call_id = excluded.sip_call_id, flow_id = excluded.flow_id,
+       queue_id = excluded.queue_id, agent_id = excluded.agent_id,
+       started_at = excluded.started_at, answered_at = excluded.answered_at,
+       enqueued_at = excluded.enqueued_at, offered_at = excluded.offered_at,
+       bridged_at = excluded.bridged_at, ended_at = excluded.ended_at,
+       hangup_cause = excluded.hangup_cause, disposition = excluded.disposition,
+       sip_status = excluded.sip_status
+   ), upserted_legs AS (
+     INSERT INTO call_legs (id, call_id, role, user_id, sip_uri, sip_call_id, media_uuid,
+       started_at, answered_at, ended_at, hangup_cause, sip_status)
+     SELECT r.id, r.call_id, r.role, (SELECT u.id FROM users u WHERE u.id::text = r.user_ref),
+       r.sip_uri, r.sip_call_id, r.media_uuid, r.started_at, r.answered_at, r.ended_at,
+       r.hangup_cause, r.sip_status
+     FROM unnest($19::uuid[], $20::uuid[], $21::text[], $22::text[], $23::text[], $24::text[],
+       $25::text[], $26::timestamptz[], $27::timestamptz[], $28::timestamptz[], $29::text[],
+       $30::integer[])
+       AS r(id, call_id, role, user_ref, sip_uri, sip_call_id, media_uuid, started_at,
+         answered_at, ended_at, hangup_cause, sip_status)
+     ON CONFLICT (id) DO UPDATE SET role = excluded.role, user_id = excluded.user_id,
+       sip_uri = excluded.sip_uri, sip_call_id = excluded.sip_call_id,
+       media_uuid = excluded.media_uuid, started_at = excluded.started_at,
+       answered_at = excluded.answered_at, ended_at = excluded.ended_at,
+       hangup_cause = excluded.hangup_cause, sip_status = excluded.sip_status
+   ), inserted_events AS (
+     INSERT INTO call_events (event_id, call_id, type, occurred_at, payload)
+     SELECT * FROM unnest($31::text[], $32::uuid[], $33::text[], $34::timestamptz[],
+       $35::jsonb[])
+     ON CONFLICT (event_id) DO NOTHING
+   )
+   SELECT 1`,
+);
 
 /** An optional time as text for a `timestamptz[]` parameter. */
 const iso = (at: Date | null): string | null => (at === null ? null : at.toISOString());
 
-// The hot statements take one array per column and `unnest` them into rows:
-// fixed text for any batch size, so each is prepared once per connection.
-// Routing and flows name a queue by name, the API by id: either finds the
-// row. An unknown queue (deleted, mistyped in a flow) or a user that no
-// longer exists is recorded as none rather than failing the whole batch.
-const upsertCallsStatement = preparedStatement(
-  'call_records_upsert_calls',
-  `INSERT INTO calls (id, direction, from_number, to_number, did, sip_call_id, flow_id, queue_id,
-     agent_id, started_at, answered_at, enqueued_at, offered_at, bridged_at, ended_at, hangup_cause,
-     disposition, sip_status)
-   SELECT r.id, r.direction, r.from_number, r.to_number, r.did, r.sip_call_id, r.flow_id,
-     (SELECT q.id FROM queues q WHERE q.name = r.queue OR q.id::text = r.queue LIMIT 1),
-     (SELECT u.id FROM users u WHERE u.id::text = r.agent),
-     r.started_at, r.answered_at, r.enqueued_at, r.offered_at, r.bridged_at, r.ended_at,
-     r.hangup_cause, r.disposition, r.sip_status
-   FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[],
-     $8::text[], $9::text[], $10::timestamptz[], $11::timestamptz[], $12::timestamptz[],
-     $13::timestamptz[], $14::timestamptz[], $15::timestamptz[], $16::text[], $17::text[],
-     $18::integer[])
-     AS r(id, direction, from_number, to_number, did, sip_call_id, flow_id, queue, agent,
-       started_at, answered_at, enqueued_at, offered_at, bridged_at, ended_at, hangup_cause,
-       disposition, sip_status)
-   ON CONFLICT (id) DO UPDATE SET direction = excluded.direction,
-     from_number = excluded.from_number, to_number = excluded.to_number, did = excluded.did,
-     sip_call_id = excluded.sip_call_id, flow_id = excluded.flow_id, queue_id = excluded.queue_id,
-     agent_id = excluded.agent_id, started_at = excluded.started_at,
-     answered_at = excluded.answered_at, enqueued_at = excluded.enqueued_at,
-     offered_at = excluded.offered_at, bridged_at = excluded.bridged_at,
-     ended_at = excluded.ended_at, hangup_cause = excluded.hangup_cause,
-     disposition = excluded.disposition, sip_status = excluded.sip_status`,
-);
-
-async function upsertCalls(db: Kysely<Database>, calls: readonly CallSnapshot[]): Promise<void> {
-  await upsertCallsStatement(db, [
+/** Parameters $1-$18. */
+function callColumns(calls: readonly CallSnapshot[]): unknown[][] {
+  return [
     calls.map((c) => c.id),
     calls.map((c) => c.direction),
     calls.map((c) => c.fromNumber),
@@ -167,29 +202,12 @@ async function upsertCalls(db: Kysely<Database>, calls: readonly CallSnapshot[])
     calls.map((c) => c.hangupCause),
     calls.map((c) => c.disposition),
     calls.map((c) => c.sipStatus),
-  ]);
+  ];
 }
 
-const upsertLegsStatement = preparedStatement(
-  'call_records_upsert_legs',
-  `INSERT INTO call_legs (id, call_id, role, user_id, sip_uri, sip_call_id, media_uuid, started_at,
-     answered_at, ended_at, hangup_cause, sip_status)
-   SELECT r.id, r.call_id, r.role, (SELECT u.id FROM users u WHERE u.id::text = r.user_ref),
-     r.sip_uri, r.sip_call_id, r.media_uuid, r.started_at, r.answered_at, r.ended_at,
-     r.hangup_cause, r.sip_status
-   FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-     $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::text[], $12::integer[])
-     AS r(id, call_id, role, user_ref, sip_uri, sip_call_id, media_uuid, started_at, answered_at,
-       ended_at, hangup_cause, sip_status)
-   ON CONFLICT (id) DO UPDATE SET role = excluded.role, user_id = excluded.user_id,
-     sip_uri = excluded.sip_uri, sip_call_id = excluded.sip_call_id,
-     media_uuid = excluded.media_uuid, started_at = excluded.started_at,
-     answered_at = excluded.answered_at, ended_at = excluded.ended_at,
-     hangup_cause = excluded.hangup_cause, sip_status = excluded.sip_status`,
-);
-
-async function upsertLegs(db: Kysely<Database>, legs: readonly CallLegSnapshot[]): Promise<void> {
-  await upsertLegsStatement(db, [
+/** Parameters $19-$30. */
+function legColumns(legs: readonly CallLegSnapshot[]): unknown[][] {
+  return [
     legs.map((l) => l.id),
     legs.map((l) => l.callId),
     legs.map((l) => l.role),
@@ -202,27 +220,18 @@ async function upsertLegs(db: Kysely<Database>, legs: readonly CallLegSnapshot[]
     legs.map((l) => iso(l.endedAt)),
     legs.map((l) => l.hangupCause),
     legs.map((l) => l.sipStatus),
-  ]);
+  ];
 }
 
-const insertEventsStatement = preparedStatement(
-  'call_records_insert_events',
-  `INSERT INTO call_events (event_id, call_id, type, occurred_at, payload)
-   SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::timestamptz[], $5::jsonb[])
-   ON CONFLICT (event_id) DO NOTHING`,
-);
-
-async function insertEvents(
-  db: Kysely<Database>,
-  events: readonly CallEventRecord[],
-): Promise<void> {
-  await insertEventsStatement(db, [
+/** Parameters $31-$35. */
+function eventColumns(events: readonly CallEventRecord[]): unknown[][] {
+  return [
     events.map((e) => e.eventId),
     events.map((e) => e.callId),
     events.map((e) => e.type),
     events.map((e) => e.occurredAt.toISOString()),
     events.map((e) => JSON.stringify(e.payload)),
-  ]);
+  ];
 }
 
 async function insertRecordings(
