@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SimulatedCallClock } from '../../ivr/simulated-call-clock.ts';
 import { ManualClock } from '../../platform/clock.ts';
 import { MediaServerTwin } from '../freeswitch/media-server-twin.ts';
+import type { AdmissionDecision } from '../sip/inbound-call-handler.ts';
 import { MediaAdmission } from './media-admission.ts';
 
 function setup(limits: Partial<ConstructorParameters<typeof MediaAdmission>[1]> = {}) {
@@ -101,10 +102,10 @@ describe('MediaAdmission', () => {
     expect(admission.admit(server)).toMatchObject({ admitted: false, why, retryAfterSeconds: 5 });
   });
 
-  it('refuses while half a second of calls (at least 4) are still being set up', () => {
+  it('refuses while a second of calls (at least 4) are still being set up', () => {
     // A burst allowance large enough that only the set-up cap refuses.
-    const { server, admission } = setup({ callsPerSecond: 20, burst: 20 });
-    const pending = Array.from({ length: 10 }, () => admission.admit(server));
+    const { server, admission } = setup({ callsPerSecond: 20, burst: 30 });
+    const pending = Array.from({ length: 20 }, () => admission.admit(server));
     expect(pending.every((d) => d.admitted)).toBe(true);
     expect(admission.admit(server)).toMatchObject({
       admitted: false,
@@ -114,11 +115,37 @@ describe('MediaAdmission', () => {
     const [first] = pending;
     if (first === undefined || !first.admitted) throw new Error('expected an admission');
     first.mediaSetUp?.('ok');
-    expect(admission.state.settingUp).toBe(9);
+    expect(admission.state.settingUp).toBe(19);
     expect(admission.admit(server).admitted).toBe(true);
     // A call released before its media was reported frees its set-up place too.
     for (const d of pending.slice(1)) if (d.admitted) d.release();
     expect(admission.state).toMatchObject({ settingUp: 1, activeCalls: 2 });
+  });
+
+  it('cuts once for one stall: set-ups admitted before a cut do not count after it', () => {
+    const { clock, server, admission } = setup({ callsPerSecond: 80 });
+    // A 3 s stall: 60 calls admitted over 3 s at 20/s, all set up only at its end.
+    const stalled: AdmissionDecision[] = [];
+    for (let i = 0; i < 60; i++) {
+      stalled.push(admission.admit(server));
+      clock.advance(50);
+    }
+    const reportIn = (from: number, to: number) => {
+      for (const decision of stalled.slice(from, to))
+        if (decision.admitted) decision.mediaSetUp?.('ok');
+    };
+    reportIn(0, 20); // slow (over 2 s): the window closing next cuts the rate
+    admission.admit(server);
+    const cut = admission.state.callsPerSecond;
+    expect(cut).toBeCloseTo(14, 0); // 70% of the 20/s that window admitted
+    // The rest of the backlog drains over the next two seconds, just as slow: no further cut.
+    clock.advance(1000);
+    reportIn(20, 40);
+    admission.admit(server);
+    clock.advance(1000);
+    reportIn(40, 60);
+    admission.admit(server);
+    expect(admission.state.callsPerSecond).toBe(cut);
   });
 
   it('cuts the rate to 70% of what a window admitted when several set-ups failed or were slow', () => {

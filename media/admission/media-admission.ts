@@ -21,7 +21,12 @@ export interface MediaAdmissionLimits {
   readonly sessionShare?: number;
   /** Refuse below this idle CPU % from FreeSWITCH heartbeats. Default 15. */
   readonly minIdleCpu?: number;
-  /** A media set-up slower than this counts as a sign of overload (fsmrf gives up at 4 s). Default 1000 ms. */
+  /**
+   * A media set-up slower than this counts as a sign of overload. Default
+   * 2000 ms: half of fsmrf's 4 s, past which the call fails; below it a
+   * caller only hears a longer ring, as FreeSWITCH gives on any busy host
+   * now and then.
+   */
   readonly slowSetupMs?: number;
   /**
    * Share of a window's set-ups that must have failed or been slow (and at
@@ -64,10 +69,13 @@ export interface AdmissionState {
  *   not from an unused allowance, makes the first cut bite; ignoring a lone
  *   troubled set-up keeps host pauses, which never stop recurring, from
  *   ratcheting the rate below healthy demand (it only rises again while
- *   refusing);
- * - calls still being set up: at most half a second's worth of the rate
- *   (and at least 4). When FreeSWITCH slows down these pile up first, so the
- *   excess is refused before the next window even closes;
+ *   refusing). Only set-ups admitted since the latest cut are judged, so
+ *   one stall cuts the rate once, not once per window its backlog drains in;
+ * - calls still being set up: at most one second's worth of the rate (and
+ *   at least 4), so set-ups average under a second at the admitted rate
+ *   (Little's law); a stall on the host that lasts longer refuses only what
+ *   arrives past that. When FreeSWITCH falls behind these pile up first, so
+ *   the excess is refused before the next window even closes;
  * - the calls this process holds (counted here, because FreeSWITCH
  *   heartbeats arrive only every few seconds);
  * - the sessions and idle CPU FreeSWITCH last reported.
@@ -84,6 +92,8 @@ export class MediaAdmission implements Admission {
   private rate: number;
   private windowStartedAt: number;
   private window = emptyWindow();
+  /** Counts the cuts; a set-up admitted before the latest cut says nothing about the rate since. */
+  private epoch = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -113,7 +123,7 @@ export class MediaAdmission implements Admission {
       const waitMs = ((1 - this.tokens) / this.rate) * 1000;
       return refuse('call rate above limit', waitMs / 1000);
     }
-    if (this.inSetup >= Math.max(4, Math.ceil(this.rate / 2))) {
+    if (this.inSetup >= Math.max(4, Math.ceil(this.rate))) {
       return refuse('media server slow to set up calls', 2);
     }
     if (this.held >= this.limits.maxCalls) return refuse('call limit reached', 5);
@@ -130,6 +140,7 @@ export class MediaAdmission implements Admission {
     this.inSetup += 1;
     this.window.admitted += 1;
     const admittedAt = this.clock.now();
+    const admittedInEpoch = this.epoch;
     let settingUp = true;
     let released = false;
     const setUpDone = () => {
@@ -141,10 +152,10 @@ export class MediaAdmission implements Admission {
     return {
       admitted: true,
       mediaSetUp: (outcome) => {
-        if (!setUpDone()) return;
+        if (!setUpDone() || admittedInEpoch !== this.epoch) return;
         this.window.setUps += 1;
         if (outcome === 'failed') this.window.failed += 1;
-        else if (this.clock.now() - admittedAt > (this.limits.slowSetupMs ?? 1000)) {
+        else if (this.clock.now() - admittedAt > (this.limits.slowSetupMs ?? 2000)) {
           this.window.slow += 1;
         }
       },
@@ -177,6 +188,7 @@ export class MediaAdmission implements Admission {
       const admittedRate = elapsed < 2 * windowMs ? (admitted * 1000) / elapsed : this.rate;
       this.rate = Math.max(floor, Math.min(this.rate, admittedRate) * 0.7);
       this.tokens = Math.min(this.tokens, this.burst);
+      this.epoch += 1;
       this.logger?.info(
         { from: round(before), to: round(this.rate), setUps, slow, failed },
         'admission rate cut: media set-ups failed or slow',
