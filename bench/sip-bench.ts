@@ -30,7 +30,7 @@ import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { createSocket } from 'node:dgram';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -66,6 +66,9 @@ const settings = {
   /** Before each step, wait up to coolDownMs for FreeSWITCH's idle CPU to reach this %. */
   idleCpuBeforeStep: flag('idle-cpu', 50),
   coolDownMs: 90_000,
+  /** Before each sweep, wait up to settleMs for the 1-minute load average to fall to this. */
+  maxLoadBeforeSweep: flag('max-load', availableParallelism()),
+  settleMs: 180_000,
   prompt: 'welcome',
   bareNumber: '+15550008001',
   switchboardNumber: '+15550008002',
@@ -223,6 +226,27 @@ async function coolDown(): Promise<number> {
   return idle;
 }
 
+/**
+ * Waits (up to `settings.settleMs`) for the host's 1-minute load average to
+ * fall to `settings.maxLoadBeforeSweep` (default: the core count). A sweep
+ * ends by offering more calls than FreeSWITCH can set up; the bare app, with
+ * no admission control, drives it into collapse there (load averages of
+ * 10-18 on two cores), and the host stays busy for minutes after. A sweep
+ * started then measures that, not the system under test: on 2026-12-06 one
+ * began at a load of 9.9 and ran its steps at 5-7, against 1.2-2.7 for the
+ * same rates before the collapse. Returns the load it started at.
+ */
+async function settleHost(): Promise<{ load: number; waitedS: number }> {
+  const started = Date.now();
+  while (
+    (loadavg()[0] ?? 0) > settings.maxLoadBeforeSweep &&
+    Date.now() - started < settings.settleMs
+  ) {
+    await sleep(5_000);
+  }
+  return { load: loadavg()[0] ?? Number.NaN, waitedS: Math.round((Date.now() - started) / 1000) };
+}
+
 // ---------------------------------------------------------------- steps
 
 interface Step extends SippStepResult {
@@ -363,7 +387,11 @@ async function sweep(
     refusals?: (fromMs: number, toMs: number) => Promise<Record<string, number>>;
   },
 ): Promise<{ steps: Step[]; clean: Step | undefined; stoppedBecause: string }> {
-  console.info(`\n${label}: ${settings.stepSeconds} s per step, ${settings.sipTarget} ${service}`);
+  const settled = await settleHost();
+  console.info(
+    `\n${label}: ${settings.stepSeconds} s per step, ${settings.sipTarget} ${service}; ` +
+      `load average ${settled.load.toFixed(2)} at the start (waited ${settled.waitedS} s for <= ${settings.maxLoadBeforeSweep})`,
+  );
   console.info(header);
   const steps: Step[] = [];
   let clean: Step | undefined;
