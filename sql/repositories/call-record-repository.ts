@@ -98,24 +98,20 @@ export class CallRecordRepository {
       else if (row.kind === 'event') events.set(row.event.eventId, row.event);
       else recordings.set(row.recording.storageUri, row.recording);
     }
-    if (calls.size + legs.size + events.size > 0) {
-      const write = (db: Kysely<Database>) =>
-        writeRecordsStatement(db, [
+    const hasRecords = calls.size + legs.size + events.size > 0;
+    const write = async (db: Kysely<Database>) => {
+      if (hasRecords) {
+        await writeRecordsStatement(db, [
           ...callColumns([...calls.values()]),
           ...legColumns([...legs.values()]),
           ...eventColumns([...events.values()]),
         ]);
-      if (recordings.size === 0) {
-        await write(this.db);
-        return;
       }
-      await this.db.transaction().execute(async (trx) => {
-        await write(trx);
-        await insertRecordings(trx, [...recordings.values()]);
-      });
-      return;
-    }
-    if (recordings.size > 0) await insertRecordings(this.db, [...recordings.values()]);
+      if (recordings.size > 0) await insertRecordings(db, [...recordings.values()]);
+    };
+    // The records statement is a transaction of its own; only both together need one.
+    if (hasRecords && recordings.size > 0) await this.db.transaction().execute(write);
+    else await write(this.db);
   }
 }
 
