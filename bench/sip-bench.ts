@@ -195,15 +195,30 @@ const load = () =>
     .map((value) => value.toFixed(2))
     .join(' ');
 
-/** Waits until FreeSWITCH has no sessions (up to `ms`); returns the count left. */
-async function settle(ms: number): Promise<number> {
+/** Reads `read` every `everyMs` until `done` holds or `ms` pass; returns the last reading. */
+async function pollUntil<T>(
+  read: () => T | Promise<T>,
+  done: (value: T) => boolean,
+  ms: number,
+  everyMs: number,
+): Promise<T> {
   const deadline = Date.now() + ms;
-  let count = await channelCount(settings.freeswitch);
-  while (count > 0 && Date.now() < deadline) {
-    await sleep(500);
-    count = await channelCount(settings.freeswitch);
+  let value = await read();
+  while (!done(value) && Date.now() < deadline) {
+    await sleep(everyMs);
+    value = await read();
   }
-  return count;
+  return value;
+}
+
+/** Waits until FreeSWITCH has no sessions (up to `ms`); returns the count left. */
+function settle(ms: number): Promise<number> {
+  return pollUntil(
+    () => channelCount(settings.freeswitch),
+    (count) => !(count > 0),
+    ms,
+    500,
+  );
 }
 
 /** FreeSWITCH's idle CPU % (`status`: "min idle cpu <min>/<current>"), the figure admission control reads. */
@@ -218,14 +233,13 @@ async function freeSwitchIdleCpu(): Promise<number> {
  * step that starts while it still remembers the last one (or another
  * process's load) would see admission control refuse calls for "CPU busy".
  */
-async function coolDown(): Promise<number> {
-  const deadline = Date.now() + settings.coolDownMs;
-  let idle = await freeSwitchIdleCpu();
-  while (!(idle >= settings.idleCpuBeforeStep) && Date.now() < deadline) {
-    await sleep(2_000);
-    idle = await freeSwitchIdleCpu();
-  }
-  return idle;
+function coolDown(): Promise<number> {
+  return pollUntil(
+    freeSwitchIdleCpu,
+    (idle) => idle >= settings.idleCpuBeforeStep,
+    settings.coolDownMs,
+    2_000,
+  );
 }
 
 /**
@@ -236,17 +250,17 @@ async function coolDown(): Promise<number> {
  * 10-18 on two cores), and the host stays busy for minutes after. A sweep
  * started then measures that, not the system under test: on 2026-12-06 one
  * began at a load of 9.9 and ran its steps at 5-7, against 1.2-2.7 for the
- * same rates before the collapse. Returns the load it started at.
+ * same rates before the collapse. Returns the load the sweep starts at.
  */
 async function settleHost(): Promise<{ load: number; waitedS: number }> {
   const started = Date.now();
-  while (
-    (loadavg()[0] ?? 0) > settings.maxLoadBeforeSweep &&
-    Date.now() - started < settings.settleMs
-  ) {
-    await sleep(5_000);
-  }
-  return { load: loadavg()[0] ?? Number.NaN, waitedS: Math.round((Date.now() - started) / 1000) };
+  const load = await pollUntil(
+    () => loadavg()[0] ?? Number.NaN,
+    (oneMinute) => !(oneMinute > settings.maxLoadBeforeSweep),
+    settings.settleMs,
+    5_000,
+  );
+  return { load, waitedS: Math.round((Date.now() - started) / 1000) };
 }
 
 // ---------------------------------------------------------------- steps
