@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../platform/clock.ts';
 import { SequentialIdGenerator } from '../platform/id-generator.ts';
 import { createLogger } from '../platform/logger.ts';
+import { processFaults } from '../platform/process-faults.ts';
 import { TcpProxy } from '../test/tcp-proxy.ts';
 import { createTestDatabase, type TestDatabase } from '../test/test-database.ts';
 import { createTestRedis, type TestRedis } from '../test/test-redis.ts';
@@ -77,7 +78,22 @@ describe('health and readiness', () => {
   it('answers /healthz while alive', async () => {
     const response = await fetch(`${service.url}/healthz`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'alive' });
+    expect(await response.json()).toEqual({ status: 'alive', faults: 0 });
+  });
+
+  it('survives a stray rejection: logged, counted on /healthz, the service still serving', async () => {
+    void Promise.reject(new Error('a defect nobody awaited'));
+    const health = await eventually(
+      async () => (await (await fetch(`${service.url}/healthz`)).json()) as { faults: number },
+      (body) => body.faults === 1,
+    );
+    expect(health).toEqual({ status: 'alive', faults: 1 });
+    expect((await readiness()).body.components.length).toBeGreaterThan(0);
+    // Provoked on purpose: taken so the suite's fault guard passes.
+    expect(processFaults.take()).toEqual([
+      { source: 'unhandledRejection', message: 'a defect nobody awaited' },
+    ]);
+    unhandled.splice(0);
   });
 
   it('is ready with Postgres and Redis, reporting drachtio and FreeSWITCH as not required', async () => {

@@ -14,6 +14,7 @@ import type { Clock } from '../platform/clock.ts';
 import { watchEventLoop } from '../platform/event-loop-watch.ts';
 import { uuidGenerator, type IdGenerator } from '../platform/id-generator.ts';
 import type { Logger } from '../platform/logger.ts';
+import { guardProcess, processFaults } from '../platform/process-faults.ts';
 import { createRedisRouting } from '../routing/create-redis-routing.ts';
 import { connectDatabase } from '../sql/connect-database.ts';
 import type { Config } from './config.ts';
@@ -50,6 +51,8 @@ const directoryTargets = new Set(['queue', 'user', 'team', 'skill']);
 export async function startService(deps: ServiceDependencies): Promise<RunningService> {
   const { config, logger, clock, ids } = deps;
   const stopWatchingEventLoop = watchEventLoop(logger.child({ part: 'process' }));
+  // One bad packet or request must not end every live call with the process.
+  const unguardProcess = guardProcess(logger.child({ part: 'process' }));
   const db = connectDatabase(config.databaseUrl);
   const redisOptions: RedisOptions = {
     // Keep reconnecting with capped backoff: a Redis restart must not end the process.
@@ -133,6 +136,7 @@ export async function startService(deps: ServiceDependencies): Promise<RunningSe
         path: '/',
         router: createHealthRouter({
           isDraining: () => draining,
+          faults: () => processFaults.count,
           probes: [postgresProbe(db), redisProbe(probeRedis), ...voice.probes],
         }),
       },
@@ -175,6 +179,7 @@ export async function startService(deps: ServiceDependencies): Promise<RunningSe
       await db.destroy();
       await Promise.allSettled([redis.quit(), probeRedis.quit(), eventsRedis.quit()]);
       stopWatchingEventLoop();
+      unguardProcess();
       logger.info('stopped');
     })();
     return stopping;

@@ -30,6 +30,7 @@ import { DigestAuthenticator } from '../media/registrar/digest-auth.ts';
 import { Registrar } from '../media/registrar/registrar.ts';
 import { RegistrationStore } from '../media/registrar/registration-store.ts';
 import { RegistrationThrottle } from '../media/registrar/registration-throttle.ts';
+import { guardedSipHandler } from '../media/sip/guarded-sip-handler.ts';
 import {
   InboundCallHandler,
   type Admission,
@@ -269,12 +270,19 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
   });
 
   const handling = new Set<Promise<void>>();
+  const sipLogger = logger.child({ part: 'sip' });
+  const handleInvite = guardedSipHandler((req, res) => inbound.handle(req, res), {
+    logger: sipLogger,
+  });
   signalling.srf.invite((request, response) => {
-    const call = inbound.handle(request, response);
+    const call = handleInvite(request, response);
     handling.add(call);
     void call.finally(() => handling.delete(call));
   });
-  signalling.srf.register((request, response) => void registrar.handle(request, response));
+  const handleRegister = guardedSipHandler((req, res) => registrar.handle(req, res), {
+    logger: sipLogger,
+  });
+  signalling.srf.register((request, response) => void handleRegister(request, response));
   freeswitch.onLost(() => {
     // The channels are gone with the socket: end the calls so their records close.
     inbound.hangUpAll('normal').catch((error: unknown) => {

@@ -6,17 +6,21 @@ export interface HealthOptions {
   /** True once shutdown has begun: the instance must leave the load balancer. */
   readonly isDraining: () => boolean;
   readonly probeTimeoutMs?: number;
+  /** Faults the process survived (platform/process-faults.ts); each one is a defect to look into. */
+  readonly faults?: () => number;
 }
 
 /**
- * `GET /healthz`: the process is alive. `GET /readyz`: Postgres and Redis
+ * `GET /healthz`: the process is alive, and how many faults (unhandled
+ * rejections, uncaught exceptions, failed SIP handlers) it has survived.
+ * `GET /readyz`: Postgres and Redis
  * answer and the instance is not draining; drachtio and FreeSWITCH states are
  * reported beside them.
  */
 export function createHealthRouter(options: HealthOptions): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
-    res.json({ status: 'alive' });
+    res.json({ status: 'alive', faults: options.faults?.() ?? 0 });
   });
   router.get('/readyz', async (_req, res) => {
     const components = await runProbes(options.probes, options.probeTimeoutMs ?? 1_000);

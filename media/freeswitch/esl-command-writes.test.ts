@@ -3,6 +3,7 @@ import { createServer, connect, type AddressInfo, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   modeslConnection,
+  wireSafe,
   sendEslCommandsWhole,
   type EslConnectionClass,
   type EslConnectionLike,
@@ -136,5 +137,41 @@ describe('sendEslCommandsWhole', () => {
     sendEslCommandsWhole(whole);
     expect(whole.prototype.send).toBe(first);
     expect(first).not.toBe(Original.prototype.send);
+  });
+});
+
+describe('wireSafe, the second wall against expansion and header injection', () => {
+  const Original = modeslConnection();
+
+  it('defangs FreeSWITCH expansions and line breaks in every line a command sends', async () => {
+    const whole = {
+      prototype: Object.create(Original.prototype) as EslConnectionClass['prototype'],
+    };
+    sendEslCommandsWhole(whole);
+    const socket = await countedSocket();
+    whole.prototype.send.call(connectionOn(socket.socket), command, {
+      ...args,
+      'execute-app-name': 'speak',
+      'execute-app-arg':
+        'flite|kal|Hi ${system(touch pwned)} $${esl_password} $$$${x}\nexecute-app-name: system',
+    });
+    const sent = await socket.bytes();
+    expect(sent).not.toMatch(/\$\{/);
+    expect(sent).toContain(
+      'execute-app-arg: flite|kal|Hi  {system(touch pwned)}  {esl_password}  {x} execute-app-name: system\n',
+    );
+    // The injected header stayed inside the argument: one execute-app-name, the real one.
+    expect(sent.match(/^execute-app-name: /gm)).toEqual(['execute-app-name: ']);
+  });
+
+  it('leaves ordinary commands byte for byte as they were', () => {
+    for (const line of [
+      'api uuid_break 2f6a7c1e-0000-4000-8000-000000000001',
+      'playback_terminators=none',
+      'It costs $5 {not an expansion}',
+      '/usr/share/switchboard/prompts/en/queue/you-are-number.wav',
+    ]) {
+      expect(wireSafe(line)).toBe(line);
+    }
   });
 });

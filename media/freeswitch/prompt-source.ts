@@ -43,14 +43,14 @@ export function playbackSourceFor(
     case 'file':
       return {
         kind: 'play',
-        file: `${options.promptsDir}/${safeSegment(prompt.language)}/${safeSegment(prompt.name)}.wav`,
+        file: `${options.promptsDir}/${safeSegment(prompt.language)}/${safePath(prompt.name)}.wav`,
       };
     case 'tts': {
       const voice =
         options.voices[prompt.language] ?? options.voices[baseLanguage(prompt.language)];
       if (voice === undefined) return undefined;
-      // `|` separates the speak arguments and newlines end an ESL command.
-      const text = prompt.text.replace(/[|\s]+/g, ' ').trim();
+      const text = speakableText(prompt.text);
+      if (text === '') return undefined;
       return { kind: 'speak', argument: `${voice.engine}|${voice.voice}|${text}` };
     }
     case 'music':
@@ -71,7 +71,47 @@ function baseLanguage(language: string): string {
   return language.split(/[-_]/)[0] ?? language;
 }
 
-/** Prompt names come from flow files: keep them to one path segment. */
+/**
+ * Prompt names come from flow files and may name a sub-folder of the
+ * language's prompts (`queue/you-are-number`, `numbers/12`): each segment is
+ * kept to safe characters and none may climb out (`..`, empty segments).
+ */
+function safePath(value: string): string {
+  return value
+    .split('/')
+    .filter((segment) => segment !== '')
+    .map(safeSegment)
+    .join('/');
+}
+
 function safeSegment(value: string): string {
   return value.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\.+/, '_');
+}
+
+/** The longest text handed to FreeSWITCH's TTS in one `speak` (a caller hears about a minute of it). */
+export const maxSpokenCharacters = 500;
+
+/**
+ * Text for FreeSWITCH's `speak`, made safe to leave Switchboard. Spoken text
+ * carries what callers and CRMs control (`{{call.callerNumber}}`, `vars.*`
+ * from `httpLookup`), and FreeSWITCH expands `${...}` in every application
+ * argument, API calls such as `system` included (`${system(...)}` ran a shell
+ * command as FreeSWITCH's user). So only letters, marks, digits, spaces and
+ * punctuation a voice reads survive; everything else (`$`, braces,
+ * backslashes, `|`, which splits speak's arguments, `^`, angle brackets,
+ * control characters and line breaks, which end an event-socket command)
+ * becomes a space. The caller hears the rest read literally. Capped at
+ * {@link maxSpokenCharacters}.
+ *
+ * @example
+ * speakableText('Hello ${system(touch pwned)}') // 'Hello system(touch pwned)'
+ */
+export function speakableText(text: string): string {
+  const kept = text
+    .normalize('NFC')
+    .replace(/[^\p{L}\p{M}\p{N} .,;:!?'"()\-+%#*@/&]+/gu, ' ')
+    .replace(/ {2,}/g, ' ')
+    .replace(/ ([,.;:!?])/g, '$1')
+    .trim();
+  return [...kept].slice(0, maxSpokenCharacters).join('').trim();
 }

@@ -1,7 +1,13 @@
 import type { Clock } from '../../platform/clock.ts';
 import { SwitchboardError } from '../../platform/switchboard-error.ts';
 import type { Logger } from '../../platform/logger.ts';
-import { unquote, uriUser, type SipRequest, type SipResponse } from '../sip/sip-message.ts';
+import {
+  headerUri,
+  unquote,
+  uriUser,
+  type SipRequest,
+  type SipResponse,
+} from '../sip/sip-message.ts';
 import { callRefused, sipFailureFor } from '../sip/sip-status.ts';
 import { digestCredentialsFrom, type DigestAuthenticator } from './digest-auth.ts';
 import type { Binding, RegistrationStore } from './registration-store.ts';
@@ -99,7 +105,7 @@ export class Registrar {
       return;
     }
     // A user may only bind their own address-of-record.
-    if (uriUser(request.getParsedHeader('To').uri) !== credentials.username) {
+    if (uriUser(headerUri(request, 'To') ?? '') !== credentials.username) {
       throw new SwitchboardError('forbidden', 'To does not match the authenticated user');
     }
     await this.updateBindings(request, response, record.userId);

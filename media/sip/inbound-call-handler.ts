@@ -10,7 +10,13 @@ import { CallRecorder } from '../call-record/call-recorder.ts';
 import { connectedLeg, type ConnectedLeg } from '../freeswitch/connected-leg.ts';
 import type { MediaEndpoint, MediaServer } from '../freeswitch/media-server.ts';
 import { readAudioOffer, type AudioOffer } from './offered-codecs.ts';
-import { uriUser, type SipDialog, type SipRequest, type SipResponse } from './sip-message.ts';
+import {
+  headerUri,
+  uriUser,
+  type SipDialog,
+  type SipRequest,
+  type SipResponse,
+} from './sip-message.ts';
 import { callRefused, sipFailureFor } from './sip-status.ts';
 
 /** A published flow version, as the route lookup returns it. */
@@ -133,7 +139,7 @@ export class InboundCallHandler {
     const { clock, ids } = this.options;
     const callId = ids.next();
     const log = this.options.logger.child({ callId });
-    const callerNumber = uriUser(request.getParsedHeader('From').uri) ?? 'anonymous';
+    const callerNumber = uriUser(headerUri(request, 'From') ?? '') ?? 'anonymous';
     const dialedNumber = uriUser(request.uri) ?? '';
     const record = new CallRecorder(this.options.records, clock, ids, {
       id: callId,
@@ -230,7 +236,52 @@ export class InboundCallHandler {
       );
     }
     record.update({ answeredAt: new Date(answeredAt), sipStatus: 200 }, 'call.answered');
-    if (!offer.telephoneEvents) {
+    const answered = { callId, callerNumber, dialedNumber, flow, offer, dialog, endpoint, record };
+    try {
+      await this.runAnswered(answered, log);
+    } catch (error) {
+      // A defect in call handling, not the caller's doing: it ends this call
+      // only, closes its record and frees its place, and is logged as such.
+      log.error({ err: error }, 'call handling failed; ending the call');
+      const session = this.live.get(callId);
+      this.live.delete(callId);
+      await Promise.allSettled([
+        session?.hangup('flowError'),
+        dialog.destroy(),
+        endpoint.destroy(),
+      ]);
+      if (record.snapshot.endedAt == null) {
+        record.update(
+          {
+            endedAt: new Date(clock.now()),
+            hangupCause: 'flowError',
+            disposition: dispositionFor({ cause: 'flowError', bridged: false, enqueued: false }),
+          },
+          'call.ended',
+        );
+      }
+    } finally {
+      admitted.release();
+    }
+  }
+
+  /** An answered call, from the flow's start to its record's end. */
+  private async runAnswered(
+    call: {
+      readonly callId: string;
+      readonly callerNumber: string;
+      readonly dialedNumber: string;
+      readonly flow: PublishedFlow;
+      readonly offer: AudioOffer;
+      readonly dialog: SipDialog;
+      readonly endpoint: MediaEndpoint;
+      readonly record: CallRecorder;
+    },
+    log: Logger,
+  ): Promise<void> {
+    const { clock } = this.options;
+    const { callId, record, endpoint } = call;
+    if (!call.offer.telephoneEvents) {
       // No RFC 2833: listen for keys as in-band tones (spandsp / dptools detector).
       await endpoint.execute('start_dtmf').catch((error: unknown) => {
         log.warn({ err: error }, 'could not start in-band DTMF detection');
@@ -238,9 +289,9 @@ export class InboundCallHandler {
     }
     const session = this.options.sessionFor({
       callId,
-      callerNumber,
-      dialedNumber,
-      caller: connectedLeg(dialog, endpoint),
+      callerNumber: call.callerNumber,
+      dialedNumber: call.dialedNumber,
+      caller: connectedLeg(call.dialog, endpoint),
     });
     this.live.set(callId, session);
     let cause: HangupCause = 'normal';
@@ -259,7 +310,7 @@ export class InboundCallHandler {
     });
     let result: FlowResult = {};
     try {
-      result = await this.options.flows.run(flow, session, (disposition) => {
+      result = await this.options.flows.run(call.flow, session, (disposition) => {
         if (disposition.kind !== 'queued') return;
         const now = new Date(clock.now());
         if (disposition.result === 'waiting') {
@@ -283,7 +334,6 @@ export class InboundCallHandler {
     }
     if (!session.ended) await session.hangup('normal');
     this.live.delete(callId);
-    admitted.release();
     record.update(
       {
         endedAt: new Date(clock.now()),

@@ -75,8 +75,53 @@ export function unquote(value: string | undefined): string | undefined {
   return value;
 }
 
-/** The user part of a `sip:` URI (`sip:+15551234567@host` gives `+15551234567`). */
+/** The longest URI user part Switchboard keeps; numbers are far shorter, and records and logs stay bounded. */
+export const maxUriUserLength = 128;
+
+/**
+ * The user part of a `sip:` URI (`sip:+15551234567@host` gives
+ * `+15551234567`), as text that is safe to store and show. A SIP peer
+ * controls it entirely: percent escapes are decoded where they are valid
+ * UTF-8 and kept as written where not (`%C3%28` once threw `URIError` and
+ * ended the process), control characters (NUL included, which Postgres
+ * refuses) are dropped, and it is cut at {@link maxUriUserLength}.
+ */
 export function uriUser(uri: string): string | undefined {
-  const match = /^sips?:([^@;>]+)@/i.exec(uri.trim());
-  return match?.[1] === undefined ? undefined : decodeURIComponent(match[1]);
+  const match = /^\s*sips?:([^@;>]+)@/i.exec(uri);
+  if (match?.[1] === undefined) return undefined;
+  const user = [...decodeEscapes(match[1]).replace(/\p{Cc}/gu, '')]
+    .slice(0, maxUriUserLength)
+    .join('');
+  return user === '' ? undefined : user;
+}
+
+/** Decodes each run of percent escapes that forms valid UTF-8; leaves stray bytes escaped. */
+function decodeEscapes(text: string): string {
+  if (!text.includes('%')) return text;
+  return text.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      // Not UTF-8 as a whole: decode the ASCII escapes, keep the stray bytes escaped.
+      return run.replace(/%([0-7][0-9A-Fa-f])/g, (_, hex: string) =>
+        String.fromCharCode(parseInt(hex, 16)),
+      );
+    }
+  });
+}
+
+/**
+ * The URI of a name-addr header (`From`, `To`, `Refer-To`), or undefined when
+ * the header is missing or drachtio-srf cannot parse it (its parser throws
+ * for an absent header).
+ */
+export function headerUri(
+  request: SipRequest,
+  name: 'From' | 'To' | 'Refer-To',
+): string | undefined {
+  try {
+    return request.has(name) ? request.getParsedHeader(name).uri : undefined;
+  } catch {
+    return undefined;
+  }
 }

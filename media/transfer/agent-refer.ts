@@ -2,7 +2,8 @@ import type { Logger } from '../../platform/logger.ts';
 import type { ConnectedLeg } from '../freeswitch/connected-leg.ts';
 import type { Dialer } from '../freeswitch/free-switch-call-session.ts';
 import type { LiveCalls } from '../live-call/live-calls.ts';
-import { uriUser, type SipRequest, type SipResponse } from '../sip/sip-message.ts';
+import { guardedSipHandler } from '../sip/guarded-sip-handler.ts';
+import { headerUri, uriUser, type SipRequest, type SipResponse } from '../sip/sip-message.ts';
 
 /** drachtio-srf `Dialog#request`, for the NOTIFY that reports a REFER's progress. */
 interface NotifyingDialog {
@@ -35,11 +36,11 @@ export class AgentRefer {
   constructor(private readonly options: AgentReferOptions) {}
 
   watch(callId: string, leg: ConnectedLeg): void {
-    leg.dialog.on('refer', (request, response) => {
-      void this.transfer(callId, leg, request, response).catch((error: unknown) => {
-        this.options.logger.error({ err: error, callId }, 'REFER transfer failed');
-      });
-    });
+    const transfer = guardedSipHandler(
+      (request, response) => this.transfer(callId, leg, request, response),
+      { logger: this.options.logger.child({ callId }) },
+    );
+    leg.dialog.on('refer', (request, response) => void transfer(request, response));
   }
 
   private async transfer(
@@ -50,8 +51,7 @@ export class AgentRefer {
   ): Promise<void> {
     const log = this.options.logger.child({ callId });
     const session = this.options.calls.get(callId);
-    const referTo =
-      request.get('Refer-To') === undefined ? undefined : request.getParsedHeader('Refer-To').uri;
+    const referTo = headerUri(request, 'Refer-To');
     if (referTo === undefined) {
       response.send(400, 'Missing Refer-To');
       return;
