@@ -4,6 +4,7 @@ import type Srf from 'drachtio-srf';
 import type { CallClock } from '../../ivr/call-clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import { sendEslCommandsWhole } from './esl-command-writes.ts';
+import { parseEslHeadersSafely } from './esl-header-parsing.ts';
 import type { MediaServer } from './media-server.ts';
 
 /** Where the event-socket connection to FreeSWITCH stands; readiness reports it. */
@@ -25,6 +26,8 @@ export type ConnectMediaServer = (address: MediaServerAddress) => Promise<MediaS
 export function fsmrfConnector(srf: Srf): ConnectMediaServer {
   // One socket write per event-socket command instead of one per line.
   sendEslCommandsWhole();
+  // No caller's bytes in an event may throw out of the socket's data handler.
+  parseEslHeadersSafely();
   const mrf = new Mrf(srf);
   return async (address) => {
     // fsmrf's event-socket client keeps retrying a refused connection on its

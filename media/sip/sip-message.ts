@@ -5,6 +5,7 @@
  * Keeping to these shapes is what lets the same handlers run against a real
  * drachtio-server and against the twins.
  */
+import { decodePercentEscapes } from '../../platform/percent-decoding.ts';
 
 /** A name-addr as drachtio parses it: `"Alice" <sip:alice@host>;tag=1`. */
 export interface ParsedNameAddr {
@@ -89,25 +90,10 @@ export const maxUriUserLength = 128;
 export function uriUser(uri: string): string | undefined {
   const match = /^\s*sips?:([^@;>]+)@/i.exec(uri);
   if (match?.[1] === undefined) return undefined;
-  const user = [...decodeEscapes(match[1]).replace(/\p{Cc}/gu, '')]
+  const user = [...decodePercentEscapes(match[1]).replace(/\p{Cc}/gu, '')]
     .slice(0, maxUriUserLength)
     .join('');
   return user === '' ? undefined : user;
-}
-
-/** Decodes each run of percent escapes that forms valid UTF-8; leaves stray bytes escaped. */
-function decodeEscapes(text: string): string {
-  if (!text.includes('%')) return text;
-  return text.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
-    try {
-      return decodeURIComponent(run);
-    } catch {
-      // Not UTF-8 as a whole: decode the ASCII escapes, keep the stray bytes escaped.
-      return run.replace(/%([0-7][0-9A-Fa-f])/g, (_, hex: string) =>
-        String.fromCharCode(parseInt(hex, 16)),
-      );
-    }
-  });
 }
 
 /**

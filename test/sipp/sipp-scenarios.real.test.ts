@@ -12,94 +12,34 @@
  *   SIPP_PORT_BASE first local port for sipp phones (default 5071; uses 6)
  * One command (README "Voice"): `npm run test:sip`.
  */
-import { execFile, spawn } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
-import { once } from 'node:events';
+import { createHash } from 'node:crypto';
 import { mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../app/config.ts';
 import { publishFlowFile } from '../../app/flow-publisher.ts';
-import { RoutingDirectorySync } from '../../app/routing-directory-sync.ts';
-import { startVoicePath, type VoicePath } from '../../app/voice-path.ts';
-import { systemCallClock } from '../../ivr/call-clock.ts';
-import { systemClock } from '../../platform/clock.ts';
-import { uuidGenerator } from '../../platform/id-generator.ts';
-import { createLogger } from '../../platform/logger.ts';
-import { createRedisRouting, type RedisRouting } from '../../routing/create-redis-routing.ts';
+import type { VoicePath } from '../../app/voice-path.ts';
+import type { RedisRouting } from '../../routing/create-redis-routing.ts';
 import { createTestDatabase, type TestDatabase } from '../test-database.ts';
 import { createTestRedis, type TestRedis } from '../test-redis.ts';
+import {
+  repository,
+  sipp,
+  sippSkipReason as skipReason,
+  sippTarget as target,
+  startRealVoicePath,
+  succeeded,
+  until,
+  type RealVoicePath,
+} from './sipp-rig.ts';
 
-const run = promisify(execFile);
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repository = path.resolve(here, '../..');
 const env = process.env;
-
-async function sippOnPath(): Promise<boolean> {
-  return run('sipp', ['-v']).then(
-    () => true,
-    (error: { code?: unknown }) => error.code !== 'ENOENT',
-  );
-}
-
-const skipReason =
-  env.SWITCHBOARD_REAL_SIP !== '1'
-    ? 'SWITCHBOARD_REAL_SIP is not 1, so no real drachtio-server/FreeSWITCH is used (see media/README.md)'
-    : !(await sippOnPath())
-      ? 'sipp is not installed (apt-get install sip-tester)'
-      : undefined;
 if (skipReason !== undefined) console.info(`sipp scenarios skipped: ${skipReason}`);
 
-const target = env.SIPP_TARGET ?? '127.0.0.1:5060';
 const portBase = Number(env.SIPP_PORT_BASE ?? '5071');
 const realm = 'switchboard';
 const ivrDid = '+15550007001';
 const queueDid = '+15550007002';
-
-interface Sipp {
-  readonly exited: Promise<number>;
-  /** sipp's stdout and stderr, for failure messages. */
-  output(): string;
-}
-
-let mediaPorts = Number(env.SIPP_MEDIA_PORT_BASE ?? '16000');
-
-/** Starts one scenario (one call unless `-m` says otherwise); `exited` resolves with sipp's exit code (0: every call succeeded). */
-function sipp(scenario: string, args: readonly string[], timeoutSeconds = 60): Sipp {
-  let output = '';
-  const child = spawn(
-    'sipp',
-    [
-      '-sf',
-      path.join(here, scenario),
-      '-m',
-      '1',
-      '-timeout',
-      `${timeoutSeconds}s`,
-      '-timeout_error',
-      '-nostdin',
-      '-i',
-      '127.0.0.1',
-      // Each sipp its own RTP port, as several run at once.
-      '-mp',
-      String((mediaPorts += 10)),
-      ...args,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  child.stdout.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
-  child.stderr.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
-  const exited = once(child, 'exit').then(([code]) => (code as number | null) ?? -1);
-  return { exited, output: () => output };
-}
-
-async function succeeded(run: Sipp): Promise<void> {
-  const code = await run.exited;
-  expect(code, run.output()).toBe(0);
-}
 
 /** A phone: a SIP user registered from its own local port, with Digest. */
 async function register(user: string, password: string, port: number): Promise<number> {
@@ -114,16 +54,6 @@ async function register(user: string, password: string, port: number): Promise<n
     password,
     target,
   ]).exited;
-}
-
-async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean, ms = 30_000) {
-  const deadline = Date.now() + ms;
-  let last = await probe();
-  while (!ok(last) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    last = await probe();
-  }
-  return last;
 }
 
 const flows = {
@@ -195,6 +125,7 @@ describe.skipIf(skipReason !== undefined)(
     let testRedis: TestRedis;
     let routing: RedisRouting;
     let voice: VoicePath;
+    let rig: RealVoicePath | undefined;
     const password = 'sipp-secret-1';
     const people: Record<string, string> = {};
 
@@ -265,68 +196,13 @@ describe.skipIf(skipReason !== undefined)(
       await person('sippwatched', 'agent', ['sipp-queue']);
       await person('sippsupervisor', 'supervisor', []);
 
-      const logger = createLogger({ level: (env.SIPP_LOG_LEVEL as 'warn' | undefined) ?? 'warn' });
-      const redis = testRedis.connect();
-      routing = createRedisRouting({
-        redis,
-        blockingRedis: testRedis.connect(),
-        keyPrefix: testRedis.keyPrefix,
-        clock: systemClock,
-        ids: uuidGenerator,
-        logger,
-      });
-      await routing.start();
-      await new RoutingDirectorySync(database.db, routing.admin, logger).syncNow();
-      const recordings = await mkdtemp(path.join(tmpdir(), 'sipp-recordings-'));
-      const config = loadConfig({
-        DATABASE_URL: database.url,
-        REDIS_URL: testRedis.url,
-        REDIS_KEY_PREFIX: testRedis.keyPrefix,
-        DRACHTIO_HOST: env.DRACHTIO_HOST,
-        DRACHTIO_PORT: env.DRACHTIO_PORT,
-        DRACHTIO_SECRET: env.DRACHTIO_SECRET,
-        FREESWITCH_HOST: env.FREESWITCH_HOST,
-        FREESWITCH_PORT: env.FREESWITCH_PORT,
-        FREESWITCH_SECRET: env.FREESWITCH_SECRET,
-        FSMRF_LISTEN_ADDRESS: env.FSMRF_LISTEN_ADDRESS ?? '127.0.0.1',
-        FREESWITCH_PROMPTS_DIR: path.join(repository, 'flows/prompts'),
-        FREESWITCH_RECORDINGS_DIR: recordings,
-        RECORDINGS_DIR: recordings,
-        SIP_REALM: realm,
-        SIP_NONCE_SECRET: randomUUID(),
-        SHUTDOWN_DRAIN_SECONDS: '2',
-        // These scenarios are not about admission control, and on a small shared test host
-        // FreeSWITCH's idle CPU (the whole machine's) dips below the production floor of 15%.
-        MEDIA_MIN_IDLE_CPU: env.MEDIA_MIN_IDLE_CPU ?? '0',
-        LOG_LEVEL: 'warn',
-      });
-      voice = startVoicePath({
-        config,
-        logger,
-        clock: systemCallClock,
-        ids: uuidGenerator,
-        db: database.db,
-        redis,
-        routing,
-      });
-      const states = await until(
-        () =>
-          Promise.all(
-            voice.probes.map((probe) =>
-              probe.check().then(
-                () => 'ok',
-                (error: unknown) => `${probe.name}: ${String(error)}`,
-              ),
-            ),
-          ),
-        (all) => all.every((state) => state === 'ok'),
-      );
-      expect(states).toEqual(['ok', 'ok']);
+      rig = await startRealVoicePath({ database, testRedis, realm });
+      routing = rig.routing;
+      voice = rig.voice;
     }, 60_000);
 
     afterAll(async () => {
-      await voice?.close();
-      await routing?.close();
+      await rig?.close();
       await testRedis?.cleanup();
       await database?.cleanup();
     }, 60_000);

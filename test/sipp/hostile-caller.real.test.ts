@@ -1,0 +1,265 @@
+/**
+ * Callers as attackers, on a real drachtio-server and FreeSWITCH loading
+ * `docker/` as shipped. sipp calls from hostile From users (also in Contact
+ * and P-Asserted-Identity) to a flow that speaks `{{call.callerNumber}}`, and
+ * to one that speaks a CRM answer (`httpLookup` into `vars.name`) carrying the
+ * same text. What FreeSWITCH actually executed is read from its own
+ * CHANNEL_EXECUTE events (`Application-Data` is the argument after
+ * FreeSWITCH's expansion, the same text its log's EXECUTE lines print), and
+ * the host is checked for the file the attack tries to create. Runs with
+ * `npm run test:sip` (see test/sipp/sipp-rig.ts for the settings).
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, symlink, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { publishFlowFile } from '../../app/flow-publisher.ts';
+import { modeslConnection } from '../../media/freeswitch/esl-command-writes.ts';
+import { createTestDatabase, type TestDatabase } from '../test-database.ts';
+import { createTestRedis, type TestRedis } from '../test-redis.ts';
+import {
+  repository,
+  sipp,
+  sippSkipReason as skipReason,
+  sippTarget as target,
+  startRealVoicePath,
+  succeeded,
+  until,
+  type RealVoicePath,
+} from './sipp-rig.ts';
+
+if (skipReason !== undefined) console.info(`hostile caller suite skipped: ${skipReason}`);
+
+const env = process.env;
+const greetingDid = '+15550007101';
+const crmDid = '+15550007102';
+const marker = `/tmp/switchboard-pwned-${randomUUID()}`;
+/** `${system(touch <marker>)}` as it goes on the wire in a SIP URI user. */
+const systemAttack = `%24%7Bsystem(touch%20${encodeURIComponent(marker)})%7D`;
+
+interface EslEvent {
+  getHeader(name: string): string | undefined;
+}
+interface EslConnection {
+  api(command: string, args: string, callback: (reply: { getBody(): string }) => void): void;
+  events(type: string, events: string, callback?: () => void): void;
+  on(event: string, listener: (event: EslEvent) => void): void;
+  disconnect(): void;
+}
+type EslConnectionConstructor = new (
+  host: string,
+  port: number,
+  password: string,
+  ready: () => void,
+) => EslConnection;
+
+function greetingFlow() {
+  return {
+    id: 'hostile-greeting',
+    initial: 'answer',
+    context: { language: 'en' },
+    states: {
+      answer: { invoke: { src: 'answer', onDone: 'greet' } },
+      greet: {
+        invoke: {
+          src: 'play',
+          input: { prompt: [{ text: 'Hello {{call.callerNumber}}', language: 'en' }] },
+          onDone: 'bye',
+          onError: 'bye',
+        },
+      },
+      bye: { invoke: { src: 'hangup', onDone: 'done' } },
+      done: { type: 'final' },
+    },
+  };
+}
+
+function crmFlow(crmUrl: string) {
+  return {
+    id: 'hostile-crm',
+    initial: 'answer',
+    context: { language: 'en' },
+    states: {
+      answer: { invoke: { src: 'answer', onDone: 'lookup' } },
+      lookup: {
+        invoke: {
+          src: 'httpLookup',
+          input: { url: `${crmUrl}/accounts?phone={{call.callerNumber}}`, map: { name: 'name' } },
+          onDone: 'greet',
+          onError: 'bye',
+        },
+      },
+      greet: {
+        invoke: {
+          src: 'play',
+          input: { prompt: [{ text: 'Hello {{vars.name}}', language: 'en' }] },
+          onDone: 'bye',
+          onError: 'bye',
+        },
+      },
+      bye: { invoke: { src: 'hangup', onDone: 'done' } },
+      done: { type: 'final' },
+    },
+  };
+}
+
+describe.skipIf(skipReason !== undefined)(
+  `hostile callers on real servers${skipReason === undefined ? '' : ` (skipped: ${skipReason})`}`,
+  () => {
+    let database: TestDatabase;
+    let testRedis: TestRedis;
+    let rig: RealVoicePath | undefined;
+    let crm: Server;
+    let esl: EslConnection;
+    /** `speak` arguments FreeSWITCH executed, after its own expansion. */
+    const spoken: string[] = [];
+    const secret = env.FREESWITCH_SECRET ?? 'ClueCon';
+
+    const eslApi = (command: string, args = '') =>
+      new Promise<string>((resolve) => esl.api(command, args, (reply) => resolve(reply.getBody())));
+
+    beforeAll(async () => {
+      crm = createServer((_request, response) => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(
+          JSON.stringify({
+            name: `\${system(touch ${marker})} $\${esl_password} \${esl_password}`,
+          }),
+        );
+      });
+      await new Promise<void>((resolve) => crm.listen(0, '127.0.0.1', resolve));
+      const crmUrl = `http://127.0.0.1:${(crm.address() as AddressInfo).port}`;
+
+      database = await createTestDatabase();
+      testRedis = createTestRedis();
+      const flowsDir = await mkdtemp(path.join(tmpdir(), 'hostile-flows-'));
+      await symlink(path.join(repository, 'flows/prompts'), path.join(flowsDir, 'prompts'));
+      await writeFile(path.join(flowsDir, 'greeting.json'), JSON.stringify(greetingFlow()));
+      await writeFile(path.join(flowsDir, 'crm.json'), JSON.stringify(crmFlow(crmUrl)));
+      const now = new Date();
+      const file = (name: string) => path.join(flowsDir, name);
+      await publishFlowFile(database.db, { file: file('greeting.json'), number: greetingDid, now });
+      await publishFlowFile(database.db, { file: file('crm.json'), number: crmDid, now });
+      rig = await startRealVoicePath({ database, testRedis, realm: 'switchboard' });
+
+      const Connection = modeslConnection() as unknown as EslConnectionConstructor;
+      await new Promise<void>((resolve) => {
+        esl = new Connection(
+          env.FREESWITCH_HOST ?? '127.0.0.1',
+          Number(env.FREESWITCH_PORT ?? 8021),
+          secret,
+          resolve,
+        );
+      });
+      esl.events('plain', 'CHANNEL_EXECUTE');
+      esl.on('esl::event::CHANNEL_EXECUTE::*', (event) => {
+        if (event.getHeader('Application') === 'speak') {
+          spoken.push(event.getHeader('Application-Data') ?? '');
+        }
+      });
+    }, 60_000);
+
+    afterAll(async () => {
+      esl?.disconnect();
+      await rig?.close();
+      await testRedis?.cleanup();
+      await database?.cleanup();
+      await new Promise((resolve) => crm?.close(resolve));
+    }, 60_000);
+
+    beforeEach(() => {
+      spoken.splice(0);
+    });
+
+    /** One call from `user` (as on the wire) to `did`; resolves with what FreeSWITCH spoke. */
+    async function callFrom(user: string, did: string): Promise<string[]> {
+      const started = new Date();
+      const caller = sipp(
+        'uac-hostile-caller.xml',
+        ['-s', did, '-key', 'caller', user, target],
+        150,
+      );
+      await succeeded(caller);
+      const row = await until(
+        () =>
+          database.db
+            .selectFrom('calls')
+            .select(['ended_at', 'from_number'])
+            .where('did', '=', did)
+            .where('started_at', '>=', started)
+            .executeTakeFirst(),
+        (found) => found?.ended_at != null,
+      );
+      expect(row?.ended_at, 'the call is closed').not.toBeNull();
+      // The event may trail the call's end by a moment.
+      return until(
+        () => Promise.resolve([...spoken]),
+        (texts) => texts.length > 0,
+        5_000,
+      );
+    }
+
+    function expectNothingExpanded(texts: readonly string[]) {
+      expect(texts).toHaveLength(1);
+      for (const text of texts) {
+        expect(text).not.toMatch(/\$|\{|\}|Permission Denied/);
+        expect(text).not.toContain(secret);
+      }
+      expect(existsSync(marker), `${marker} must not exist`).toBe(false);
+    }
+
+    it('ships FreeSWITCH with API expansion off and no system command (docker/)', async () => {
+      expect(await eslApi('fsctl', 'api_expansion')).toContain('api_expansion is off');
+      expect(await eslApi('system', `touch ${marker}`)).toMatch(/-ERR system Command not found/);
+      expect(existsSync(marker)).toBe(false);
+    });
+
+    it('reads ${system(...)} in a From user as text and runs nothing', async () => {
+      const texts = await callFrom(systemAttack, greetingDid);
+      expectNothingExpanded(texts);
+      expect(texts[0]).toBe(`flite|kal|Hello system(touch ${marker})`);
+    }, 60_000);
+
+    it.each([
+      ['$${esl_password}', '%24%24%7Besl_password%7D'],
+      [
+        '${esl_password}, a variable FreeSWITCH expands even with API expansion off',
+        '%24%7Besl_password%7D',
+      ],
+      ['a percent escape that is not UTF-8', 'caller%C3%28'],
+    ])(
+      'answers and speaks safely for a From user of %s',
+      async (_label, user) => {
+        expectNothingExpanded(await callFrom(user, greetingDid));
+      },
+      60_000,
+    );
+
+    it('keeps the first 128 characters of a 300-character From user', async () => {
+      const texts = await callFrom('9'.repeat(300), greetingDid);
+      expectNothingExpanded(texts);
+      expect(texts).toEqual([`flite|kal|Hello ${'9'.repeat(128)}`]);
+    }, 180_000);
+
+    it('speaks a CRM answer carrying the attack without expanding it', async () => {
+      const texts = await callFrom('+15550006666', crmDid);
+      expectNothingExpanded(texts);
+      expect(texts[0]).toBe(`flite|kal|Hello system(touch ${marker}) esl password esl password`);
+    }, 60_000);
+
+    it("keeps callers' text literal on its own, with FreeSWITCH's API expansion turned back on", async () => {
+      // The first wall alone: were `${md5(...)}` to reach FreeSWITCH, it would speak a hash.
+      expect(await eslApi('fsctl', 'api_expansion on')).toContain('api_expansion is on');
+      try {
+        const texts = await callFrom('%24%7Bmd5(pwned)%7D', greetingDid);
+        expect(texts).toEqual(['flite|kal|Hello md5(pwned)']);
+      } finally {
+        expect(await eslApi('fsctl', 'api_expansion off')).toContain('api_expansion is off');
+      }
+    }, 60_000);
+  },
+);
