@@ -10,6 +10,7 @@
  * `npm run test:sip` (see test/sipp/sipp-rig.ts for the settings).
  */
 import { randomUUID } from 'node:crypto';
+import { createSocket } from 'node:dgram';
 import { existsSync } from 'node:fs';
 import { mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -250,6 +251,70 @@ describe.skipIf(skipReason !== undefined)(
       expectNothingExpanded(texts);
       expect(texts[0]).toBe(`flite|kal|Hello system(touch ${marker}) esl password esl password`);
     }, 60_000);
+
+    it('answers a fuzzed stream of INVITEs, each with a final response, and then a normal call', async () => {
+      const hostile = [
+        'caller%C3%28',
+        '%FF%FE',
+        '%',
+        '%zz%2',
+        'a%00b',
+        '%24%7Bsystem(id)%7D',
+        '$${x}',
+        '9'.repeat(2000),
+        '%C0%80',
+        '%ED%A0%80',
+      ];
+      // drachtio-server drops a request line whose URI has a malformed escape
+      // (`%zz`, a lone `%`) before Switchboard sees it; those go in the other headers.
+      const wellFormed = (user: string) => !/%(?![0-9A-Fa-f]{2})/.test(user);
+      const socket = createSocket('udp4');
+      await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+      const port = socket.address().port;
+      const finals = new Map<string, number>();
+      socket.on('message', (message) => {
+        const text = message.toString('latin1');
+        const status = /^SIP\/2\.0 (\d{3})/.exec(text)?.[1];
+        const callId = /^Call-ID: *(.+)$/im.exec(text)?.[1]?.trim();
+        if (status !== undefined && callId !== undefined && Number(status) >= 200) {
+          finals.set(callId, Number(status));
+        }
+      });
+      const [host = '127.0.0.1', sipPort = '5060'] = target.split(':');
+      const sent: string[] = [];
+      for (let round = 0; round < 100; round += 1) {
+        const user = hostile[round % hostile.length]!;
+        const callId = `fuzz-${round}-${randomUUID()}`;
+        sent.push(callId);
+        // To an unknown number: every field is parsed, nothing is answered.
+        const invite = [
+          `INVITE sip:${round % 3 === 0 && wellFormed(user) ? user : '+15559990000'}@${host}:${sipPort} SIP/2.0`,
+          `Via: SIP/2.0/UDP 127.0.0.1:${port};branch=z9hG4bK-fuzz-${round}`,
+          'Max-Forwards: 70',
+          `From: "${round % 5 === 0 ? user.slice(0, 50) : 'fuzz'}" <sip:${user}@127.0.0.1>;tag=f${round}`,
+          `To: <sip:${round % 2 === 0 ? user : '+15559990000'}@${host}>`,
+          `Call-ID: ${callId}`,
+          'CSeq: 1 INVITE',
+          `Contact: <sip:${user}@127.0.0.1:${port}>`,
+          `P-Asserted-Identity: <sip:${user}@127.0.0.1>`,
+          'Content-Length: 0',
+          '',
+          '',
+        ].join('\r\n');
+        socket.send(invite, Number(sipPort), host);
+        // Paced: a burst of 8 KB datagrams overflows receive buffers on loopback.
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const answered = await until(
+        () => Promise.resolve(sent.filter((callId) => finals.has(callId)).length),
+        (count) => count === sent.length,
+        20_000,
+      );
+      socket.close();
+      expect(answered, 'INVITEs with a final response').toBe(sent.length);
+      // Still taking calls, with nothing counted as a fault (test/fault-guard.ts).
+      expectNothingExpanded(await callFrom('+15550001111', greetingDid));
+    }, 90_000);
 
     it("keeps callers' text literal on its own, with FreeSWITCH's API expansion turned back on", async () => {
       // The first wall alone: were `${md5(...)}` to reach FreeSWITCH, it would speak a hash.
