@@ -1,4 +1,11 @@
 import { LineCounter, parseDocument } from 'yaml';
+import {
+  checkJsonText,
+  checkParsedDepth,
+  checkYamlText,
+  maxFlowSourceBytes,
+  type DocumentRefusal,
+} from '../platform/document-limits.ts';
 import type { FlowProblem } from './flow-problem.ts';
 
 /** A path into the parsed document: keys and array indexes. */
@@ -15,6 +22,10 @@ export interface ParsedFlowSource {
  * is parsed strictly first so authors get JSON's rules; both then go through
  * the YAML parser, which keeps source positions for every node and rejects
  * duplicate keys that `JSON.parse` would silently drop.
+ *
+ * Size and nesting are bounded before either parser runs (platform/document-limits.ts):
+ * a file over the size limit, or nested past the depth limit, is one problem
+ * at the place it went too deep.
  */
 export function parseFlowSource(text: string, file: string): ParsedFlowSource | FlowProblem {
   const unparsable = (message: string, line?: number, column?: number): FlowProblem => ({
@@ -24,7 +35,12 @@ export function parseFlowSource(text: string, file: string): ParsedFlowSource | 
     line,
     column,
   });
-  if (file.endsWith('.json')) {
+  const isJson = file.endsWith('.json');
+  const refused = isJson
+    ? checkJsonText(text, 'the flow', maxFlowSourceBytes)
+    : checkYamlText(text, 'the flow', maxFlowSourceBytes);
+  if (refused !== undefined) return refusedProblem(file, refused);
+  if (isJson) {
     try {
       JSON.parse(text);
     } catch (error) {
@@ -45,8 +61,18 @@ export function parseFlowSource(text: string, file: string): ParsedFlowSource | 
     const where = lineCounter.linePos(error.pos[0]);
     return unparsable(error.message.split('\n')[0] ?? error.message, where.line, where.col);
   }
+  let data: unknown;
+  try {
+    data = document.toJS();
+  } catch (error) {
+    // An alias to no anchor, or aliases expanding past the yaml package's limit.
+    return unparsable(error instanceof Error ? error.message : String(error));
+  }
+  // YAML aliases add depth the text does not show.
+  const tooDeep = checkParsedDepth(data, 'the flow');
+  if (tooDeep !== undefined) return refusedProblem(file, tooDeep);
   return {
-    data: document.toJS() as unknown,
+    data,
     locate: (path) => {
       const node: unknown = document.getIn(path, true);
       const range = (node as { range?: [number, number, number] } | undefined)?.range;
@@ -59,6 +85,17 @@ export function parseFlowSource(text: string, file: string): ParsedFlowSource | 
 
 export function isProblem(value: ParsedFlowSource | FlowProblem): value is FlowProblem {
   return 'message' in value;
+}
+
+/** e.g. `flows/x.json:3:7: (file): the flow is nested more than 64 levels deep; at most 64 are accepted` */
+function refusedProblem(file: string, refused: DocumentRefusal): FlowProblem {
+  return {
+    file,
+    statePath: '(file)',
+    message: refused.message,
+    line: refused.line,
+    column: refused.column,
+  };
 }
 
 function lineAndColumn(text: string, offset: number): { line: number; column: number } {

@@ -3,6 +3,7 @@ import { SwitchboardError } from '../../platform/switchboard-error.ts';
 import type { FlowValue } from '../flow-context.ts';
 import { interpolate, interpolateUrl } from '../template.ts';
 import type { IvrActor } from './ivr-actor.ts';
+import { readJsonAnswer } from './read-json-answer.ts';
 import { seconds, variableName } from './step-params.ts';
 
 const jsonPath = z
@@ -29,7 +30,8 @@ const httpLookupParams = z.strictObject({
 /**
  * Calls an HTTPS endpoint and copies fields of its JSON answer into flow
  * variables (missing fields become null). Result: `ok`. A network error,
- * timeout, non-2xx status or non-JSON body fails the step: take `onError`.
+ * timeout, non-2xx status, non-JSON body, or an answer too large or nested
+ * too deep (read-json-answer.ts) fails the step: take `onError`.
  * Plain http is refused except for hosts the runtime allows (loopback by default).
  */
 export const httpLookup: IvrActor<typeof httpLookupParams> = {
@@ -88,11 +90,7 @@ export const httpLookup: IvrActor<typeof httpLookupParams> = {
             `httpLookup ${where} answered HTTP ${response.status}`,
           );
         }
-        try {
-          return (await response.json()) as unknown;
-        } catch {
-          throw new SwitchboardError('unavailable', `httpLookup ${where} did not answer with JSON`);
-        }
+        return readJsonAnswer(response, where);
       })(),
     );
     const variables: Record<string, FlowValue> = {};
