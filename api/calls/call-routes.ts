@@ -9,6 +9,7 @@ import { decodeCallCursor, encodeCallCursor } from './call-cursor.ts';
 
 const disposition = z.enum([
   'completed',
+  'self-service',
   'abandoned',
   'voicemail',
   'transferred',

@@ -11,8 +11,8 @@ describe('dispositionFor', () => {
       'completed',
     ],
     ['hung up while waiting in queue', { cause: 'callerHungUp', enqueued: true }, 'abandoned'],
-    ['hung up in the IVR', { cause: 'callerHungUp' }, 'completed'],
-    ['flow hung up normally', {}, 'completed'],
+    ['hung up in the IVR, never queued', { cause: 'callerHungUp' }, 'self-service'],
+    ['flow hung up normally, never queued', {}, 'self-service'],
     ['left a voicemail', { cause: 'callerHungUp', leftVoicemail: true }, 'voicemail'],
     [
       'asked for a callback',

@@ -16,8 +16,9 @@ export interface CallEnding {
  * The readable disposition of a finished call, for reports and the call
  * record. Order matters: a caller who was transferred, left a message or
  * asked for a callback got what they came for whatever the hang-up cause; a
- * caller who hung up while waiting in a queue abandoned; one who hung up in
- * the IVR finished self-service.
+ * caller who hung up while waiting in a queue abandoned; a call that ended in
+ * the IVR without ever reaching a queue is `self-service` (IVR containment),
+ * not `completed`, so reports count handled calls and contained calls apart.
  */
 export function dispositionFor(ending: CallEnding): CallDisposition {
   if (ending.cause === 'transferred') return 'transferred';
@@ -26,9 +27,9 @@ export function dispositionFor(ending: CallEnding): CallDisposition {
   if (ending.bridged) return 'completed';
   switch (ending.cause) {
     case 'callerHungUp':
-      return ending.enqueued ? 'abandoned' : 'completed';
+      return ending.enqueued ? 'abandoned' : 'self-service';
     case 'normal':
-      return 'completed';
+      return ending.enqueued ? 'completed' : 'self-service';
     case 'busy':
       return 'busy';
     case 'noAnswer':

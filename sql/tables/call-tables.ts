@@ -4,6 +4,8 @@ import type { CreatedAt, Json, NullableTimestamp, Timestamp } from './people-tab
 export type CallDirection = 'inbound' | 'outbound' | 'callback' | 'internal';
 export type CallDisposition =
   | 'completed'
+  /** Ended in the IVR without reaching a queue, voicemail or a callback (IVR containment). */
+  | 'self-service'
   | 'abandoned'
   | 'voicemail'
   | 'transferred'
@@ -37,6 +39,8 @@ export interface CallsTable {
   disposition: CallDisposition | null;
   wrap_up_code: string | null;
   sip_status: number | null;
+  /** The Switchboard process that holds the call while it is live (`INSTANCE_ID`). */
+  instance_id: string | null;
 }
 
 export interface CallLegsTable {
