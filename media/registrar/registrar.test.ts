@@ -7,6 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
 import { ManualClock } from '../../platform/clock.ts';
 import { createLogger } from '../../platform/logger.ts';
+import { connectDatabase } from '../../sql/connect-database.ts';
 import { SipCredentialRepository } from '../../sql/repositories/sip-credential-repository.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/test-database.ts';
 import { createTestRedis, type TestRedis } from '../../test/test-redis.ts';
@@ -248,5 +249,55 @@ describe('Registrar', () => {
     );
     const other = await send(registerText(desk, { authorization, user: 'bob' }));
     expect(other.status).toBe(403);
+  });
+});
+
+describe('Registrar logs', () => {
+  /** A registrar whose log lines are kept, over `credentials` (the test database by default). */
+  function logged(credentials = new SipCredentialRepository(database.db)) {
+    const lines: { level: number; msg: string }[] = [];
+    const keyPrefix = `${testRedis.keyPrefix}logs${prefixCount}:`;
+    const throttle = new RegistrationThrottle(redis, { keyPrefix, maxFailures: 1 });
+    registrar = new Registrar({
+      authenticator: new DigestAuthenticator({ realm, secret: 'test-secret', clock }),
+      credentials,
+      store: new RegistrationStore(redis, clock, keyPrefix),
+      throttle,
+      clock,
+      logger: createLogger(
+        { level: 'info' },
+        { write: (line: string) => void lines.push(JSON.parse(line) as (typeof lines)[number]) },
+      ),
+    });
+    return { lines, throttle };
+  }
+
+  it('logs a throttled address as a refusal at info level, and a lost database as an error', async () => {
+    const { lines, throttle } = logged();
+    const attacker = phone('192.0.2.70');
+    await throttle.recordFailure(attacker.address);
+    expect((await send(registerText(attacker, {}))).status).toBe(403);
+    expect(lines.map((line) => [line.level, line.msg])).toEqual([[30, 'register refused']]);
+
+    // A real Postgres client pointed at a port nothing listens on.
+    const unreachable = connectDatabase('postgres://127.0.0.1:1/switchboard', {
+      maxConnections: 1,
+    });
+    try {
+      const failing = logged(new SipCredentialRepository(unreachable));
+      const desk = phone('198.51.100.9');
+      const challenge = await send(registerText(desk, {}));
+      const authorization = authorizationFor(
+        challenge.headers['WWW-Authenticate'] ?? '',
+        'alice',
+        's3cret',
+      );
+      expect((await send(registerText(desk, { authorization }))).status).toBe(500);
+      expect(failing.lines.map((line) => [line.level, line.msg])).toEqual([
+        [50, 'register failed'],
+      ]);
+    } finally {
+      await unreachable.destroy();
+    }
   });
 });

@@ -61,12 +61,20 @@ export class Registrar {
     try {
       await this.register(request, response);
     } catch (error) {
-      this.options.logger.error(
-        { err: error instanceof Error ? error.message : String(error) },
-        'register failed',
-      );
+      const failure = sipFailureFor(error);
+      const reason = error instanceof Error ? error.message : String(error);
+      if (failure.status < 500) {
+        // The phone's doing (a throttled address, another user's address of
+        // record), refused as designed; at error level a guessing attack
+        // would bury real faults.
+        this.options.logger.info(
+          { source: request.source_address, status: failure.status, reason },
+          'register refused',
+        );
+      } else {
+        this.options.logger.error({ err: reason }, 'register failed');
+      }
       if (!response.finalResponseSent) {
-        const failure = sipFailureFor(error);
         response.send(failure.status, failure.reason, { headers: failure.headers });
       }
     }
