@@ -115,7 +115,9 @@ const environmentSchema = z.object({
   VOICE_ENABLED: flag.default(true),
   // Admin-authored IVR flow files.
   FLOWS_DIR: z.string().min(1, 'must not be empty').default('flows'),
-  // Call recordings are written here.
+  // FREESWITCH_RECORDINGS_DIR as this process (and the API) sees it: size,
+  // checksum and streaming of what FreeSWITCH wrote. Relative by default, for
+  // a checkout; docker/compose.yaml mounts one volume at the same path for both.
   RECORDINGS_DIR: z.string().min(1, 'must not be empty').default('var/recordings'),
   // How long SIGTERM waits for live calls and requests before closing anyway.
   SHUTDOWN_DRAIN_SECONDS: positiveSeconds.default(30),
