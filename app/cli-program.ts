@@ -30,6 +30,9 @@ export interface CliIo {
   readonly stopSignal: () => Promise<string>;
 }
 
+/** After the drain (`SHUTDOWN_DRAIN_SECONDS`), how long the rest of shutdown may take. */
+const shutdownGraceMs = 20_000;
+
 /** Exit codes: 0 done, 1 the work failed, 2 bad configuration or usage. */
 export function buildCli(io: CliIo): Command {
   const program = new Command('switchboard')
@@ -59,7 +62,21 @@ export function buildCli(io: CliIo): Command {
         `Switchboard is up: ${service.url} (health ${service.url}/healthz, readiness ${service.url}/readyz)\n`,
       );
       const signal = await io.stopSignal();
-      await service.stop(signal);
+      // The whole shutdown has a hard bound: the drain, then this much for the rest.
+      const limitMs = settings.shutdownDrainMs + shutdownGraceMs;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const forced = new Promise<'forced'>((resolve) => {
+        timer = setTimeout(() => resolve('forced'), limitMs);
+      });
+      const outcome = await Promise.race([service.stop(signal).then(() => 'stopped'), forced]);
+      clearTimeout(timer);
+      if (outcome === 'forced') {
+        logger.error({ limitMs }, 'shutdown did not finish in time; exiting anyway');
+        throw new SwitchboardError(
+          'unavailable',
+          `shutdown did not finish within ${Math.round(limitMs / 1000)} s; exiting anyway`,
+        );
+      }
     });
 
   const db = program.command('db').description('database administration');

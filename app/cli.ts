@@ -21,3 +21,6 @@ const code = await runCli(process.argv.slice(2), {
   stopSignal,
 });
 process.exitCode = code;
+// Whatever is still open (a socket nobody closed) must not keep a stopped
+// process up: the exit is bounded too. Unref'd, so a clean exit is not delayed.
+setTimeout(() => process.exit(code), 2_000).unref();

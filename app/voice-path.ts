@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { ReadinessProbe } from '../api/health/readiness-probe.ts';
 import type { LiveCallControl } from '../api/live-call/live-call-control.ts';
 import { PostgresVoicemailBox } from '../channels/voicemail/postgres-voicemail-box.ts';
-import type { CallClock } from '../ivr/call-clock.ts';
+import { settleWithin, type CallClock } from '../ivr/call-clock.ts';
 import { CallRecordWriter } from '../media/call-record/call-record-writer.ts';
 import { MediaAdmission } from '../media/admission/media-admission.ts';
 import { FreeSwitchCallSession } from '../media/freeswitch/free-switch-call-session.ts';
@@ -367,8 +367,14 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
       const allEnded = Promise.allSettled([...handling]).then(() => 'ended' as const);
       if ((await Promise.race([allEnded, deadline.elapsed])) !== 'ended') {
         logger.warn({ liveCalls: inbound.liveCalls }, 'voice: drain deadline passed; hanging up');
-        await inbound.hangUpAll('normal');
-        await Promise.allSettled([...handling]);
+        // Bounded: a hang-up or teardown nobody answers must not hold shutdown.
+        const hungUp = Promise.allSettled([inbound.hangUpAll('normal'), ...handling]);
+        if ((await settleWithin(clock, hangUpLimitMs, hungUp)) === 'timedOut') {
+          logger.error(
+            { liveCalls: inbound.liveCalls },
+            'voice: calls did not end after hang-up; closing anyway',
+          );
+        }
       }
       deadline.cancel();
       await offers.close();
@@ -392,6 +398,9 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
 
   return { liveCalls, probes, drain, close };
 }
+
+/** After the drain deadline, how long hanging up the remaining calls may take. */
+const hangUpLimitMs = 10_000;
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

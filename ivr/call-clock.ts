@@ -43,3 +43,27 @@ export function sleep(clock: CallClock, delayMs: number, signal?: AbortSignal): 
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/**
+ * Waits for `work` to settle, but no longer than `limitMs` on `clock`:
+ * resolves `settled` or `timedOut`, never rejects. For teardown, where the
+ * other side may already be gone: a command on an event socket that has just
+ * closed is never answered, and a call must not stay open waiting for it.
+ *
+ * @example
+ * if ((await settleWithin(clock, 2_000, endpoint.destroy())) === 'timedOut') log.warn('...');
+ */
+export function settleWithin(
+  clock: CallClock,
+  limitMs: number,
+  work: Promise<unknown>,
+): Promise<'settled' | 'timedOut'> {
+  return new Promise((resolve) => {
+    const timer = clock.setTimeout(() => resolve('timedOut'), limitMs);
+    const done = () => {
+      clock.clearTimeout(timer);
+      resolve('settled');
+    };
+    work.then(done, done);
+  });
+}

@@ -1,3 +1,4 @@
+import { settleWithin, systemCallClock, type CallClock } from '../../ivr/call-clock.ts';
 import type { SipDialog } from '../sip/sip-message.ts';
 import type { MediaEndpoint } from './media-server.ts';
 
@@ -16,11 +17,22 @@ export interface ConnectedLeg {
   readonly ended: boolean;
 }
 
+/** How long a leg's release waits for drachtio's BYE and FreeSWITCH's hang-up, each. */
+export const legReleaseLimitMs = 5_000;
+
 /**
  * Ties a dialog and an endpoint into a {@link ConnectedLeg}: when either ends,
  * the other is released, so no FreeSWITCH session outlives its SIP dialog.
+ * A release waits at most {@link legReleaseLimitMs} for each half: the event
+ * socket or drachtio connection may already be gone, and a hang-up nobody
+ * answers must not keep the call open (the orphan sweep ends any FreeSWITCH
+ * session left behind).
  */
-export function connectedLeg(dialog: SipDialog, endpoint: MediaEndpoint): ConnectedLeg {
+export function connectedLeg(
+  dialog: SipDialog,
+  endpoint: MediaEndpoint,
+  clock: CallClock = systemCallClock,
+): ConnectedLeg {
   const listeners = new Set<() => void>();
   let ended = false;
   let released: Promise<unknown> | undefined;
@@ -31,9 +43,9 @@ export function connectedLeg(dialog: SipDialog, endpoint: MediaEndpoint): Connec
       return;
     }
     ended = true;
-    released = Promise.allSettled([
-      sendBye ? dialog.destroy() : Promise.resolve(),
-      endpoint.destroy(),
+    released = Promise.all([
+      sendBye ? settleWithin(clock, legReleaseLimitMs, dialog.destroy()) : undefined,
+      settleWithin(clock, legReleaseLimitMs, endpoint.destroy()),
     ]);
     // Listeners first: a dead event socket may never answer the endpoint's hangup.
     for (const listener of [...listeners]) listener();

@@ -35,6 +35,7 @@ export class EndpointTwin extends EventEmitter implements MediaEndpoint {
   remoteSdp: string | undefined;
   bridgedWith: string | undefined;
   destroyed = false;
+  private unanswered = false;
   private activity: Activity | undefined;
 
   /** The channel's data when it reached the app: the dialplan's variables. */
@@ -120,6 +121,10 @@ export class EndpointTwin extends EventEmitter implements MediaEndpoint {
   }
 
   destroy(): Promise<unknown> {
+    if (this.unanswered) {
+      this.log('destroy');
+      return new Promise(() => undefined);
+    }
     if (!this.destroyed) {
       this.log('destroy');
       this.destroyed = true;
@@ -170,6 +175,7 @@ export class EndpointTwin extends EventEmitter implements MediaEndpoint {
   }
 
   private run(kind: Activity['kind'], durationMs: number): Promise<{ terminator?: string }> {
+    if (this.unanswered) return new Promise(() => undefined);
     if (this.destroyed) return Promise.reject(new Error('endpoint no longer active'));
     this.activity?.finish({});
     return new Promise((resolve) => {
@@ -190,9 +196,23 @@ export class EndpointTwin extends EventEmitter implements MediaEndpoint {
   }
 
   private alive(): Promise<void> {
+    if (this.unanswered) return new Promise(() => undefined);
     return this.destroyed
       ? Promise.reject(new Error('endpoint no longer active'))
       : Promise.resolve();
+  }
+
+  /**
+   * The channel's event socket closes under fsmrf (the caller hung up and
+   * FreeSWITCH tore the channel down, or FreeSWITCH died): from now on no
+   * command on this endpoint is ever answered, `destroy` included, and what
+   * was playing never reports its end, as with fsmrf's callbacks on a closed
+   * socket.
+   */
+  closeSocket(): void {
+    this.unanswered = true;
+    // What was playing or recording never reports its end either.
+    this.activity = undefined;
   }
 
   private log(command: string): void {

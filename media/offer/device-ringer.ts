@@ -135,7 +135,11 @@ export class DeviceRinger {
           resolve({ kind: 'failed', reason: 'media negotiation failed' });
           return;
         }
-        resolve({ kind: 'answered', leg: connectedLeg(dialog, endpoint), uri: uris[index] ?? '' });
+        resolve({
+          kind: 'answered',
+          leg: connectedLeg(dialog, endpoint, clock),
+          uri: uris[index] ?? '',
+        });
       };
       const failed = (status: number) => {
         statuses.push(status);

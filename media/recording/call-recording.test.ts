@@ -52,12 +52,13 @@ async function bridgedCall() {
   const callerEndpoint = (await server.createEndpoint({ remoteSdp: 'v=0' })) as EndpointTwin;
   const agentEndpoint = (await server.createEndpoint()) as EndpointTwin;
   const agentDialog = new DialogTwin('agent-1');
-  const agentLeg = connectedLeg(agentDialog, agentEndpoint);
+  const agentLeg = connectedLeg(agentDialog, agentEndpoint, clock);
+  const callerDialog = new DialogTwin('caller-1');
   const session = new FreeSwitchCallSession({
     callId,
     callerNumber: '+15550001111',
     dialedNumber: '+15550002222',
-    caller: connectedLeg(new DialogTwin('caller-1'), callerEndpoint),
+    caller: connectedLeg(callerDialog, callerEndpoint, clock),
     clock,
     logger,
     prompts: { promptsDir: '/p', voices: {} },
@@ -68,7 +69,7 @@ async function bridgedCall() {
   });
   const bridged = session.bridge({ kind: 'agent', agentId: 'alice' });
   await clock.advance(0);
-  return { clock, items, session, bridged, callerEndpoint, agentDialog };
+  return { clock, items, session, bridged, callerEndpoint, agentDialog, callerDialog };
 }
 
 describe('recording a bridged call', () => {
@@ -172,6 +173,45 @@ describe('recording a bridged call', () => {
     await bridged;
     expect(items.filter((item) => item.kind === 'recording')).toHaveLength(0);
   });
+});
+
+describe('recording when the caller hangs up first', () => {
+  it.each([
+    ['the caller hangs up first', false],
+    ['FreeSWITCH dies mid-call', true],
+  ])(
+    'writes the row from the file when %s and `uuid_record stop` is never answered',
+    async (_when, freeswitchDies) => {
+      const { clock, items, session, bridged, callerEndpoint, callerDialog } = await bridgedCall();
+      const recording = session.recording;
+      await clock.advance(12_000);
+      const audio = silentWav(12_000);
+      await mkdir(path.join(directory, 'calls'), { recursive: true });
+      await writeFile(path.join(directory, recording?.name ?? ''), audio);
+      // The caller's channel is torn down: its event socket closes and answers nothing more.
+      callerEndpoint.closeSocket();
+      if (!freeswitchDies) callerDialog.hangUpFromFarEnd();
+      else callerEndpoint.emit('destroy');
+      const outcome = bridged.then(
+        () => 'completed',
+        () => 'ended',
+      );
+      await clock.advance(5_000);
+      expect(await outcome).toBe('ended');
+      expect(
+        callerEndpoint.commands.filter((c) => c.includes('uuid_record') && c.includes(' stop ')),
+      ).toHaveLength(1);
+      const row = items.find((item) => item.kind === 'recording');
+      expect(row).toMatchObject({
+        kind: 'recording',
+        recording: { callId, durationMs: 12_000, bytes: audio.length },
+      });
+      // And the caller's leg is released within its bound, though FreeSWITCH never answers.
+      const hungUp = session.hangup('normal').then(() => 'released');
+      await clock.advance(5_000);
+      expect(await hungUp).toBe('released');
+    },
+  );
 });
 
 describe('wavDurationMs', () => {

@@ -1,4 +1,4 @@
-import { sleep, type CallClock } from '../../ivr/call-clock.ts';
+import { settleWithin, sleep, type CallClock } from '../../ivr/call-clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { CallRecordSink, RecordingRecord } from '../call-record/call-record.ts';
 import type { MediaEndpoint } from '../freeswitch/media-server.ts';
@@ -17,6 +17,9 @@ export interface BridgeRecorderOptions {
 }
 
 type MaskedInterval = { readonly fromMs: number; readonly toMs: number };
+
+/** How long stopping a recording waits for FreeSWITCH to answer `uuid_record stop`. */
+export const recordingStopLimitMs = 2_000;
 
 /**
  * Starts stereo recordings of bridged calls: FreeSWITCH's `uuid_record` on
@@ -113,7 +116,21 @@ export class CallRecording {
   private async finish(): Promise<RecordingRecord | undefined> {
     const intervals = this.maskedIntervals;
     const elapsedMs = this.elapsed();
-    await this.command('stop').catch(() => undefined);
+    // The caller may have hung up first, or FreeSWITCH died: then the event
+    // socket is closing and `stop` is never answered. FreeSWITCH stops a
+    // recording by itself when the channel goes, so the file on disk is what
+    // the row is written from either way.
+    const stopped = await settleWithin(
+      this.options.clock,
+      recordingStopLimitMs,
+      this.command('stop').catch(() => undefined),
+    );
+    if (stopped === 'timedOut') {
+      this.options.logger.info(
+        { callId: this.callId, file: this.name },
+        'uuid_record stop unanswered; writing the recording from the file',
+      );
+    }
     const { attempts, intervalMs } = this.options.fileChecks ?? { attempts: 10, intervalMs: 500 };
     for (let attempt = 0; attempt < attempts; attempt += 1) {
       const facts = await this.options.files.inspect(this.name);

@@ -291,7 +291,7 @@ export class InboundCallHandler {
       callId,
       callerNumber: call.callerNumber,
       dialedNumber: call.dialedNumber,
-      caller: connectedLeg(call.dialog, endpoint),
+      caller: connectedLeg(call.dialog, endpoint, clock),
     });
     this.live.set(callId, session);
     let cause: HangupCause = 'normal';
