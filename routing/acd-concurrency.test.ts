@@ -1,6 +1,6 @@
 /**
  * Many clients hammer one routing store at once on a real Redis
- * (test/test-redis.ts): enqueue, abandon, accept, reject, let ring out,
+ * (test/test-redis.ts): enqueue, abandon, accept, reject, unreachable, let ring out,
  * complete, take breaks; then every queue is drained and the event stream is
  * audited (routing/audit). The second test drops every connection mid-way,
  * reconnects with fresh clients and runs the reconciler. Time is simulated
@@ -159,8 +159,10 @@ async function actAsAgents(
         const roll = eager ? 0 : next();
         if (roll < 0.7)
           await cluster.attempt(() => desk.accept(agentId, offer.offerId), load.chaos);
-        else if (roll < 0.9)
+        else if (roll < 0.85)
           await cluster.attempt(() => desk.reject(agentId, offer.offerId), load.chaos);
+        else if (roll < 0.9)
+          await cluster.attempt(() => desk.unreachable(agentId, offer.offerId, 2_000), load.chaos);
       }
       for (const contact of status.contacts) {
         if (eager || next() < 0.5) {

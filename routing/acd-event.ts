@@ -9,14 +9,15 @@ import type { AgentState } from './agent/agent-state.ts';
  *
  * - `contact.enqueued`: contactId, queueId, channel, priority, requiredSkills, callerNumber
  * - `contact.offered`: contactId, queueId, channel, agentId, offerId, priority, waitMs, callback, callbackNumber
- * - `contact.requeued`: contactId, queueId, channel, agentId, offerId, reason (rejected | timed-out | withdrawn | repaired)
+ * - `contact.requeued`: contactId, queueId, channel, agentId, offerId, reason (rejected | timed-out | unreachable | withdrawn | repaired)
  * - `contact.accepted`: contactId, queueId, channel, agentId, offerId, waitMs
  * - `contact.completed`: contactId, queueId, channel, agentId, talkMs
  * - `contact.cancelled`: contactId, queueId, channel, reason (abandoned | transferred | handled-elsewhere), waitMs
  * - `contact.overflowed`: contactId, queueId (from), toQueueId, channel, waitMs
  * - `contact.timed-out`: contactId, queueId, channel, waitMs
  * - `contact.callback-requested`: contactId, queueId, channel, callbackNumber
- * - `offer.rejected` / `offer.timed-out` / `offer.withdrawn`: offerId, contactId, agentId, queueId, channel
+ * - `offer.rejected` / `offer.timed-out` / `offer.unreachable` / `offer.withdrawn`: offerId, contactId, agentId, queueId, channel
+ *   (`unreachable`: none of the agent's devices could take the call; not a miss, see AgentDesk.unreachable)
  * - `agent.state-changed`: agentId, state, previousState, reason (for break)
  * - `agent.configured`: agentId; `agent.repaired`: agentId, repairs
  * - `queue.configured`: queueId, strategy
@@ -33,6 +34,7 @@ export const acdEventTypes = [
   'contact.callback-requested',
   'offer.rejected',
   'offer.timed-out',
+  'offer.unreachable',
   'offer.withdrawn',
   'agent.state-changed',
   'agent.configured',

@@ -229,6 +229,7 @@ export function contactUpdateOf(event: AcdEvent): ContactUpdate | null {
     case 'contact.callback-requested':
     case 'offer.rejected':
     case 'offer.timed-out':
+    case 'offer.unreachable':
     case 'offer.withdrawn':
     case 'agent.state-changed':
     case 'agent.configured':

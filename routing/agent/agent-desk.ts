@@ -9,6 +9,7 @@ const breakReasonSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'use a lowercase code like lunch or training (max 64)');
 const offerIdSchema = z.string().min(1).max(200);
+const backoffSchema = z.number().int().min(0).max(3_600_000);
 
 type StoredOffer = Omit<RingingOffer, 'attributes'> & { readonly attributes: string };
 
@@ -17,6 +18,7 @@ interface StatusReply {
   readonly reason: string;
   readonly wrapUpUntil: number;
   readonly misses: number;
+  readonly voiceBackoffUntil: number;
   readonly ringing: readonly StoredOffer[] | Record<string, never>;
   readonly contacts: readonly ConnectedContact[] | Record<string, never>;
 }
@@ -55,7 +57,7 @@ export interface AcceptedContact {
 export class AgentDesk {
   constructor(private readonly commands: AcdCommands) {}
 
-  /** Logs in as available (consecutive misses and per-login counters reset). */
+  /** Logs in as available (consecutive misses, back-off and per-login counters reset). */
   async logIn(agentId: string): Promise<AgentState> {
     return this.presence(agentId, 'log-in', '');
   }
@@ -66,7 +68,8 @@ export class AgentDesk {
   }
 
   /**
-   * `available` ends a break or wrap-up and matches the agent at once;
+   * `available` ends a break, wrap-up or back-off, starts the consecutive-miss
+   * count afresh and matches the agent at once;
    * `break` needs a reason code, withdraws ringing offers and is refused
    * while a contact is connected.
    */
@@ -87,6 +90,28 @@ export class AgentDesk {
       'accept-offer',
       [this.commands.keys.offer(offer), this.commands.keys.agent(agent)],
       [agent, offer],
+    );
+  }
+
+  /**
+   * None of the agent's devices could take a ringing offer (no device
+   * registered, or each failed for a reason that is no person's refusal):
+   * not a miss. The contact goes back to its place and on to the next agent;
+   * the agent gets no voice offers for `backoffMs` (0: none), after which a
+   * deadline makes it available for them again. Logging in or out or
+   * setting `available` ends the back-off early.
+   *
+   * @example
+   * await desk.unreachable('alice', offerId, 30_000); // phone gone: next agent, Alice in 30 s
+   */
+  async unreachable(agentId: string, offerId: string, backoffMs: number): Promise<void> {
+    const agent = parseInput(routingName, agentId, 'agentId');
+    const offer = parseInput(offerIdSchema, offerId, 'offerId');
+    const backoff = parseInput(backoffSchema, backoffMs, 'backoffMs');
+    await this.commands.run(
+      'offer-unreachable',
+      [this.commands.keys.offer(offer), this.commands.keys.agent(agent)],
+      [agent, offer, backoff],
     );
   }
 
@@ -145,6 +170,7 @@ export class AgentDesk {
       reason: reply.reason,
       wrapUpUntil: reply.wrapUpUntil,
       consecutiveMisses: reply.misses,
+      voiceBackoffUntil: reply.voiceBackoffUntil,
       offers: offers.map((offer) => ({
         ...offer,
         callbackNumber: offer.callbackNumber || undefined,

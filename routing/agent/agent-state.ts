@@ -50,6 +50,11 @@ export interface AgentStatus {
   /** When wrap-up ends on its own, ms since the epoch; 0 when not in wrap-up. */
   readonly wrapUpUntil: number;
   readonly consecutiveMisses: number;
+  /**
+   * No voice offers until then (ms since the epoch; 0 when none): none of the
+   * agent's phones could be reached for the last one (`offer.unreachable`).
+   */
+  readonly voiceBackoffUntil: number;
   readonly offers: readonly RingingOffer[];
   readonly contacts: readonly ConnectedContact[];
 }

@@ -172,6 +172,7 @@ export function auditRouting(
         break;
       case 'offer.rejected':
       case 'offer.timed-out':
+      case 'offer.unreachable':
       case 'offer.withdrawn':
         endOffer(event.offerId);
         break;

@@ -81,7 +81,8 @@ export async function checkRoutingStore(redis: Redis, keys: AcdKeys): Promise<st
     for (const ch of channels) {
       const held = Number(agent[`load:${ch}`] ?? 0);
       if (held !== load[ch]) problem(`agent ${a} ${ch} load ${held}, holds ${load[ch]}`);
-      const take = present && held < Number(agent[`cap:${ch}`] ?? 0);
+      const backedOff = ch === 'voice' && Number(agent['backoff:voice'] ?? 0) > 0;
+      const take = present && !backedOff && held < Number(agent[`cap:${ch}`] ?? 0);
       if ((agent[`in:${ch}`] === '1') !== take) {
         problem(`agent ${a} ${ch} membership flag ${agent[`in:${ch}`]} but can take: ${take}`);
       }
@@ -98,6 +99,9 @@ export async function checkRoutingStore(redis: Redis, keys: AcdKeys): Promise<st
     }
     if ((agent.wrapToken ?? '') !== '' && !deadlines.has(`wrap|${a}`)) {
       problem(`agent ${a} is in wrap-up without a wrap deadline`);
+    }
+    if (Number(agent['backoff:voice'] ?? 0) > 0 && !deadlines.has(`backoff|${a}`)) {
+      problem(`agent ${a} is backed off without a backoff deadline`);
     }
   }
 

@@ -3,14 +3,16 @@
   their contacts, connected contacts. Read-only.
     KEYS[1] agent hash
     ARGV[5] agent id
-  Returns { state, reason, wrapUpUntil, misses, ringing = [...], contacts = [...] } or error not_found.
+  Returns { state, reason, wrapUpUntil, misses, voiceBackoffUntil, ringing = [...],
+  contacts = [...] } or error not_found.
   (`offers` is taken: every reply lists the offers the call made, none here.)
 ]]
 --- @include "context"
 --- @include "keys"
 
 local a = ARGV[5]
-local f = redis.call('HMGET', KEYS[1], 'configured', 'state', 'reason', 'wrapUntil', 'misses')
+local f = redis.call('HMGET', KEYS[1], 'configured', 'state', 'reason', 'wrapUntil', 'misses',
+  CH.voice.backoff)
 if f[1] ~= '1' then return fail('not_found', 'agent ' .. a .. ' has no profile') end
 local offers = {}
 for _, offerId in ipairs(redis.call('SMEMBERS', K.agentOffers(a))) do
@@ -30,4 +32,4 @@ for _, c in ipairs(redis.call('SMEMBERS', K.agentContacts(a))) do
   end
 end
 return done({ state = f[2] or 'offline', reason = f[3] or '', wrapUpUntil = num(f[4], 0),
-  misses = num(f[5], 0), ringing = offers, contacts = contacts })
+  misses = num(f[5], 0), voiceBackoffUntil = num(f[6], 0), ringing = offers, contacts = contacts })

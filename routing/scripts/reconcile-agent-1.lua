@@ -1,8 +1,8 @@
 --[[
   Repairs one agent after a crash or manual tampering: drops references to
   offers and contacts that no longer exist (an agent reserved without a live
-  offer is freed), recounts per-channel load, restores a lost wrap-up
-  deadline and the profile text matching reads (agent.lua), then matches
+  offer is freed), recounts per-channel load, restores a lost wrap-up or
+  back-off deadline and the profile text matching reads (agent.lua), then matches
   the agent. Safe to run at any time.
     KEYS[1] agent hash
     ARGV[5] agent id
@@ -53,6 +53,11 @@ end
 local wrapUntil = num(aget(a, 'wrapUntil'), 0)
 if (f.wrapToken or '') ~= '' and redis.call('ZSCORE', K.deadlines(), 'wrap|' .. a) == false then
   setDeadline('wrap', a, wrapUntil)
+  repairs = repairs + 1
+end
+local backoffUntil = num(f[CH.voice.backoff], 0)
+if backoffUntil > 0 and redis.call('ZSCORE', K.deadlines(), 'backoff|' .. a) == false then
+  setDeadline('backoff', a, backoffUntil)
   repairs = repairs + 1
 end
 -- The profile text must mirror the skills and queues hashes.

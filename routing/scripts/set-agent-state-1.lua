@@ -2,7 +2,10 @@
   An agent's own presence change: log in, log out, available, break. Ringing
   offers are withdrawn (not counted as misses) when the agent leaves; an
   agent with a connected contact cannot log out or take a break until it is
-  completed. Becoming available matches the agent at once.
+  completed. Becoming available matches the agent at once and starts the
+  consecutive-miss count afresh (a 'missed-offers' break would otherwise
+  come back at the first miss); logging in, out or becoming available ends
+  a back-off after an unreachable device (the agent says the phone is back).
     KEYS[1] agent hash
     ARGV[5] agent id
     ARGV[6] action: log-in | log-out | available | break
@@ -29,7 +32,9 @@ end
 if action == 'log-in' then
   if loggedIn then return done({ state = f.state }) end
   change({ 'loggedIn', '1', 'onBreak', '0', 'reason', '', 'misses', '0', 'calls', '0',
-    'talkMs', '0', 'idleSince', NOW_S, 'wrapToken', '', 'wrapUntil', '0' })
+    'talkMs', '0', 'idleSince', NOW_S, 'wrapToken', '', 'wrapUntil', '0',
+    CH.voice.backoff, '0' })
+  clearDeadline('backoff', a)
   matchAgent(a, nil)
   syncAgent(a)
   flushStates()
@@ -43,8 +48,10 @@ end
 
 if action == 'available' then
   local previous = f.state
-  change({ 'onBreak', '0', 'reason', '', 'wrapToken', '', 'wrapUntil', '0' })
+  change({ 'onBreak', '0', 'reason', '', 'wrapToken', '', 'wrapUntil', '0', 'misses', '0',
+    CH.voice.backoff, '0' })
   clearDeadline('wrap', a)
+  clearDeadline('backoff', a)
   if previous == 'break' or previous == 'wrap-up' then aset(a, 'idleSince', NOW_S) end
   matchAgent(a, nil)
   syncAgent(a)
@@ -56,7 +63,8 @@ if connected > 0 then
   return fail('conflict', 'agent ' .. a .. ' has ' .. connected .. ' connected contact(s); complete them first')
 end
 if action == 'log-out' then
-  change({ 'loggedIn', '0', 'onBreak', '0', 'reason', '' })
+  change({ 'loggedIn', '0', 'onBreak', '0', 'reason', '', CH.voice.backoff, '0' })
+  clearDeadline('backoff', a)
 else
   change({ 'onBreak', '1', 'reason', reason })
 end

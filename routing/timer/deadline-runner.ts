@@ -30,6 +30,13 @@ export class DeadlineRunner {
           [deadline.id, 'timer', deadline.dueAt],
         );
         return;
+      case 'backoff':
+        await this.commands.run(
+          'end-backoff',
+          [keys.agent(deadline.id)],
+          [deadline.id, deadline.dueAt],
+        );
+        return;
     }
   }
 

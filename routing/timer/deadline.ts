@@ -1,15 +1,15 @@
 /**
  * A routing timer: an offer's ring timeout, a contact's max wait, an agent's
- * wrap-up end. Each is written to Redis (AcdKeys.deadlines) by the same
+ * wrap-up end, the end of an agent's back-off after an unreachable device. Each is written to Redis (AcdKeys.deadlines) by the same
  * script that creates the state it guards, so no timer can be lost; a
  * {@link DeadlineScheduler} makes it fire on time and the reconciler's sweep
  * fires any that were missed (process down, scheduler unreachable).
  */
-export type DeadlineKind = 'ring' | 'maxwait' | 'wrap';
+export type DeadlineKind = 'ring' | 'maxwait' | 'wrap' | 'backoff';
 
 export interface Deadline {
   readonly kind: DeadlineKind;
-  /** Offer id (ring), contact id (maxwait) or agent id (wrap). */
+  /** Offer id (ring), contact id (maxwait) or agent id (wrap, backoff). */
   readonly id: string;
   /** Ms since the epoch. */
   readonly dueAt: number;
@@ -21,7 +21,7 @@ export interface DeadlineScheduler {
   schedule(deadlines: readonly Deadline[]): Promise<void>;
 }
 
-const kinds = new Set<string>(['ring', 'maxwait', 'wrap']);
+const kinds = new Set<string>(['ring', 'maxwait', 'wrap', 'backoff']);
 
 /** Reads a `kind|id` member of the deadlines sorted set. */
 export function parseDeadline(member: string, dueAt: number): Deadline | null {

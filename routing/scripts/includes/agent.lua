@@ -15,8 +15,8 @@
 -- matching needs.
 local PRESENCE = { 'configured', 'loggedIn', 'onBreak', 'wrapToken', 'state', 'queues',
   'calls', 'talkMs' }
-local MATCHING = { 'skills', 'cap:voice', 'load:voice', 'in:voice', 'cap:chat', 'load:chat',
-  'in:chat', 'cap:email', 'load:email', 'in:email' }
+local MATCHING = { 'skills', 'cap:voice', 'load:voice', 'in:voice', 'backoff:voice', 'cap:chat',
+  'load:chat', 'in:chat', 'cap:email', 'load:email', 'in:email' }
 local BOTH = {}
 for i = 1, #PRESENCE do BOTH[i] = PRESENCE[i] end
 for i = 1, #MATCHING do BOTH[#PRESENCE + i] = MATCHING[i] end
@@ -44,8 +44,9 @@ local function record(a)
     -- size it), so filling it never rehashes.
     local f = { configured = nil, loggedIn = nil, onBreak = nil, wrapToken = nil, state = nil,
       queues = nil, calls = nil, talkMs = nil, skills = nil, ['cap:voice'] = nil,
-      ['load:voice'] = nil, ['in:voice'] = nil, ['cap:chat'] = nil, ['load:chat'] = nil,
-      ['in:chat'] = nil, ['cap:email'] = nil, ['load:email'] = nil, ['in:email'] = nil,
+      ['load:voice'] = nil, ['in:voice'] = nil, ['backoff:voice'] = nil, ['cap:chat'] = nil,
+      ['load:chat'] = nil, ['in:chat'] = nil, ['cap:email'] = nil, ['load:email'] = nil,
+      ['in:email'] = nil,
       idleSince = nil, misses = nil, reason = nil, wrapUntil = nil }
     rec = { f = f, presence = false, matching = false, w = {}, wl = {}, connected = false }
     AGENTS[a] = rec
@@ -204,10 +205,18 @@ end
 
 finishStates = flushStates
 
+-- Whether offers on the channel are held back after an unreachable device
+-- (offer-unreachable sets it, end-backoff ends it).
+local function backedOff(f, ch)
+  local field = CH[ch].backoff
+  return field ~= nil and num(f[field], 0) > 0
+end
+
 -- Whether the agent may be offered one more contact on the channel.
 local function canTake(a, ch)
   local f = hot(a)
-  return isPresent(f) and num(f[CH[ch].load], 0) < num(f[CH[ch].cap], 0)
+  return isPresent(f) and not backedOff(f, ch)
+    and num(f[CH[ch].load], 0) < num(f[CH[ch].cap], 0)
 end
 
 -- Lower is offered first; see routing/README.md for each strategy.
@@ -231,15 +240,16 @@ local function strategyScore(a, q, strategy, position)
 end
 
 -- Puts the agent in (or takes it out of) every availability set it belongs
--- in. Called after anything that changes presence, load, wrap-up or
--- profile, so the sets are always exact. Field `in:<channel>` remembers
+-- in. Called after anything that changes presence, load, wrap-up, back-off
+-- or profile, so the sets are always exact. Field `in:<channel>` remembers
 -- membership, so a busy agent costs nothing here.
 local function syncAgent(a)
   local f = hot(a)
   local present = isPresent(f)
   for _, ch in ipairs(CHANNELS) do
     local fields = CH[ch]
-    local take = present and num(f[fields.load], 0) < num(f[fields.cap], 0)
+    local take = present and not backedOff(f, ch)
+      and num(f[fields.load], 0) < num(f[fields.cap], 0)
     local member = f[fields.member] == '1'
     if take or member then
       local skills = agentSkills(a).list

@@ -23,9 +23,11 @@ local P, NOW, NOW_S, OP, STREAM_MAXLEN, DAY
 local DAY_TTL_SECONDS = '259200'
 local CHANNELS = { 'voice', 'chat', 'email' }
 -- Field names per channel (spelled out: the library's top level runs
--- where only register_function is available, not even ipairs).
+-- where only register_function is available, not even ipairs). `backoff`
+-- holds when offers may come again after an unreachable device (ms; '0' or
+-- absent: none); only voice rings devices.
 local CH = {
-  voice = { cap = 'cap:voice', load = 'load:voice', member = 'in:voice' },
+  voice = { cap = 'cap:voice', load = 'load:voice', member = 'in:voice', backoff = 'backoff:voice' },
   chat = { cap = 'cap:chat', load = 'load:chat', member = 'in:chat' },
   email = { cap = 'cap:email', load = 'load:email', member = 'in:email' },
 }
