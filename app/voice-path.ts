@@ -1,4 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { ReadinessProbe } from '../api/health/readiness-probe.ts';
@@ -6,6 +7,7 @@ import type { LiveCallControl } from '../api/live-call/live-call-control.ts';
 import { PostgresVoicemailBox } from '../channels/voicemail/postgres-voicemail-box.ts';
 import { settleWithin, type CallClock } from '../ivr/call-clock.ts';
 import { CallRecordWriter } from '../media/call-record/call-record-writer.ts';
+import { OpenCallSweeper } from '../media/call-record/open-call-sweeper.ts';
 import { MediaAdmission } from '../media/admission/media-admission.ts';
 import { FreeSwitchCallSession } from '../media/freeswitch/free-switch-call-session.ts';
 import type { Dialer } from '../media/freeswitch/free-switch-call-session.ts';
@@ -181,8 +183,19 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
     return tracked.server;
   };
 
+  // Names this process on its call rows, so another can close them if it dies.
+  const instanceId = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
+  const openCalls = new OpenCallSweeper({
+    db,
+    redis,
+    keyPrefix: prefix,
+    instanceId,
+    clock,
+    logger: logger.child({ component: 'open-calls' }),
+  });
+  openCalls.start();
   const records = new CallRecordWriter({
-    store: new CallRecordRepository(db),
+    store: new CallRecordRepository(db, instanceId),
     clock,
     logger: logger.child({ component: 'call-records' }),
   });
@@ -390,6 +403,7 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
       if (!(await records.drain())) {
         logger.error({ pending: records.pending }, 'voice: call records left unwritten');
       }
+      await openCalls.stop();
       freeswitch.close();
       signalling.close();
     })();

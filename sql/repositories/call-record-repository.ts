@@ -84,7 +84,14 @@ export type CallRecordRow =
  * large share of the voice process's and Postgres's CPU.
  */
 export class CallRecordRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  /**
+   * `instanceId` names this process on every call row it writes, so that
+   * another process can close its calls if it dies (`OpenCallSweeper`).
+   */
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly instanceId: string | null = null,
+  ) {}
 
   /** Writes `rows` in one transaction; of several snapshots of one call or leg the last wins. */
   async writeBatch(rows: readonly CallRecordRow[]): Promise<void> {
@@ -105,6 +112,7 @@ export class CallRecordRepository {
           ...callColumns([...calls.values()]),
           ...legColumns([...legs.values()]),
           ...eventColumns([...events.values()]),
+          this.instanceId,
         ]);
       }
       if (recordings.size > 0) await insertRecordings(db, [...recordings.values()]);
@@ -127,12 +135,12 @@ const writeRecordsStatement = preparedStatement(
   `WITH upserted_calls AS (
      INSERT INTO calls (id, direction, from_number, to_number, did, sip_call_id, flow_id,
        queue_id, agent_id, started_at, answered_at, enqueued_at, offered_at, bridged_at,
-       ended_at, hangup_cause, disposition, sip_status)
+       ended_at, hangup_cause, disposition, sip_status, instance_id)
      SELECT r.id, r.direction, r.from_number, r.to_number, r.did, r.sip_call_id, r.flow_id,
        (SELECT q.id FROM queues q WHERE q.name = r.queue OR q.id::text = r.queue LIMIT 1),
        (SELECT u.id FROM users u WHERE u.id::text = r.agent),
        r.started_at, r.answered_at, r.enqueued_at, r.offered_at, r.bridged_at, r.ended_at,
-       r.hangup_cause, r.disposition, r.sip_status
+       r.hangup_cause, r.disposition, r.sip_status, $36::text
      FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
        $7::uuid[], $8::text[], $9::text[], $10::timestamptz[], $11::timestamptz[],
        $12::timestamptz[], $13::timestamptz[], $14::timestamptz[], $15::timestamptz[],
@@ -148,7 +156,7 @@ const writeRecordsStatement = preparedStatement(
        enqueued_at = excluded.enqueued_at, offered_at = excluded.offered_at,
        bridged_at = excluded.bridged_at, ended_at = excluded.ended_at,
        hangup_cause = excluded.hangup_cause, disposition = excluded.disposition,
-       sip_status = excluded.sip_status
+       sip_status = excluded.sip_status, instance_id = excluded.instance_id
    ), upserted_legs AS (
      INSERT INTO call_legs (id, call_id, role, user_id, sip_uri, sip_call_id, media_uuid,
        started_at, answered_at, ended_at, hangup_cause, sip_status)

@@ -1,0 +1,2 @@
+DROP INDEX calls_open_idx;
+ALTER TABLE calls DROP COLUMN instance_id;
