@@ -45,12 +45,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       if (typeof retryAfter === 'number') res.setHeader('retry-after', String(retryAfter));
     } else if (isBodyParserError(error)) {
       status = error.status;
-      body = {
-        error: {
-          code: 'validation_failed',
-          message: `Request body is not valid JSON: ${error.message}`,
-        },
-      };
+      body = { error: { code: 'validation_failed', message: bodyParserMessage(error) } };
     } else {
       status = 500;
       body = { error: { code: 'internal', message: 'Internal error' } };
@@ -71,6 +66,34 @@ function isBodyParserError(
 }
 
 /**
+ * Says what was wrong with a body express.json refused: too large (413),
+ * nested too deep (400, from request-body-check.ts), not JSON (400), or
+ * another refusal of the reader (aborted, unsupported charset or encoding).
+ */
+function bodyParserMessage(error: {
+  message: string;
+  type: string;
+  limit?: unknown;
+  length?: unknown;
+}): string {
+  switch (error.type) {
+    case 'entity.parse.failed':
+      return `Request body is not valid JSON: ${error.message}`;
+    case 'entity.too.large': {
+      const limit = typeof error.limit === 'number' ? error.limit : undefined;
+      if (limit === undefined) return `request body is too large: ${error.message}`;
+      const size =
+        typeof error.length === 'number'
+          ? `${error.length.toLocaleString('en-US')} bytes`
+          : `over ${limit.toLocaleString('en-US')} bytes`;
+      return `request body is ${size}; at most ${limit.toLocaleString('en-US')} bytes are accepted`;
+    }
+    default:
+      return error.message;
+  }
+}
+
+/**
  * Constraint violations are the client's fault (a duplicate name, an unknown
  * referenced id) and get a stable code; anything else from Postgres stays a 500.
  */
@@ -83,11 +106,23 @@ function fromPostgresError(error: unknown): SwitchboardError | undefined {
       return new SwitchboardError('conflict', 'Already exists', details);
     case '23503':
       return new SwitchboardError('validation_failed', 'Refers to an unknown object', details);
+    // 22003 (a number too large for its column), 22021 and 22P05 (NUL in text
+    // or jsonb): request schemas refuse these first, naming the field
+    // (request-validation.ts, the routes' bounds); one that slips past them is
+    // still the client's value, not a server fault.
     case '23514':
     case '22P02':
     case '22007':
     case '22008':
+    case '22003':
       return new SwitchboardError('validation_failed', 'A value is out of range', details);
+    case '22021':
+    case '22P05':
+      return new SwitchboardError(
+        'validation_failed',
+        'A text holds a character that cannot be stored (such as NUL)',
+        details,
+      );
     default:
       return undefined;
   }

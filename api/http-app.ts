@@ -1,8 +1,10 @@
 import { setFlagsFromString } from 'node:v8';
 import express, { type Express, type RequestHandler, type Router } from 'express';
+import { maxRequestBodyBytes } from '../platform/document-limits.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
 import type { Logger } from '../platform/logger.ts';
 import { errorHandler, notFoundHandler } from './error-response.ts';
+import { verifyRequestBody } from './request-body-check.ts';
 
 // V8's allocation-site pretenuring moves an allocation site whose objects
 // once survived (start-up work, a backlog) to allocating straight in the old
@@ -37,7 +39,8 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.set('trust proxy', 'loopback');
   defineLazyLog(app, options.logger);
   app.use(requestLogger(options.logger, options.ids));
-  const json = express.json({ limit: '1mb' });
+  // Size is bounded while reading (413), depth before JSON.parse (400).
+  const json = express.json({ limit: maxRequestBodyBytes, verify: verifyRequestBody });
   // GET and HEAD carry no body: skip the parser's checks on the hot reads.
   app.use((req, res, next) => {
     if (req.method === 'GET' || req.method === 'HEAD') next();

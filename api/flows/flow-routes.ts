@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
 import type { Clock } from '../../platform/clock.ts';
+import {
+  checkParsedDepth,
+  checkYamlText,
+  describeRefusal,
+  maxFlowSourceBytes,
+  type DocumentRefusal,
+} from '../../platform/document-limits.ts';
 import { SwitchboardError } from '../../platform/switchboard-error.ts';
 import type { FlowRepository } from '../../sql/repositories/flow-repository.ts';
 import { requireVisible } from '../access/access-scope-resolver.ts';
@@ -155,6 +162,9 @@ export function flowRoutes(deps: {
 
 function toDefinition(body: z.infer<typeof upload>): Record<string, unknown> {
   if (body.format === 'json') return body.definition;
+  // The JSON body was bounded before parsing (request-body-check.ts); the YAML
+  // inside it is bounded here, before the YAML parser, and its value after.
+  refuseSource(checkYamlText(body.source, 'body.source', maxFlowSourceBytes));
   let parsed: unknown;
   try {
     parsed = parseYaml(body.source);
@@ -163,12 +173,21 @@ function toDefinition(body: z.infer<typeof upload>): Record<string, unknown> {
       fields: [{ field: 'body.source', message: (error as Error).message }],
     });
   }
+  refuseSource(checkParsedDepth(parsed, 'body.source'));
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new SwitchboardError('validation_failed', 'body.source: must be a YAML mapping', {
       fields: [{ field: 'body.source', message: 'must be a YAML mapping' }],
     });
   }
   return parsed as Record<string, unknown>;
+}
+
+function refuseSource(refused: DocumentRefusal | undefined): void {
+  if (refused === undefined) return;
+  const message = describeRefusal(refused);
+  throw new SwitchboardError('validation_failed', message, {
+    fields: [{ field: 'body.source', message }],
+  });
 }
 
 function toView(row: {
