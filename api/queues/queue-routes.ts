@@ -124,7 +124,13 @@ export function queueRoutes(deps: { queues: QueueRepository }): RouteDefinition[
       params: z.object({ queueId: uuid }),
       body: z.object({
         members: z
-          .array(z.object({ userId: uuid, position: z.number().int().min(0).default(0) }))
+          .array(
+            z.object({
+              userId: uuid,
+              // queue_members.position is a Postgres integer.
+              position: z.number().int().min(0).max(2_147_483_647).default(0),
+            }),
+          )
           .max(5000),
       }),
       response: memberList,

@@ -17,6 +17,14 @@ export function parseRequestPart<T extends z.ZodType>(
   part: 'params' | 'query' | 'body',
 ): z.output<T> {
   if (schema === undefined) return undefined as z.output<T>;
+  const nul = findNul(value);
+  if (nul !== undefined) {
+    const field = [part, ...nul].join('.');
+    const message = 'must not contain NUL (\\u0000) characters, which cannot be stored';
+    throw new SwitchboardError('validation_failed', `${field}: ${message}`, {
+      fields: [{ field, message }],
+    });
+  }
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const fields: FieldProblem[] = result.error.issues.map((issue) => ({
@@ -29,4 +37,29 @@ export function parseRequestPart<T extends z.ZodType>(
     first === undefined ? `Invalid ${part}` : `${first.field}: ${first.message}`,
     { fields },
   );
+}
+
+/**
+ * The path to the first string or key holding a NUL character. Postgres
+ * stores neither in text nor in jsonb and fails the whole statement (after
+ * earlier writes of the request, sometimes), so every part of every request
+ * is refused here, naming the field. Walks with its own stack: bodies are
+ * already bounded in depth (request-body-check.ts), query strings are flat.
+ */
+function findNul(value: unknown): (string | number)[] | undefined {
+  const stack: { node: unknown; path: (string | number)[] }[] = [{ node: value, path: [] }];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const { node, path } = top;
+    if (typeof node === 'string') {
+      if (node.includes('\u0000')) return path;
+    } else if (Array.isArray(node)) {
+      node.forEach((child, index) => stack.push({ node: child, path: [...path, index] }));
+    } else if (typeof node === 'object' && node !== null) {
+      for (const [key, child] of Object.entries(node)) {
+        if (key.includes('\u0000')) return [...path, key];
+        stack.push({ node: child, path: [...path, key] });
+      }
+    }
+  }
+  return undefined;
 }
