@@ -135,6 +135,33 @@ describe('bodies nested too deep or too large', () => {
   });
 });
 
+describe('a YAML flow source past the YAML bounds', () => {
+  it.each([
+    { name: 'flow collections 5,000 deep', source: 'id: x\nstates: ' + '['.repeat(5000) },
+    { name: 'keys chained on one line', source: 'id: x\nstates: ' + 'a: '.repeat(5000) },
+    { name: 'compact sequences 5,000 deep', source: 'id: x\nstates:\n' + '- '.repeat(5000) },
+    {
+      name: 'depth only aliases add',
+      source: `id: x\ns: &d ${'['.repeat(40)}1${']'.repeat(40)}\nstates: ${'['.repeat(40)}*d${']'.repeat(40)}`,
+    },
+  ])('$name: refused with 400 naming body.source, and nothing stored', async ({ source }) => {
+    const before = await snapshot();
+    for (const path of ['/flows/validate', '/flows/main-menu/versions']) {
+      const reply = await t.request('post', path, {
+        cookie: admin,
+        body: { format: 'yaml', source },
+      });
+      expect(reply.status, path).toBe(400);
+      const { error } = reply.body as { error: { code: string; message: string } };
+      expect(error.code).toBe('validation_failed');
+      expect(error.message).toMatch(
+        /^body\.source (is nested more than 64|has flow collections|indents content|has a second ": ")/,
+      );
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
 describe('a charset the server cannot read', () => {
   it('is refused with 415, naming it', async () => {
     const route = bodyRoutes().find((r) => r.path === '/flows/validate')!;
