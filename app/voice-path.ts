@@ -79,6 +79,8 @@ export interface VoiceSignalling {
   state(): SignallingState;
   /** Stops reconnecting and closes the command socket. */
   close(): void;
+  /** Calls `listener` each time an established connection to drachtio-server is lost. */
+  onLost?(listener: () => void): () => void;
 }
 
 /**
@@ -100,6 +102,7 @@ export const drachtioConnectors: ConnectVoiceServers = ({ drachtio, logger }) =>
       srf: connection.srf as unknown as SignallingSrf,
       state: () => connection.state(),
       close: () => connection.close(),
+      onLost: (listener) => connection.onLost(listener),
     },
     connectMediaServer: fsmrfConnector(connection.srf),
   };
@@ -296,6 +299,15 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
     logger: sipLogger,
   });
   signalling.srf.register((request, response) => void handleRegister(request, response));
+  signalling.onLost?.(() => {
+    // The calls' SIP dialogs went with the connection: end them (their
+    // FreeSWITCH sessions and records) instead of leaving agents busy until
+    // FreeSWITCH's media timeout.
+    logger.warn({ liveCalls: inbound.liveCalls }, 'voice: drachtio-server lost; ending live calls');
+    inbound.hangUpAll('signallingLost').catch((error: unknown) => {
+      logger.error({ err: error }, 'could not end calls after losing drachtio-server');
+    });
+  });
   freeswitch.onLost(() => {
     // The channels are gone with the socket: end the calls so their records close.
     inbound.hangUpAll('normal').catch((error: unknown) => {

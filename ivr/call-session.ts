@@ -163,4 +163,6 @@ export type HangupCause =
   | 'noAnswer'
   | 'maxDurationReached'
   | 'flowError'
-  | 'transferred';
+  | 'transferred'
+  /** The connection to drachtio-server was lost, and the call's SIP dialog with it. */
+  | 'signallingLost';

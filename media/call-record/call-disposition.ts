@@ -39,6 +39,7 @@ export function dispositionFor(ending: CallEnding): CallDisposition {
     case 'maxDurationReached':
       return 'timed-out';
     case 'flowError':
+    case 'signallingLost':
       return 'failed';
   }
 }

@@ -9,6 +9,12 @@ export interface SignallingConnection {
   state(): SignallingState;
   /** Stops reconnecting and closes the command socket. */
   close(): void;
+  /**
+   * Calls `listener` each time an established connection is lost: the SIP
+   * dialogs of calls in progress went with it (drachtio-srf cannot resume
+   * them), so their calls must end. Returns an unsubscribe function.
+   */
+  onLost(listener: () => void): () => void;
 }
 
 /**
@@ -30,6 +36,7 @@ export function connectSignalling(options: {
 }): SignallingConnection {
   const srf = new Srf();
   let state: SignallingState = 'connecting';
+  const lostListeners = new Set<() => void>();
   const log = options.logger.child({ component: 'drachtio' });
   srf.on('connect', (error: Error | undefined, hostPort: string) => {
     if (error) return;
@@ -38,8 +45,10 @@ export function connectSignalling(options: {
   });
   srf.on('error', (error: Error) => log.warn({ err: error.message }, 'drachtio connection error'));
   (srf as unknown as NodeJS.EventEmitter).on('reconnecting', (attempt: unknown) => {
+    const wasConnected = state === 'connected';
     state = 'reconnecting';
     log.warn({ attempt }, 'drachtio connection lost; reconnecting');
+    if (wasConnected) for (const listener of [...lostListeners]) listener();
   });
   void srf.connect({
     host: options.host,
@@ -51,6 +60,10 @@ export function connectSignalling(options: {
     srf,
     state: () => state,
     close: () => stopWireProtocol(srf, state === 'connected'),
+    onLost(listener) {
+      lostListeners.add(listener);
+      return () => lostListeners.delete(listener);
+    },
   };
 }
 

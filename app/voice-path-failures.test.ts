@@ -1,10 +1,10 @@
-// Shutdown with a call whose teardown is never answered: the voice path wired
-// as the service wires it (real Postgres and Redis, the drachtio-srf and
-// FreeSWITCH twins), a call answered and then FreeSWITCH's event socket for
-// it closing, so that no command on it (playback end, hang-up) is ever
-// answered. Draining must still end: the call is hung up, its record
-// closed, and drain returns within its bounds instead of hanging until
-// SIGKILL.
+// The voice path when its servers fail it, wired as the service wires it
+// (real Postgres and Redis, the drachtio-srf and FreeSWITCH twins): losing
+// drachtio-server ends the calls in progress with their cause; and shutdown
+// with a call whose teardown is never answered (FreeSWITCH's event socket for
+// it closed, so no command on it, playback end or hang-up, is ever answered)
+// still ends: the call is hung up, its record closed, and drain returns
+// within its bounds instead of hanging until SIGKILL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemCallClock } from '../ivr/call-clock.ts';
 import { legReleaseLimitMs } from '../media/freeswitch/connected-leg.ts';
@@ -28,6 +28,7 @@ let testRedis: TestRedis;
 let routing: RedisRouting;
 let voice: VoicePath;
 const srf = new SrfTwin();
+const signallingLost = new Set<() => void>();
 const freeswitch = new MediaServerTwin(systemCallClock);
 
 beforeAll(async () => {
@@ -66,7 +67,15 @@ beforeAll(async () => {
     redis,
     routing,
     connect: () => ({
-      signalling: { srf, state: () => 'connected', close: () => undefined },
+      signalling: {
+        srf,
+        state: () => 'connected',
+        close: () => undefined,
+        onLost: (listener) => {
+          signallingLost.add(listener);
+          return () => signallingLost.delete(listener);
+        },
+      },
       connectMediaServer: () => Promise.resolve(freeswitch),
     }),
   });
@@ -99,36 +108,69 @@ const offer = [
   '',
 ].join('\r\n');
 
+/** Sends an INVITE to the main menu and resolves once the flow plays its first prompt. */
+async function answeredCall(sipCallId: string): Promise<RecordedResponse> {
+  const response = new RecordedResponse();
+  const before = freeswitch.endpoints.length;
+  srf.inviteHandler?.(
+    sipRequestFromText(
+      [
+        `INVITE sip:${did}@switchboard.example.com SIP/2.0`,
+        'Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-stuck',
+        'Max-Forwards: 70',
+        `To: <sip:${did}@switchboard.example.com>`,
+        'From: <sip:+15550001111@carrier.example.net>;tag=1',
+        `Call-ID: ${sipCallId}`,
+        'CSeq: 1 INVITE',
+        'Content-Type: application/sdp',
+        `Content-Length: ${Buffer.byteLength(offer)}`,
+        '',
+        offer,
+      ].join('\n'),
+    ),
+    response,
+  );
+  const playing = await eventually(
+    () => freeswitch.endpoints[before]?.commands.some((c) => c.startsWith('play ')) ?? false,
+    (found) => found,
+  );
+  expect(playing, 'the flow is playing its first prompt').toBe(true);
+  return response;
+}
+
+function callRow(sipCallId: string) {
+  return eventually(
+    () =>
+      database.db
+        .selectFrom('calls')
+        .select(['ended_at', 'hangup_cause', 'disposition'])
+        .where('sip_call_id', '=', sipCallId)
+        .executeTakeFirst(),
+    (found) => found?.ended_at != null,
+  );
+}
+
+describe('losing drachtio-server', () => {
+  it('ends the calls in progress, with their cause, and releases their FreeSWITCH sessions', async () => {
+    const sipCallId = 'lost-1@192.0.2.10';
+    await answeredCall(sipCallId);
+    const endpoint = freeswitch.endpoints.at(-1);
+    for (const listener of signallingLost) listener();
+    expect(await callRow(sipCallId)).toMatchObject({
+      hangup_cause: 'signallingLost',
+      disposition: 'failed',
+    });
+    expect(endpoint?.destroyed, 'the FreeSWITCH session is released').toBe(true);
+  });
+});
+
 describe('shutdown with a call whose teardown is never answered', () => {
   it('drains within its bounds, hangs the call up and closes its record', async () => {
     const sipCallId = 'stuck-1@192.0.2.10';
-    const response = new RecordedResponse();
-    srf.inviteHandler?.(
-      sipRequestFromText(
-        [
-          `INVITE sip:${did}@switchboard.example.com SIP/2.0`,
-          'Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-stuck',
-          'Max-Forwards: 70',
-          `To: <sip:${did}@switchboard.example.com>`,
-          'From: <sip:+15550001111@carrier.example.net>;tag=1',
-          `Call-ID: ${sipCallId}`,
-          'CSeq: 1 INVITE',
-          'Content-Type: application/sdp',
-          `Content-Length: ${Buffer.byteLength(offer)}`,
-          '',
-          offer,
-        ].join('\n'),
-      ),
-      response,
-    );
-    const answered = await eventually(
-      () => freeswitch.endpoints[0]?.commands.some((c) => c.startsWith('play ')) ?? false,
-      (playing) => playing,
-    );
-    expect(answered, 'the flow is playing its first prompt').toBe(true);
+    const response = await answeredCall(sipCallId);
     expect(response.final?.status).toBe(200);
     // FreeSWITCH stops answering on this call's event socket, mid-prompt.
-    freeswitch.endpoints[0]?.closeSocket();
+    freeswitch.endpoints.at(-1)?.closeSocket();
 
     const started = Date.now();
     await voice.drain();
@@ -136,16 +178,8 @@ describe('shutdown with a call whose teardown is never answered', () => {
     // The drain deadline, then at most one bounded release of the caller's leg (and margin).
     expect(tookMs).toBeLessThan(drainSeconds * 1000 + legReleaseLimitMs + 3_000);
 
-    const row = await eventually(
-      () =>
-        database.db
-          .selectFrom('calls')
-          .select(['ended_at', 'hangup_cause'])
-          .where('sip_call_id', '=', sipCallId)
-          .executeTakeFirst(),
-      (found) => found?.ended_at != null,
-    );
+    const row = await callRow(sipCallId);
     expect(row?.ended_at).not.toBeNull();
-    expect(srf.dialogs[0]?.destroyed, 'the caller got a BYE').toBe(true);
+    expect(srf.dialogs.at(-1)?.destroyed, 'the caller got a BYE').toBe(true);
   }, 30_000);
 });
