@@ -27,6 +27,14 @@ export interface RingOptions {
   readonly signal?: AbortSignal;
   /** Extra INVITE headers, e.g. `From` with the caller's number, `Alert-Info`. */
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * A device answered its INVITE with a final failure of its own (never the
+   * 487 after our CANCEL): a refusal ({@link isDecline}), or a sign that it
+   * cannot take calls at that address (503 from a phone gone without
+   * unregistering, 404, 408, 480, a transport error). Called as each fails,
+   * whatever the ring's outcome, so stale bindings can be forgotten.
+   */
+  readonly onDeviceFailed?: (uri: string, status: number) => void;
 }
 
 export interface DeviceRingerOptions {
@@ -38,6 +46,11 @@ export interface DeviceRingerOptions {
 }
 
 const declineStatuses = new Set([486, 600, 603]);
+
+/** 486 Busy Here, 600 Busy Everywhere, 603 Decline: someone (or their phone for them) said no. */
+export function isDecline(status: number): boolean {
+  return declineStatuses.has(status);
+}
 
 /**
  * Rings SIP devices in parallel from one FreeSWITCH endpoint (third-party
@@ -141,7 +154,8 @@ export class DeviceRinger {
           uri: uris[index] ?? '',
         });
       };
-      const failed = (status: number) => {
+      const failed = (index: number, status: number) => {
+        if (!cancelled.has(index)) options.onDeviceFailed?.(uris[index] ?? '', status);
         statuses.push(status);
         pending -= 1;
         if (pending > 0) return;
@@ -169,7 +183,7 @@ export class DeviceRinger {
           )
           .then(
             (dialog) => answered(index, dialog),
-            (error: unknown) => failed(uacFailureStatus(error)),
+            (error: unknown) => failed(index, uacFailureStatus(error)),
           )
           .catch((error: unknown) => logger.error({ err: error, uri }, 'device ring failed'));
       });

@@ -103,11 +103,14 @@ describe('voice offers', () => {
     expect(rig.endpoints()[0]?.destroyed).toBe(true);
   });
 
-  it('counts an agent with no registered phone as not answering', async () => {
+  it('passes an agent with no registered phone over without counting a miss', async () => {
     await rig.agent('bob', []);
     await rig.routing.acd.enqueue(contact('call-4'));
-    await rig.until(async () => expect(await rig.eventTypes()).toContain('offer.timed-out'));
+    await rig.until(async () => expect(await rig.eventTypes()).toContain('offer.unreachable'));
     expect(rig.sip.invites).toHaveLength(0);
+    const bob = await rig.routing.desk.status('bob');
+    expect([bob.consecutiveMisses, bob.voiceBackoffUntil]).toEqual([0, rig.clock.now() + 30_000]);
+    expect(await rig.eventTypes()).not.toContain('offer.timed-out');
   });
 
   it('cancels the ringing phone when the caller abandons in queue', async () => {
@@ -132,6 +135,67 @@ describe('voice offers', () => {
     await rig.until(() => expect(dialog?.destroyed).toBe(true));
     expect(await rig.eventTypes()).not.toContain('contact.accepted');
     expect(rig.server.currentSessions).toBe(0);
+  });
+});
+
+describe('a phone gone without unregistering', () => {
+  it('answers 503: its binding is forgotten, the next agent is rung at once, no miss, no re-offer', async () => {
+    await rig.agent('alice', ['sip:alice@198.51.100.7:5062']);
+    await rig.agent('bob', ['sip:bob@198.51.100.8']);
+    await rig.routing.acd.enqueue(contact('call-8'));
+    await rig.until(() => expect(rig.sip.ringing('sip:alice@198.51.100.7:5062')).toHaveLength(1));
+    rig.sip.ringing()[0]?.reject(503);
+
+    await rig.until(() => expect(rig.sip.ringing('sip:bob@198.51.100.8')).toHaveLength(1));
+    expect(await rig.registrations.bindings('alice')).toEqual([]);
+    const alice = await rig.routing.desk.status('alice');
+    expect([alice.consecutiveMisses, alice.state]).toEqual([0, 'available']);
+    expect(alice.voiceBackoffUntil).toBeGreaterThan(rig.clock.now());
+    // Bob declines: the caller waits rather than going back to Alice's dead phone.
+    rig.sip.ringing('sip:bob@198.51.100.8')[0]?.reject(603);
+    await rig.until(async () => expect(await rig.eventTypes()).toContain('offer.rejected'));
+    await rig.until(() => expect(rig.sip.ringing('sip:bob@198.51.100.8')).toHaveLength(1));
+    expect(rig.sip.invites.filter((invite) => invite.uri.includes('alice'))).toHaveLength(1);
+    expect(await rig.eventTypes()).not.toContain('offer.timed-out');
+  });
+
+  it("answers 503 while the agent's other phone answers: the call is connected there", async () => {
+    await rig.agent('alice', ['sip:alice@198.51.100.7:5062', 'sip:alice@198.51.100.9']);
+    await rig.routing.acd.enqueue(contact('call-9'));
+    await rig.until(() => expect(rig.sip.ringing()).toHaveLength(2));
+    rig.sip.ringing('sip:alice@198.51.100.7:5062')[0]?.reject(503);
+    rig.sip.ringing('sip:alice@198.51.100.9')[0]?.answer();
+    await rig.until(() => expect(rig.endpoints()[0]?.commands.join()).toContain('speak'));
+    await rig.clock.advance(1000); // the whisper plays
+    await rig.until(async () => expect(await rig.eventTypes()).toContain('contact.accepted'));
+    expect((await rig.registrations.bindings('alice')).map((b) => b.contact)).toEqual([
+      'sip:alice@198.51.100.9',
+    ]);
+  });
+
+  it('times out beside a phone that rang: a miss, and only the dead binding is forgotten', async () => {
+    await rig.agent('alice', ['sip:alice@198.51.100.7:5062', 'sip:alice@198.51.100.9']);
+    await rig.routing.acd.enqueue(contact('call-10'));
+    await rig.until(() => expect(rig.sip.ringing()).toHaveLength(2));
+    rig.sip.ringing('sip:alice@198.51.100.7:5062')[0]?.reject(408);
+    await rig.clock.advance(20_000);
+    await rig.until(async () => expect(await rig.eventTypes()).toContain('offer.timed-out'));
+    expect((await rig.routing.desk.status('alice')).consecutiveMisses).toBe(1);
+    expect((await rig.registrations.bindings('alice')).map((b) => b.contact)).toEqual([
+      'sip:alice@198.51.100.9',
+    ]);
+  });
+
+  it('keeps a binding the phone refreshed while its INVITE was failing', async () => {
+    await rig.agent('alice', ['sip:alice@198.51.100.7:5062']);
+    await rig.routing.acd.enqueue(contact('call-11'));
+    await rig.until(() => expect(rig.sip.ringing()).toHaveLength(1));
+    const [stale] = await rig.registrations.bindings('alice');
+    const refreshed = { ...stale!, cseq: stale!.cseq + 1, expiresAt: stale!.expiresAt + 60_000 };
+    await rig.registrations.save('alice', [refreshed]);
+    rig.sip.ringing()[0]?.reject(503);
+    await rig.until(async () => expect(await rig.eventTypes()).toContain('offer.unreachable'));
+    expect(await rig.registrations.bindings('alice')).toEqual([refreshed]);
   });
 });
 

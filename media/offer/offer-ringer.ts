@@ -4,8 +4,9 @@ import type { AcdEvent } from '../../routing/acd-event.ts';
 import type { RingingOffer } from '../../routing/agent/agent-state.ts';
 import type { ConnectedLeg } from '../freeswitch/connected-leg.ts';
 import type { PromptSourceOptions } from '../freeswitch/prompt-source.ts';
+import type { Binding } from '../registrar/registration-store.ts';
 import type { AgentLegBroker } from './agent-leg-broker.ts';
-import type { DeviceRinger } from './device-ringer.ts';
+import { isDecline, type DeviceRinger, type RingOutcome } from './device-ringer.ts';
 import { playToLeg, whisperPrompts } from './whisper.ts';
 
 /** The part of routing's `AgentDesk` an offer needs. */
@@ -13,6 +14,7 @@ export interface OfferDesk {
   status(agentId: string): Promise<{ readonly offers: readonly RingingOffer[] }>;
   accept(agentId: string, offerId: string): Promise<unknown>;
   reject(agentId: string, offerId: string): Promise<void>;
+  unreachable(agentId: string, offerId: string, backoffMs: number): Promise<void>;
   complete(agentId: string, contactId: string): Promise<unknown>;
 }
 
@@ -37,8 +39,18 @@ export interface OfferRingerOptions {
    * (counts the miss, moves the contact on). Idempotent in routing.
    */
   readonly ringTimedOut: (offerId: string) => Promise<void>;
-  /** The agent's registered devices (`RegistrationStore`). */
-  readonly devices: { bindings(userId: string): Promise<readonly { readonly contact: string }[]> };
+  /** The agent's registered devices; stale ones are forgotten (`RegistrationStore`). */
+  readonly devices: {
+    bindings(userId: string): Promise<readonly Binding[]>;
+    forget(userId: string, stale: readonly Binding[]): Promise<void>;
+  };
+  /**
+   * How long an agent none of whose devices could take an offer gets no
+   * voice offers (routing's back-off). Default 30 s: long enough that a
+   * vanished phone is not offered caller after caller, short enough that a
+   * phone restarted and registered again is soon rung.
+   */
+  readonly unreachableBackoffMs?: number;
   readonly ringer: DeviceRinger;
   readonly legs: AgentLegBroker;
   readonly callbacks: CallbackConnector;
@@ -65,9 +77,13 @@ interface Ringing {
  * and parks the leg for the caller's `bridge`. A device that declines
  * rejects the offer; no answer by the offer's expiry reports the ring
  * timeout; `offer.withdrawn`/`timed-out`/`rejected` and `contact.cancelled`
- * (the caller abandoned) cancel the ringing INVITEs. Callback offers hand the
- * answered agent to the {@link CallbackConnector}. When an accepted agent leg
- * ends, the contact is completed in routing (wrap-up starts).
+ * (the caller abandoned) cancel the ringing INVITEs. A device that fails
+ * for any reason but a refusal (486, 600, 603) cannot take calls at that
+ * address: its binding is forgotten, and when no device could ring at all
+ * (none registered, or all gone) the offer is `unreachable` in routing, not
+ * a miss, and the agent is backed off from voice offers. Callback offers
+ * hand the answered agent to the {@link CallbackConnector}. When an accepted
+ * agent leg ends, the contact is completed in routing (wrap-up starts).
  *
  * @example
  * const ringer = new OfferRinger({ feed: routing.feed, desk: routing.desk,
@@ -113,6 +129,7 @@ export class OfferRinger {
     } else if (
       type === 'offer.withdrawn' ||
       type === 'offer.timed-out' ||
+      type === 'offer.unreachable' ||
       type === 'offer.rejected'
     ) {
       if (offerId) this.stopRinging(offerId, type);
@@ -155,37 +172,72 @@ export class OfferRinger {
       );
       if (offer === undefined || state.controller.signal.aborted) return;
       const devices = await this.options.devices.bindings(agentId);
+      // Devices that failed with no person's refusal: their bindings are stale.
+      const gone: Binding[] = [];
       const outcome = await this.options.ringer.ring(
         devices.map((binding) => binding.contact),
         {
           timeoutMs: Math.max(0, offer.expiresAt - this.options.clock.now()),
           signal: state.controller.signal,
           headers: offerHeaders(offer),
+          onDeviceFailed: (uri, status) => {
+            const binding = devices.find((candidate) => candidate.contact === uri);
+            if (binding !== undefined && !isDecline(status)) gone.push(binding);
+            log.info({ uri, status }, 'device could not take the offer');
+          },
         },
       );
-      switch (outcome.kind) {
-        case 'answered':
-          await this.answered(offer, outcome.leg, state, log);
-          return;
-        case 'declined':
-          log.info({ status: outcome.status }, 'agent declined the offer');
-          await this.options.desk.reject(agentId, offerId).catch((error: unknown) => {
-            log.info({ err: error }, 'offer already over when declined');
-          });
-          return;
-        case 'noAnswer':
-          log.info({ devices: devices.length, status: outcome.status }, 'offer rang out');
-          await this.options.ringTimedOut(offerId);
-          return;
-        case 'failed':
-          log.warn({ reason: outcome.reason }, 'could not ring the agent; offer returned');
-          await this.options.desk.reject(agentId, offerId).catch(() => undefined);
-          return;
-        case 'cancelled':
-          return;
-      }
+      await this.options.devices.forget(agentId, gone).catch((error: unknown) => {
+        log.warn({ err: error }, 'could not forget stale device bindings');
+      });
+      const unreachable = gone.length === devices.length;
+      await this.ended(outcome, offer, state, unreachable, log);
     } finally {
       this.ringing.delete(offerId);
+    }
+  }
+
+  /** Tells routing how the ring ended (or goes on with the answered leg). */
+  private async ended(
+    outcome: RingOutcome,
+    offer: RingingOffer,
+    state: Ringing,
+    unreachable: boolean,
+    log: OfferRingerOptions['logger'],
+  ): Promise<void> {
+    const { agentId } = state;
+    const { offerId } = offer;
+    switch (outcome.kind) {
+      case 'answered':
+        await this.answered(offer, outcome.leg, state, log);
+        return;
+      case 'declined':
+        log.info({ status: outcome.status }, 'agent declined the offer');
+        await this.options.desk.reject(agentId, offerId).catch((error: unknown) => {
+          log.info({ err: error }, 'offer already over when declined');
+        });
+        return;
+      case 'noAnswer':
+        if (unreachable) {
+          // Nothing rang for a person to miss: no miss counted; next agent now.
+          const backoffMs = this.options.unreachableBackoffMs ?? 30_000;
+          log.warn({ backoffMs }, 'no device of the agent could take the offer; passed on');
+          await this.options.desk
+            .unreachable(agentId, offerId, backoffMs)
+            .catch((error: unknown) => {
+              log.info({ err: error }, 'offer already over when found unreachable');
+            });
+          return;
+        }
+        log.info({ status: outcome.status }, 'offer rang out');
+        await this.options.ringTimedOut(offerId);
+        return;
+      case 'failed':
+        log.warn({ reason: outcome.reason }, 'could not ring the agent; offer returned');
+        await this.options.desk.reject(agentId, offerId).catch(() => undefined);
+        return;
+      case 'cancelled':
+        return;
     }
   }
 

@@ -16,6 +16,22 @@ export interface Binding {
 }
 
 /**
+ * Compare-and-delete, atomic in Redis: a REGISTER may refresh a binding
+ * between reading it and finding it stale.
+ *   KEYS[1] bindings hash
+ *   ARGV    contact, binding JSON as read, ... (pairs)
+ * Returns how many bindings were dropped.
+ */
+const forgetUnchangedScript = `
+local dropped = 0
+for i = 1, #ARGV, 2 do
+  if redis.call('HGET', KEYS[1], ARGV[i]) == ARGV[i + 1] then
+    dropped = dropped + redis.call('HDEL', KEYS[1], ARGV[i])
+  end
+end
+return dropped`;
+
+/**
  * Agents' registered devices, in Redis, several per agent. A binding lapses at
  * its own expiry; the hash carries a TTL of the latest expiry so a user who
  * stops registering leaves nothing behind.
@@ -80,6 +96,25 @@ export class RegistrationStore {
     else transaction.del(key);
     await transaction.exec();
     return [...current.values()].sort((a, b) => b.expiresAt - a.expiresAt);
+  }
+
+  /**
+   * Drops bindings found stale: the device at that address could not take a
+   * call (a phone gone without unregistering answers 503, or nothing
+   * answers). Only a binding still exactly as `stale` is dropped, so a phone
+   * that registered again meanwhile keeps its fresh binding.
+   *
+   * @example
+   * await store.forget('user-1', [bindingThatAnswered503]);
+   */
+  async forget(userId: string, stale: readonly Binding[]): Promise<void> {
+    if (stale.length === 0) return;
+    await this.redis.eval(
+      forgetUnchangedScript,
+      1,
+      this.keys.bindings(userId),
+      ...stale.flatMap((binding) => [binding.contact, JSON.stringify(binding)]),
+    );
   }
 
   /** Removes every binding of `userId` (`Contact: *` with `Expires: 0`). */
