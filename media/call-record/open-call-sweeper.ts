@@ -55,7 +55,9 @@ export class OpenCallSweeper {
     const sweep = () => {
       if (this.stopped) return;
       void this.sweepOnce()
-        .catch((error: unknown) => this.options.logger.warn({ err: error }, 'open-call sweep failed'))
+        .catch((error: unknown) =>
+          this.options.logger.warn({ err: error }, 'open-call sweep failed'),
+        )
         .finally(() => this.schedule(sweep, this.options.sweepIntervalMs ?? 60_000));
     };
     beat();
