@@ -1,5 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { maxFlowSourceBytes } from '../platform/document-limits.ts';
 import { SwitchboardError } from '../platform/switchboard-error.ts';
 import { formatProblem } from './flow-problem.ts';
 import { PromptLibrary } from './prompt-library.ts';
@@ -17,6 +18,12 @@ export async function validateFlowFile(
 ): Promise<ValidationResult> {
   let text: string;
   try {
+    // Refused before it is read: a huge file must not be loaded to be told it is too big.
+    const { size } = await stat(file);
+    if (size > maxFlowSourceBytes) {
+      const message = `the file is ${size.toLocaleString('en')} bytes; at most ${maxFlowSourceBytes.toLocaleString('en')} are accepted`;
+      return { problems: [{ file, statePath: '(file)', message: `cannot read: ${message}` }] };
+    }
     text = await readFile(file, 'utf8');
   } catch (error) {
     const reason =

@@ -1,6 +1,8 @@
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { maxFlowSourceBytes } from '../platform/document-limits.ts';
 import { formatProblem } from './flow-problem.ts';
 import { validateFlowFile } from './load-flow.ts';
 import { PromptLibrary } from './prompt-library.ts';
@@ -178,5 +180,23 @@ states:
       '(root): the flow needs an "id" (a name such as "main-menu")',
       '(root): the flow needs "states" with at least one state',
     ]);
+  });
+});
+
+describe('validateFlowFile on a file too large to read', () => {
+  it('refuses it by its size, before reading it', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'sb-big-flow-'));
+    const file = join(directory, 'big.json');
+    // Sparse: the size is there without writing a megabyte.
+    writeFileSync(file, '');
+    truncateSync(file, maxFlowSourceBytes + 1);
+    try {
+      const result = await validateFlowFile(file, prompts);
+      expect(result.problems.map(formatProblem)).toEqual([
+        `${file}: (file): cannot read: the file is 1,048,577 bytes; at most 1,048,576 are accepted`,
+      ]);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });
