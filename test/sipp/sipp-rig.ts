@@ -9,7 +9,7 @@
  *   SIPP_TARGET   drachtio's SIP address (default 127.0.0.1:5060)
  */
 import { execFile, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,6 +21,7 @@ import { loadConfig } from '../../app/config.ts';
 import { RoutingDirectorySync } from '../../app/routing-directory-sync.ts';
 import { startVoicePath, type VoicePath } from '../../app/voice-path.ts';
 import { systemCallClock } from '../../ivr/call-clock.ts';
+import { modeslConnection } from '../../media/freeswitch/esl-command-writes.ts';
 import { systemClock } from '../../platform/clock.ts';
 import { uuidGenerator } from '../../platform/id-generator.ts';
 import { createLogger } from '../../platform/logger.ts';
@@ -186,5 +187,125 @@ export async function startRealVoicePath(options: {
       await voice.close();
       await routing.close();
     },
+  };
+}
+
+/** A user with SIP credentials (Digest HA1 for `realm`) and queue memberships, by queue name. */
+export async function addPhoneUser(
+  database: TestDatabase,
+  person: {
+    readonly name: string;
+    readonly role: 'agent' | 'supervisor';
+    readonly queues: readonly string[];
+    readonly password: string;
+    readonly realm: string;
+  },
+): Promise<string> {
+  const user = await database.db
+    .insertInto('users')
+    .values({
+      email: `${person.name}@sipp.example.com`,
+      display_name: person.name,
+      role: person.role,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  const ha1 = createHash('md5')
+    .update(`${person.name}:${person.realm}:${person.password}`)
+    .digest('hex');
+  await database.db
+    .insertInto('sip_credentials')
+    .values({ user_id: user.id, username: person.name, realm: person.realm, ha1 })
+    .execute();
+  for (const queue of person.queues) {
+    const row = await database.db
+      .selectFrom('queues')
+      .select('id')
+      .where('name', '=', queue)
+      .executeTakeFirstOrThrow();
+    await database.db
+      .insertInto('queue_members')
+      .values({ queue_id: row.id, user_id: user.id })
+      .execute();
+  }
+  return user.id;
+}
+
+/** A phone: a SIP user registered from its own local port, with Digest; resolves with sipp's exit code. */
+export function registerPhone(user: string, password: string, port: number): Promise<number> {
+  return sipp('uac-register-digest.xml', [
+    '-p',
+    String(port),
+    '-s',
+    user,
+    '-au',
+    user,
+    '-ap',
+    password,
+    sippTarget,
+  ]).exited;
+}
+
+/** One application FreeSWITCH executed, from its CHANNEL_EXECUTE_COMPLETE event. */
+export interface ExecutedApplication {
+  readonly application: string;
+  /** The argument after FreeSWITCH's own expansion (what its log's EXECUTE line prints). */
+  readonly data: string;
+  /** e.g. `FILE PLAYED`, `FILE NOT FOUND`. */
+  readonly response: string;
+}
+
+interface EslEvent {
+  getHeader(name: string): string | undefined;
+}
+interface EslConnection {
+  api(command: string, args: string, callback: (reply: { getBody(): string }) => void): void;
+  events(type: string, events: string): void;
+  on(event: string, listener: (event: EslEvent) => void): void;
+  disconnect(): void;
+}
+type EslConnectionConstructor = new (
+  host: string,
+  port: number,
+  password: string,
+  ready: () => void,
+) => EslConnection;
+
+/** An event-socket connection of the test's own to FreeSWITCH, watching what it executes. */
+export interface FreeSwitchWatch {
+  /** Applications completed since the watch started (or since the last `clear`). */
+  readonly executed: ExecutedApplication[];
+  clear(): void;
+  api(command: string, args?: string): Promise<string>;
+  close(): void;
+}
+
+export async function watchFreeSwitch(): Promise<FreeSwitchWatch> {
+  const Connection = modeslConnection() as unknown as EslConnectionConstructor;
+  let connection: EslConnection | undefined;
+  await new Promise<void>((resolve) => {
+    connection = new Connection(
+      env.FREESWITCH_HOST ?? '127.0.0.1',
+      Number(env.FREESWITCH_PORT ?? 8021),
+      env.FREESWITCH_SECRET ?? 'ClueCon',
+      resolve,
+    );
+  });
+  const esl = connection as EslConnection;
+  const executed: ExecutedApplication[] = [];
+  esl.events('plain', 'CHANNEL_EXECUTE_COMPLETE');
+  esl.on('esl::event::CHANNEL_EXECUTE_COMPLETE::*', (event) => {
+    executed.push({
+      application: event.getHeader('Application') ?? '',
+      data: event.getHeader('Application-Data') ?? '',
+      response: event.getHeader('Application-Response') ?? '',
+    });
+  });
+  return {
+    executed,
+    clear: () => executed.splice(0),
+    api: (command, args = '') =>
+      new Promise((resolve) => esl.api(command, args, (reply) => resolve(reply.getBody()))),
+    close: () => esl.disconnect(),
   };
 }
