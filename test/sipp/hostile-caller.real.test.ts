@@ -19,7 +19,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { publishFlowFile } from '../../app/flow-publisher.ts';
-import { modeslConnection } from '../../media/freeswitch/esl-command-writes.ts';
 import { createTestDatabase, type TestDatabase } from '../test-database.ts';
 import { createTestRedis, type TestRedis } from '../test-redis.ts';
 import {
@@ -30,6 +29,8 @@ import {
   startRealVoicePath,
   succeeded,
   until,
+  watchFreeSwitch,
+  type FreeSwitchWatch,
   type RealVoicePath,
 } from './sipp-rig.ts';
 
@@ -41,22 +42,6 @@ const crmDid = '+15550007102';
 const marker = `/tmp/switchboard-pwned-${randomUUID()}`;
 /** `${system(touch <marker>)}` as it goes on the wire in a SIP URI user. */
 const systemAttack = `%24%7Bsystem(touch%20${encodeURIComponent(marker)})%7D`;
-
-interface EslEvent {
-  getHeader(name: string): string | undefined;
-}
-interface EslConnection {
-  api(command: string, args: string, callback: (reply: { getBody(): string }) => void): void;
-  events(type: string, events: string, callback?: () => void): void;
-  on(event: string, listener: (event: EslEvent) => void): void;
-  disconnect(): void;
-}
-type EslConnectionConstructor = new (
-  host: string,
-  port: number,
-  password: string,
-  ready: () => void,
-) => EslConnection;
 
 function greetingFlow() {
   return {
@@ -115,13 +100,14 @@ describe.skipIf(skipReason !== undefined)(
     let testRedis: TestRedis;
     let rig: RealVoicePath | undefined;
     let crm: Server;
-    let esl: EslConnection;
+    let freeswitch: FreeSwitchWatch | undefined;
     /** `speak` arguments FreeSWITCH executed, after its own expansion. */
-    const spoken: string[] = [];
+    const spoken = () =>
+      (freeswitch?.executed ?? [])
+        .filter((app) => app.application === 'speak')
+        .map((app) => app.data);
     const secret = env.FREESWITCH_SECRET ?? 'ClueCon';
-
-    const eslApi = (command: string, args = '') =>
-      new Promise<string>((resolve) => esl.api(command, args, (reply) => resolve(reply.getBody())));
+    const eslApi = (command: string, args = '') => freeswitch!.api(command, args);
 
     beforeAll(async () => {
       crm = createServer((_request, response) => {
@@ -147,25 +133,11 @@ describe.skipIf(skipReason !== undefined)(
       await publishFlowFile(database.db, { file: file('crm.json'), number: crmDid, now });
       rig = await startRealVoicePath({ database, testRedis, realm: 'switchboard' });
 
-      const Connection = modeslConnection() as unknown as EslConnectionConstructor;
-      await new Promise<void>((resolve) => {
-        esl = new Connection(
-          env.FREESWITCH_HOST ?? '127.0.0.1',
-          Number(env.FREESWITCH_PORT ?? 8021),
-          secret,
-          resolve,
-        );
-      });
-      esl.events('plain', 'CHANNEL_EXECUTE');
-      esl.on('esl::event::CHANNEL_EXECUTE::*', (event) => {
-        if (event.getHeader('Application') === 'speak') {
-          spoken.push(event.getHeader('Application-Data') ?? '');
-        }
-      });
+      freeswitch = await watchFreeSwitch();
     }, 60_000);
 
     afterAll(async () => {
-      esl?.disconnect();
+      freeswitch?.close();
       await rig?.close();
       await testRedis?.cleanup();
       await database?.cleanup();
@@ -173,7 +145,7 @@ describe.skipIf(skipReason !== undefined)(
     }, 60_000);
 
     beforeEach(() => {
-      spoken.splice(0);
+      freeswitch?.clear();
     });
 
     /** One call from `user` (as on the wire) to `did`; resolves with what FreeSWITCH spoke. */
@@ -198,7 +170,7 @@ describe.skipIf(skipReason !== undefined)(
       expect(row?.ended_at, 'the call is closed').not.toBeNull();
       // The event may trail the call's end by a moment.
       return until(
-        () => Promise.resolve([...spoken]),
+        () => Promise.resolve(spoken()),
         (texts) => texts.length > 0,
         5_000,
       );
