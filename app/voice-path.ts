@@ -325,6 +325,7 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
     ringTimedOut: (id) => routing.deadlines.fire({ kind: 'ring', id, dueAt: clock.now() }),
     devices: registrations,
     ringer,
+    records,
     legs,
     prompts,
     whisperLanguage: config.voice.whisperLanguage,

@@ -59,6 +59,8 @@ export class CallbackCall implements CallbackConnector {
       toNumber: callback.number,
       agentId: callback.agentId,
       queueId: callback.queueId,
+      // The number as asked for; the carrier URI it is dialled at is the dialler's business.
+      ownLeg: { role: 'callback-customer', sipUri: `tel:${callback.number}` },
     });
     const agentGone = new AbortController();
     const unwatch = callback.agentLeg.onEnded(() => agentGone.abort(new Error('agent hung up')));

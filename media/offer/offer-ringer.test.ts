@@ -5,6 +5,7 @@
  * media/freeswitch/media-server-twin.ts). Time is simulated.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CallLegSnapshot } from '../call-record/call-record.ts';
 import { OfferRinger, type CallbackConnector } from './offer-ringer.ts';
 import { createOfferRig, rigPrompts, type OfferRig } from './test-offer-rig.ts';
 
@@ -22,6 +23,7 @@ beforeEach(async () => {
       rig.routing.deadlines.fire({ kind: 'ring', id: offerId, dueAt: rig.clock.now() }),
     devices: rig.registrations,
     ringer: rig.ringer,
+    records: rig.records,
     legs: rig.legs,
     callbacks: {
       connect: (callback) => {
@@ -196,6 +198,91 @@ describe('a phone gone without unregistering', () => {
     rig.sip.ringing()[0]?.reject(503);
     await rig.until(async () => expect(await rig.eventTypes()).toContain('offer.unreachable'));
     expect(await rig.registrations.bindings('alice')).toEqual([refreshed]);
+  });
+});
+
+describe('call records of offers', () => {
+  const callId = '22222222-2222-4222-8222-222222222222';
+
+  /** Each leg as last written, in the order the legs were first written. */
+  function legs(): CallLegSnapshot[] {
+    const latest = new Map<string, CallLegSnapshot>();
+    for (const item of rig.records.written)
+      if (item.kind === 'leg') latest.set(item.leg.id, item.leg);
+    return [...latest.values()];
+  }
+
+  function offeredTimes(): number[] {
+    return rig.records.written.flatMap((item) =>
+      item.kind === 'offered' && item.offered.callId === callId
+        ? [item.offered.offeredAt.getTime()]
+        : [],
+    );
+  }
+
+  it('writes each offer and a leg per agent rung: one rang out, the next answered and hung up', async () => {
+    await rig.agent('alice', ['sip:alice@198.51.100.7:5062']);
+    await rig.agent('bob', ['sip:bob@198.51.100.8']);
+    const offeredAt = rig.clock.now();
+    await rig.routing.acd.enqueue(contact(callId));
+    await rig.until(() => expect(rig.sip.ringing('sip:alice@198.51.100.7:5062')).toHaveLength(1));
+    await rig.clock.advance(20_000);
+    await rig.until(() => expect(rig.sip.ringing('sip:bob@198.51.100.8')).toHaveLength(1));
+    const dialog = rig.sip.ringing()[0]?.answer();
+    await rig.until(() => expect(rig.endpoints()[1]?.commands.join()).toContain('speak'));
+    await rig.clock.advance(1000); // the whisper plays
+    await rig.until(async () => expect(await rig.eventTypes()).toContain('contact.accepted'));
+    await rig.until(() => expect(rig.legs.size).toBe(1));
+    await rig.legs.take(callId, 'bob'); // as the caller's bridge does
+    await rig.clock.advance(60_000);
+    dialog?.hangUpFromFarEnd();
+    await rig.until(async () => expect(await rig.eventTypes()).toContain('contact.completed'));
+
+    expect(offeredTimes()).toEqual([offeredAt, offeredAt + 20_000]);
+    expect(
+      rig.records.written.flatMap((item) => (item.kind === 'event' ? [item.event.type] : [])),
+    ).toEqual(['call.offered', 'call.offered']);
+    const [alice, bob] = legs();
+    expect(alice).toMatchObject({
+      callId,
+      role: 'agent',
+      userId: 'alice',
+      sipUri: 'sip:alice@198.51.100.7:5062',
+      startedAt: new Date(offeredAt),
+      answeredAt: null,
+      endedAt: new Date(offeredAt + 20_000),
+      hangupCause: 'noAnswer',
+      sipStatus: 487,
+    });
+    expect(bob).toMatchObject({
+      userId: 'bob',
+      sipUri: 'sip:bob@198.51.100.8',
+      sipCallId: dialog?.sip.callId,
+      mediaUuid: rig.endpoints()[1]?.uuid,
+      startedAt: new Date(offeredAt + 20_000),
+      answeredAt: new Date(offeredAt + 20_000),
+      endedAt: new Date(offeredAt + 81_000),
+      hangupCause: 'normal',
+      sipStatus: 200,
+    });
+    expect(alice?.id).not.toBe(bob?.id);
+  });
+
+  it('writes an unreachable leg for a phone that answers 503, and a cancelled one when the caller leaves', async () => {
+    await rig.agent('alice', ['sip:alice@198.51.100.7:5062']);
+    await rig.agent('bob', ['sip:bob@198.51.100.8']);
+    await rig.routing.acd.enqueue(contact(callId));
+    await rig.until(() => expect(rig.sip.ringing('sip:alice@198.51.100.7:5062')).toHaveLength(1));
+    rig.sip.ringing()[0]?.reject(503);
+    await rig.until(() => expect(rig.sip.ringing('sip:bob@198.51.100.8')).toHaveLength(1));
+    await rig.routing.acd.cancel(callId, 'abandoned');
+    await rig.until(() => expect(offers.ringingCount).toBe(0));
+
+    expect(legs().map((leg) => [leg.userId, leg.hangupCause, leg.sipStatus])).toEqual([
+      ['alice', 'unreachable', 503],
+      ['bob', 'cancelled', 487],
+    ]);
+    expect(offeredTimes()).toHaveLength(2);
   });
 });
 

@@ -2,6 +2,10 @@ import type { CallClock } from '../../ivr/call-clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { AcdEvent } from '../../routing/acd-event.ts';
 import type { RingingOffer } from '../../routing/agent/agent-state.ts';
+import { AgentLegRecord, type AgentLegEnd } from '../call-record/agent-leg-record.ts';
+import { isCallId } from '../call-record/call-id.ts';
+import { recordCallOffered } from '../call-record/call-offered.ts';
+import type { CallRecordSink } from '../call-record/call-record.ts';
 import type { ConnectedLeg } from '../freeswitch/connected-leg.ts';
 import type { PromptSourceOptions } from '../freeswitch/prompt-source.ts';
 import type { Binding } from '../registrar/registration-store.ts';
@@ -52,6 +56,11 @@ export interface OfferRingerOptions {
    */
   readonly unreachableBackoffMs?: number;
   readonly ringer: DeviceRinger;
+  /**
+   * Where each offer of a call is written down: the call's `offered_at`, a
+   * `call.offered` event, and an agent leg per offer rung (`call_legs`).
+   */
+  readonly records: CallRecordSink;
   readonly legs: AgentLegBroker;
   readonly callbacks: CallbackConnector;
   /** Lets the agent's phone transfer the caller with REFER (`AgentRefer`). */
@@ -68,6 +77,8 @@ interface Ringing {
   readonly agentId: string;
   readonly controller: AbortController;
   acceptedElsewhere: boolean;
+  /** The offer's agent leg, once a device rings (calls only, not test contacts). */
+  record?: AgentLegRecord;
 }
 
 /**
@@ -124,6 +135,16 @@ export class OfferRinger {
     const { type, offerId, agentId, contactId } = event;
     if (type === 'contact.offered') {
       if (event.channel === 'voice' && offerId && agentId && contactId) {
+        if (isCallId(contactId)) {
+          recordCallOffered(this.options.records, {
+            callId: contactId,
+            offerId,
+            agentId,
+            queueId: event.queueId,
+            at: event.at,
+            eventId: event.id,
+          });
+        }
         this.track(this.handleOffer(offerId, agentId, contactId));
       }
     } else if (
@@ -172,6 +193,15 @@ export class OfferRinger {
       );
       if (offer === undefined || state.controller.signal.aborted) return;
       const devices = await this.options.devices.bindings(agentId);
+      const first = devices[0];
+      if (first !== undefined && isCallId(contactId)) {
+        state.record = new AgentLegRecord(this.options.records, this.options.clock, {
+          callId: contactId,
+          offerId,
+          agentId,
+          sipUri: first.contact,
+        });
+      }
       // Devices that failed with no person's refusal: their bindings are stale.
       const gone: Binding[] = [];
       const outcome = await this.options.ringer.ring(
@@ -207,6 +237,15 @@ export class OfferRinger {
   ): Promise<void> {
     const { agentId } = state;
     const { offerId } = offer;
+    if (outcome.kind === 'answered') {
+      state.record?.answered({
+        sipUri: outcome.uri,
+        sipCallId: outcome.leg.dialog.sip.callId,
+        mediaUuid: outcome.leg.endpoint.uuid,
+      });
+    } else {
+      state.record?.ended(...legEndOf(outcome, unreachable));
+    }
     switch (outcome.kind) {
       case 'answered':
         await this.answered(offer, outcome.leg, state, log);
@@ -262,6 +301,7 @@ export class OfferRinger {
     );
     if (!whispered) {
       await leg.hangup();
+      state.record?.ended(state.controller.signal.aborted ? 'withdrawn' : 'hungUpInWhisper');
       if (!state.controller.signal.aborted) {
         // The agent hung up during the whisper: a refusal, not a miss.
         await this.options.desk.reject(agentId, offer.offerId).catch(() => undefined);
@@ -275,12 +315,16 @@ export class OfferRinger {
         if (!state.acceptedElsewhere) {
           log.info({ err: error }, 'offer ended before the agent answered; leg released');
           await leg.hangup();
+          state.record?.ended('withdrawn');
           return;
         }
       }
     }
     log.info('agent answered the offer');
-    leg.onEnded(() => this.track(this.complete(agentId, offer.contactId)));
+    leg.onEnded(() => {
+      state.record?.ended('normal');
+      this.track(this.complete(agentId, offer.contactId));
+    });
     if (offer.callback && offer.callbackNumber) {
       await this.options.callbacks.connect({
         contactId: offer.contactId,
@@ -300,6 +344,24 @@ export class OfferRinger {
       // The agent may have completed it from the desktop already.
       this.options.logger.debug({ err: error, agentId, contactId }, 'contact not completed here');
     });
+  }
+}
+
+/** How an agent leg that was never connected ended, and the SIP status it ended with. */
+function legEndOf(
+  outcome: Exclude<RingOutcome, { kind: 'answered' }>,
+  unreachable: boolean,
+): [AgentLegEnd, number?] {
+  switch (outcome.kind) {
+    case 'declined':
+      return ['declined', outcome.status];
+    case 'noAnswer':
+      // Rung out: the INVITEs were cancelled (487). Unreachable: what the device said.
+      return unreachable ? ['unreachable', outcome.status] : ['noAnswer', 487];
+    case 'cancelled':
+      return ['cancelled', 487];
+    case 'failed':
+      return ['failed'];
   }
 }
 

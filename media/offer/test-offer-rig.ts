@@ -12,6 +12,7 @@ import type { AcdEvent } from '../../routing/acd-event.ts';
 import { parseAcdEvent } from '../../routing/acd-event.ts';
 import { createRedisRouting } from '../../routing/create-redis-routing.ts';
 import { createTestRedis } from '../../test/test-redis.ts';
+import type { CallRecordItem, CallRecordSink } from '../call-record/call-record.ts';
 import { MediaServerTwin, type EndpointTwin } from '../freeswitch/media-server-twin.ts';
 import { RegistrationStore } from '../registrar/registration-store.ts';
 import { UacTwin } from '../sip/sip-uac-twin.ts';
@@ -42,6 +43,12 @@ export function createOfferRig() {
   const registrations = new RegistrationStore(redis, clock, testRedis.keyPrefix);
   const ringer = new DeviceRinger({ sip, mediaServer: () => server, clock, logger });
   const legs = new AgentLegBroker({ clock, logger });
+  const written: CallRecordItem[] = [];
+  /** Call records in the order written (Postgres is not part of this rig). */
+  const records: CallRecordSink & { readonly written: CallRecordItem[] } = {
+    written,
+    write: (item) => void written.push(item),
+  };
   return {
     clock,
     logger,
@@ -51,6 +58,7 @@ export function createOfferRig() {
     registrations,
     ringer,
     legs,
+    records,
     /** An agent in `queueId`, logged in, with phones registered at `contacts`. */
     async agent(agentId: string, contacts: readonly string[], queueId = 'support') {
       await routing.admin.configureAgent({ agentId, skills: {}, queues: [{ queueId }] });

@@ -148,6 +148,7 @@ export class InboundCallHandler {
       toNumber: dialedNumber,
       did: dialedNumber,
       sipCallId: request.get('Call-ID') ?? null,
+      ownLeg: { role: 'caller', sipUri: headerUri(request, 'From') ?? '' },
     });
     let cancelled = false;
     request.on('cancel', () => {

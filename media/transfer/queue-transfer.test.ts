@@ -31,6 +31,7 @@ beforeEach(async () => {
       rig.routing.deadlines.fire({ kind: 'ring', id: offerId, dueAt: rig.clock.now() }),
     devices: rig.registrations,
     ringer: rig.ringer,
+    records: rig.records,
     legs: rig.legs,
     callbacks: { connect: () => Promise.resolve() },
     prompts: rigPrompts,

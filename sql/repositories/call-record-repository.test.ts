@@ -59,4 +59,51 @@ describe('CallRecordRepository', () => {
     ]);
     expect((await callRow(id)).disposition).toBe('self-service');
   });
+
+  it('keeps the earliest offer time whatever the order, through later snapshots and replays', async () => {
+    const id = randomUUID();
+    const first = new Date('2026-12-07T10:00:05Z');
+    const second = new Date('2026-12-07T10:00:25Z');
+    const offered = (offeredAt: Date) => ({
+      kind: 'offered' as const,
+      offered: { callId: id, offeredAt },
+    });
+    await repository.writeBatch([{ kind: 'call', call: snapshot(id) }]);
+    await repository.writeBatch([offered(second)]);
+    expect((await callRow(id)).offered_at).toEqual(second);
+    await repository.writeBatch([offered(first)]);
+    await repository.writeBatch([
+      { kind: 'call', call: snapshot(id, { bridgedAt: new Date('2026-12-07T10:00:40Z') }) },
+    ]);
+    await repository.writeBatch([offered(second)]);
+    const row = await callRow(id);
+    expect([row.offered_at, row.bridged_at]).toEqual([first, new Date('2026-12-07T10:00:40Z')]);
+  });
+
+  it('takes an offer written in the same batch as the call, before or after its snapshots', async () => {
+    const id = randomUUID();
+    const at = new Date('2026-12-07T10:00:05Z');
+    await repository.writeBatch([
+      { kind: 'offered', offered: { callId: id, offeredAt: at } },
+      { kind: 'call', call: snapshot(id) },
+      { kind: 'call', call: snapshot(id, { answeredAt: new Date('2026-12-07T10:00:01Z') }) },
+    ]);
+    expect((await callRow(id)).offered_at).toEqual(at);
+  });
+
+  it('writes an offer for a call it has no row for as nothing, without failing the batch', async () => {
+    const id = randomUUID();
+    const unknown = randomUUID();
+    await repository.writeBatch([
+      { kind: 'call', call: snapshot(id) },
+      { kind: 'offered', offered: { callId: unknown, offeredAt: new Date() } },
+    ]);
+    expect((await callRow(id)).offered_at).toBeNull();
+    const rows = await database.db
+      .selectFrom('calls')
+      .select('id')
+      .where('id', '=', unknown)
+      .execute();
+    expect(rows).toEqual([]);
+  });
 });

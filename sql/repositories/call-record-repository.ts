@@ -62,9 +62,21 @@ export interface RecordingRecord {
   readonly maskedIntervals: readonly { readonly fromMs: number; readonly toMs: number }[];
 }
 
+/**
+ * Routing offered the call to an agent. Written by whoever follows the ACD's
+ * offers, not by the call's own recorder, so it sets `calls.offered_at` on
+ * the row as it stands; the earliest offer wins, whatever the order, and a
+ * later snapshot without it does not clear it.
+ */
+export interface CallOffered {
+  readonly callId: string;
+  readonly offeredAt: Date;
+}
+
 /** Rows as the voice layer hands them over (media/call-record/). */
 export type CallRecordRow =
   | { readonly kind: 'call'; readonly call: CallSnapshot }
+  | { readonly kind: 'offered'; readonly offered: CallOffered }
   | { readonly kind: 'leg'; readonly leg: CallLegSnapshot }
   | { readonly kind: 'event'; readonly event: CallEventRecord }
   | { readonly kind: 'recording'; readonly recording: RecordingRecord };
@@ -72,7 +84,8 @@ export type CallRecordRow =
 /**
  * Writes calls, legs, events and recordings. Every statement is idempotent:
  * calls and legs are upserted as whole snapshots, events and recordings are
- * skipped when their id (event id, storage URI) is already there.
+ * skipped when their id (event id, storage URI) is already there, and an
+ * offer time only ever moves a call's `offered_at` earlier.
  *
  * A batch's calls, legs and events are written by one prepared statement
  * (one `INSERT ... SELECT FROM unnest(...)` per table, joined as data-modifying
@@ -96,16 +109,28 @@ export class CallRecordRepository {
   /** Writes `rows` in one transaction; of several snapshots of one call or leg the last wins. */
   async writeBatch(rows: readonly CallRecordRow[]): Promise<void> {
     const calls = new Map<string, CallSnapshot>();
+    const offers = new Map<string, Date>();
     const legs = new Map<string, CallLegSnapshot>();
     const events = new Map<string, CallEventRecord>();
     const recordings = new Map<string, RecordingRecord>();
     for (const row of rows) {
       if (row.kind === 'call') calls.set(row.call.id, row.call);
-      else if (row.kind === 'leg') legs.set(row.leg.id, row.leg);
+      else if (row.kind === 'offered') {
+        const { callId, offeredAt } = row.offered;
+        offers.set(callId, earliest(offers.get(callId) ?? null, offeredAt));
+      } else if (row.kind === 'leg') legs.set(row.leg.id, row.leg);
       else if (row.kind === 'event') events.set(row.event.eventId, row.event);
       else recordings.set(row.recording.storageUri, row.recording);
     }
-    const hasRecords = calls.size + legs.size + events.size > 0;
+    // One statement may not change a row twice: a call upserted in this batch
+    // takes its offer time along instead of being marked separately.
+    for (const [callId, offeredAt] of offers) {
+      const call = calls.get(callId);
+      if (call === undefined) continue;
+      calls.set(callId, { ...call, offeredAt: earliest(call.offeredAt, offeredAt) });
+      offers.delete(callId);
+    }
+    const hasRecords = calls.size + offers.size + legs.size + events.size > 0;
     const write = async (db: Kysely<Database>) => {
       if (hasRecords) {
         await writeRecordsStatement(db, [
@@ -113,6 +138,8 @@ export class CallRecordRepository {
           ...legColumns([...legs.values()]),
           ...eventColumns([...events.values()]),
           this.instanceId,
+          [...offers.keys()],
+          [...offers.values()].map((at) => at.toISOString()),
         ]);
       }
       if (recordings.size > 0) await insertRecordings(db, [...recordings.values()]);
@@ -153,7 +180,8 @@ const writeRecordsStatement = preparedStatement(
        sip_call_id = excluded.sip_call_id, flow_id = excluded.flow_id,
        queue_id = excluded.queue_id, agent_id = excluded.agent_id,
        started_at = excluded.started_at, answered_at = excluded.answered_at,
-       enqueued_at = excluded.enqueued_at, offered_at = excluded.offered_at,
+       enqueued_at = excluded.enqueued_at,
+       offered_at = LEAST(calls.offered_at, excluded.offered_at),
        bridged_at = excluded.bridged_at, ended_at = excluded.ended_at,
        hangup_cause = excluded.hangup_cause, disposition = excluded.disposition,
        sip_status = excluded.sip_status, instance_id = excluded.instance_id
@@ -178,9 +206,18 @@ const writeRecordsStatement = preparedStatement(
      SELECT * FROM unnest($31::text[], $32::uuid[], $33::text[], $34::timestamptz[],
        $35::jsonb[])
      ON CONFLICT (event_id) DO NOTHING
+   ), marked_offers AS (
+     UPDATE calls c SET offered_at = LEAST(c.offered_at, m.offered_at)
+     FROM unnest($37::uuid[], $38::timestamptz[]) AS m(call_id, offered_at)
+     WHERE c.id = m.call_id
    )
    SELECT 1`,
 );
+
+/** The earlier of two times; LEAST in SQL ignores a null the same way. */
+function earliest(a: Date | null, b: Date): Date {
+  return a !== null && a < b ? a : b;
+}
 
 /** An optional time as text for a `timestamptz[]` parameter. */
 const iso = (at: Date | null): string | null => (at === null ? null : at.toISOString());
