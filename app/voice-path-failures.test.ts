@@ -164,6 +164,30 @@ describe('losing drachtio-server', () => {
   });
 });
 
+describe('losing FreeSWITCH', () => {
+  it('ends the calls in progress as mediaServerLost', async () => {
+    const sipCallId = 'media-lost-1@192.0.2.10';
+    await answeredCall(sipCallId);
+    freeswitch.loseConnection();
+    expect(await callRow(sipCallId)).toMatchObject({
+      hangup_cause: 'mediaServerLost',
+      disposition: 'failed',
+    });
+    expect(srf.dialogs.at(-1)?.destroyed, 'the caller got a BYE').toBe(true);
+    // It reconnects by itself (the twin is there again at once).
+    const freeswitchProbe = voice.probes.find((probe) => probe.name === 'freeswitch');
+    const state = await eventually(
+      () =>
+        freeswitchProbe!.check().then(
+          () => 'ok',
+          (error: unknown) => String(error),
+        ),
+      (found) => found === 'ok',
+    );
+    expect(state).toBe('ok');
+  });
+});
+
 describe('shutdown with a call whose teardown is never answered', () => {
   it('drains within its bounds, hangs the call up and closes its record', async () => {
     const sipCallId = 'stuck-1@192.0.2.10';

@@ -310,7 +310,7 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
   });
   freeswitch.onLost(() => {
     // The channels are gone with the socket: end the calls so their records close.
-    inbound.hangUpAll('normal').catch((error: unknown) => {
+    inbound.hangUpAll('mediaServerLost').catch((error: unknown) => {
       logger.error({ err: error }, 'could not end calls after losing FreeSWITCH');
     });
   });

@@ -165,4 +165,6 @@ export type HangupCause =
   | 'flowError'
   | 'transferred'
   /** The connection to drachtio-server was lost, and the call's SIP dialog with it. */
-  | 'signallingLost';
+  | 'signallingLost'
+  /** The connection to FreeSWITCH was lost, and the call's media with it. */
+  | 'mediaServerLost';

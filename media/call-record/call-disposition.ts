@@ -40,6 +40,7 @@ export function dispositionFor(ending: CallEnding): CallDisposition {
       return 'timed-out';
     case 'flowError':
     case 'signallingLost':
+    case 'mediaServerLost':
       return 'failed';
   }
 }

@@ -3,6 +3,13 @@ import type { SipDialog } from '../sip/sip-message.ts';
 import type { MediaEndpoint } from './media-server.ts';
 
 /**
+ * Which half ended a leg: the far end's BYE (`farEnd`), FreeSWITCH releasing
+ * the channel (`media`: a bridge partner hung up, a media timeout, the media
+ * server gone), or this process hanging up (`local`).
+ */
+export type LegEnd = 'farEnd' | 'media' | 'local';
+
+/**
  * A call leg with both halves up: the SIP dialog with the far end and the
  * FreeSWITCH endpoint carrying its media. Agent, supervisor and transfer legs
  * are ConnectedLegs; so, once answered, is the caller.
@@ -12,8 +19,8 @@ export interface ConnectedLeg {
   readonly endpoint: MediaEndpoint;
   /** Sends BYE and releases the endpoint. Idempotent; never rejects. */
   hangup(): Promise<void>;
-  /** Calls `listener` once when either half ends; at once if it already has. Returns an unsubscribe function. */
-  onEnded(listener: () => void): () => void;
+  /** Calls `listener` once when either half ends (with which); at once if it already has. Returns an unsubscribe function. */
+  onEnded(listener: (by: LegEnd) => void): () => void;
   readonly ended: boolean;
 }
 
@@ -33,37 +40,40 @@ export function connectedLeg(
   endpoint: MediaEndpoint,
   clock: CallClock = systemCallClock,
 ): ConnectedLeg {
-  const listeners = new Set<() => void>();
+  const listeners = new Set<(by: LegEnd) => void>();
   let ended = false;
+  let endedBy: LegEnd = 'local';
   let released: Promise<unknown> | undefined;
   // Later calls wait for the first release, so `hangup()` resolves once the channel is gone.
-  const release = async (sendBye: boolean) => {
+  const release = async (by: LegEnd) => {
     if (released !== undefined) {
       await released;
       return;
     }
     ended = true;
+    endedBy = by;
+    const sendBye = by !== 'farEnd';
     released = Promise.all([
       sendBye ? settleWithin(clock, legReleaseLimitMs, dialog.destroy()) : undefined,
       settleWithin(clock, legReleaseLimitMs, endpoint.destroy()),
     ]);
     // Listeners first: a dead event socket may never answer the endpoint's hangup.
-    for (const listener of [...listeners]) listener();
+    for (const listener of [...listeners]) listener(by);
     listeners.clear();
     await released;
   };
-  dialog.on('destroy', () => void release(false));
-  endpoint.on('destroy', () => void release(true));
+  dialog.on('destroy', () => void release('farEnd'));
+  endpoint.on('destroy', () => void release('media'));
   return {
     dialog,
     endpoint,
     get ended() {
       return ended;
     },
-    hangup: () => release(true),
+    hangup: () => release('local'),
     onEnded(listener) {
       if (ended) {
-        listener();
+        listener(endedBy);
         return () => undefined;
       }
       listeners.add(listener);

@@ -228,14 +228,14 @@ describe('FreeSwitchCallSession on FreeSWITCH', () => {
     expect(call.endpoint.bridgedWith).toBe(legs[0]?.uuid);
   });
 
-  it('ends the call when FreeSWITCH drops the channel', async () => {
+  it('ends the call when FreeSWITCH drops the channel, as the media lost, not the caller hanging up', async () => {
     const { clock, dialog, endpoint, session } = await twinCall();
     const causes: string[] = [];
     session.onHangup((cause) => causes.push(cause));
     endpoint.endFromServer();
     await clock.advance(0);
     expect(session.ended).toBe(true);
-    expect(causes).toEqual(['callerHungUp']);
+    expect(causes).toEqual(['mediaServerLost']);
     expect(dialog.destroyed).toBe(true);
   });
 });

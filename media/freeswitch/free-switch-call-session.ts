@@ -128,7 +128,14 @@ export class FreeSwitchCallSession implements CallSession {
     this.dialedNumber = options.dialedNumber;
     this.endpoint = options.caller.endpoint;
     this.endpoint.on('dtmf', (event: DtmfEvent) => this.deliver(event.dtmf));
-    options.caller.onEnded(() => this.end('callerHungUp'));
+    // FreeSWITCH releasing the caller's channel is not the caller hanging up:
+    // with a peer bridged it is the peer's hang-up carried across the bridge;
+    // without one, the media went away (media timeout, FreeSWITCH lost).
+    options.caller.onEnded((by) =>
+      this.end(
+        by !== 'media' ? 'callerHungUp' : this.peer === undefined ? 'mediaServerLost' : 'normal',
+      ),
+    );
     // Keys are ours to interpret: FreeSWITCH's default terminator (`*`) would
     // cut prompts short behind the flow's back. Our dialplan
     // (docker/freeswitch/dialplan/mrf.xml) sets it before the channel reaches
@@ -395,7 +402,7 @@ export class FreeSwitchCallSession implements CallSession {
     try {
       for (;;) {
         const current = this.peer.leg;
-        const legEnded = new Promise<void>((resolve) => current.onEnded(resolve));
+        const legEnded = new Promise<void>((resolve) => current.onEnded(() => resolve()));
         const outcome = await this.untilEndOrAbort(legEnded, signal);
         if (outcome.kind !== 'done') {
           await this.peer.leg.hangup();

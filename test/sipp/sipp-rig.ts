@@ -49,6 +49,31 @@ export const sippSkipReason =
       ? 'sipp is not installed (apt-get install sip-tester)'
       : undefined;
 
+/**
+ * Shell commands that kill (SIGKILL) and start each real server, for the
+ * tests that take a server away mid-call; those tests are skipped, saying
+ * so, when any is unset.
+ */
+export const serverControl = {
+  killFreeSwitch: env.SIPP_KILL_FREESWITCH,
+  startFreeSwitch: env.SIPP_START_FREESWITCH,
+  killDrachtio: env.SIPP_KILL_DRACHTIO,
+  startDrachtio: env.SIPP_START_DRACHTIO,
+};
+
+/** Why the server-loss tests are skipped, or undefined when they run. */
+export const serverLossSkipReason =
+  sippSkipReason ??
+  (Object.values(serverControl).some((command) => !command)
+    ? 'SIPP_KILL_FREESWITCH, SIPP_START_FREESWITCH, SIPP_KILL_DRACHTIO and SIPP_START_DRACHTIO are not all set, and these tests kill and restart the servers'
+    : undefined);
+
+/** Runs one of the {@link serverControl} commands; rejects when it fails. */
+export async function runControl(command: string | undefined): Promise<void> {
+  if (!command) throw new Error('no server control command set');
+  await run('bash', ['-c', command], { timeout: 60_000 });
+}
+
 /** drachtio's SIP address, where sipp callers send. */
 export const sippTarget = env.SIPP_TARGET ?? '127.0.0.1:5060';
 
@@ -56,6 +81,8 @@ export interface Sipp {
   readonly exited: Promise<number>;
   /** sipp's stdout and stderr, for failure messages. */
   output(): string;
+  /** Ends sipp (a phone whose server went away waits for nothing). */
+  stop(): void;
 }
 
 let mediaPorts = Number(env.SIPP_MEDIA_PORT_BASE ?? '16000');
@@ -86,7 +113,7 @@ export function sipp(scenario: string, args: readonly string[], timeoutSeconds =
   child.stdout.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
   child.stderr.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
   const exited = once(child, 'exit').then(([code]) => (code as number | null) ?? -1);
-  return { exited, output: () => output };
+  return { exited, output: () => output, stop: () => child.kill('SIGKILL') };
 }
 
 export async function succeeded(run: Sipp): Promise<void> {

@@ -7,6 +7,8 @@
  * from the simulator. Runs with `npm run test:sip` (settings in
  * test/sipp/sipp-rig.ts); SIPP_PORT_BASE + 6 is this suite's phone port.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,6 +20,9 @@ import {
   addPhoneUser,
   registerPhone,
   repository,
+  runControl,
+  serverControl,
+  serverLossSkipReason,
   sipp,
   sippSkipReason as skipReason,
   sippTarget as target,
@@ -26,10 +31,15 @@ import {
   until,
   watchFreeSwitch,
   type FreeSwitchWatch,
+  type Sipp,
   type RealVoicePath,
 } from './sipp-rig.ts';
 
 if (skipReason !== undefined) console.info(`voice teardown suite skipped: ${skipReason}`);
+if (skipReason === undefined && serverLossSkipReason !== undefined) {
+  console.info(`server-loss tests skipped: ${serverLossSkipReason}`);
+}
+const env = process.env;
 
 const realm = 'switchboard';
 const password = 'teardown-secret-1';
@@ -204,5 +214,182 @@ describe.skipIf(skipReason !== undefined)(
       );
       expect(notFound, 'prompts FreeSWITCH could not play').toEqual([]);
     }, 60_000);
+
+    /** A caller bridged with the agent, both sipp phones waiting for the far end's BYE. */
+    async function bridgedCall(): Promise<{ phone: Sipp; caller: Sipp; callId: string }> {
+      await agentReady();
+      const started = new Date();
+      const phone = sipp('uas-agent-answers.xml', ['-p', String(phonePort)], 120);
+      const caller = sipp(
+        'uac-hostile-caller.xml',
+        ['-s', agentDid, '-key', 'caller', '+15550001111', target],
+        120,
+      );
+      const bridged = await until(
+        () =>
+          database.db
+            .selectFrom('calls')
+            .select(['id', 'bridged_at'])
+            .where('did', '=', agentDid)
+            .where('started_at', '>=', started)
+            .executeTakeFirst(),
+        (row) => row?.bridged_at != null,
+      );
+      expect(bridged?.bridged_at, 'the caller reached the agent').not.toBeNull();
+      return { phone, caller, callId: bridged?.id ?? '' };
+    }
+
+    async function endedWithin(callId: string, since: number) {
+      const row = await until(
+        () =>
+          database.db
+            .selectFrom('calls')
+            .select(['ended_at', 'hangup_cause', 'disposition'])
+            .where('id', '=', callId)
+            .executeTakeFirstOrThrow(),
+        (found) => found.ended_at != null,
+        20_000,
+      );
+      expect(row.ended_at, 'the call is closed').not.toBeNull();
+      // Detected and closed within 5 s of the server going away.
+      expect((row.ended_at?.getTime() ?? Infinity) - since).toBeLessThan(5_000);
+      return row;
+    }
+
+    async function probeOk(name: string) {
+      const probe = rig?.voice.probes.find((p) => p.name === name);
+      const state = await until(
+        () =>
+          probe!.check().then(
+            () => 'ok',
+            (error: unknown) => String(error),
+          ),
+        (found) => found === 'ok',
+        60_000,
+      );
+      expect(state, `${name} reconnected`).toBe('ok');
+    }
+
+    describe.skipIf(serverLossSkipReason !== undefined)('servers lost mid-call', () => {
+      it('FreeSWITCH killed: the call closes within 5 s, the agent is free, and it reconnects by itself', async () => {
+        const { phone, caller, callId } = await bridgedCall();
+        const killedAt = Date.now();
+        await runControl(serverControl.killFreeSwitch);
+        try {
+          expect((await endedWithin(callId, killedAt)).hangup_cause).toBe('mediaServerLost');
+          const agent = await until(
+            () => rig!.routing.desk.status(agentId),
+            (found) => found.state === 'available',
+          );
+          expect(agent.state).toBe('available');
+          // Both phones got their BYE from drachtio-server.
+          await succeeded(caller);
+          await succeeded(phone);
+        } finally {
+          await runControl(serverControl.startFreeSwitch);
+        }
+        await probeOk('freeswitch');
+        await rig?.routing.desk.logOut(agentId);
+        const after = sipp('uac-caller-waits.xml', ['-s', waitingDid, '-d', '2000', target], 60);
+        await succeeded(after);
+      }, 180_000);
+
+      it('drachtio-server killed: the call closes within 5 s as signallingLost, the agent is free, and it reconnects', async () => {
+        const { phone, caller, callId } = await bridgedCall();
+        const killedAt = Date.now();
+        await runControl(serverControl.killDrachtio);
+        try {
+          const row = await endedWithin(callId, killedAt);
+          expect(row.hangup_cause).toBe('signallingLost');
+          const agent = await until(
+            () => rig!.routing.desk.status(agentId),
+            (found) => found.state === 'available',
+          );
+          expect(agent.state).toBe('available');
+          const channels = await freeswitch?.api('show', 'channels count');
+          expect(channels, 'no FreeSWITCH session outlives the call').toMatch(/^\s*0 total/m);
+        } finally {
+          // Their dialogs died with drachtio-server: nothing will end them.
+          caller.stop();
+          phone.stop();
+          await runControl(serverControl.startDrachtio);
+        }
+        await probeOk('drachtio');
+        await rig?.routing.desk.logOut(agentId);
+        const after = sipp('uac-caller-waits.xml', ['-s', waitingDid, '-d', '2000', target], 60);
+        await succeeded(after);
+      }, 180_000);
+    });
+
+    // Last: it closes the in-process voice path, so that the CLI's process is
+    // the only application drachtio-server hands calls to.
+    it('switchboard start exits on SIGTERM within its bounds while a call is live, closing the call', async () => {
+      await rig?.close();
+      rig = undefined;
+      const drainSeconds = 3;
+      const child = spawn(
+        process.execPath,
+        [path.join(repository, 'bin/switchboard.js'), 'start'],
+        {
+          env: {
+            ...env,
+            DATABASE_URL: database.url,
+            REDIS_URL: testRedis.url,
+            REDIS_KEY_PREFIX: `${testRedis.keyPrefix}cli:`,
+            HTTP_HOST: '127.0.0.1',
+            HTTP_PORT: '0',
+            FSMRF_LISTEN_ADDRESS: env.FSMRF_LISTEN_ADDRESS ?? '127.0.0.1',
+            FREESWITCH_PROMPTS_DIR: path.join(repository, 'flows/prompts'),
+            SIP_REALM: realm,
+            SHUTDOWN_DRAIN_SECONDS: String(drainSeconds),
+            MEDIA_MIN_IDLE_CPU: '0',
+            LOG_LEVEL: 'warn',
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const exited = once(child, 'exit') as Promise<[number | null, string | null]>;
+      await until(
+        () => Promise.resolve(output),
+        (text) => text.includes('Switchboard is up'),
+        30_000,
+      );
+      // Give drachtio-server a moment to route to the new application.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const started = new Date();
+      const caller = sipp(
+        'uac-hostile-caller.xml',
+        ['-s', waitingDid, '-key', 'caller', '+15550001111', target],
+        60,
+      );
+      const answered = await until(
+        () =>
+          database.db
+            .selectFrom('calls')
+            .select(['id', 'answered_at'])
+            .where('did', '=', waitingDid)
+            .where('started_at', '>=', started)
+            .executeTakeFirst(),
+        (row) => row?.answered_at != null,
+      );
+      expect(answered?.answered_at, output).not.toBeNull();
+      const signalledAt = Date.now();
+      child.kill('SIGTERM');
+      const [code] = await exited;
+      const tookMs = Date.now() - signalledAt;
+      expect(code, output).toBe(0);
+      // The drain, the bounded hang-up of what is left, and start-up margin.
+      expect(tookMs).toBeLessThan(drainSeconds * 1000 + 15_000);
+      await succeeded(caller);
+      const row = await database.db
+        .selectFrom('calls')
+        .select(['ended_at'])
+        .where('id', '=', answered?.id ?? '')
+        .executeTakeFirstOrThrow();
+      expect(row.ended_at, 'the call is closed').not.toBeNull();
+    }, 120_000);
   },
 );
