@@ -359,6 +359,7 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
     devices: registrations,
     ringer,
     dialer,
+    records,
     queues: new QueueTransfer({
       acd: routing.acd,
       desk: routing.desk,

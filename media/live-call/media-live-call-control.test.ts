@@ -4,111 +4,14 @@
  * Postgres for the audit log, Redis for the event stream (last describe).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SimulatedCallClock } from '../../ivr/simulated-call-clock.ts';
-import { createLogger } from '../../platform/logger.ts';
 import { SwitchboardError } from '../../platform/switchboard-error.ts';
 import { AuditRepository } from '../../sql/repositories/audit-repository.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/test-database.ts';
 import { createTestRedis } from '../../test/test-redis.ts';
-import { connectedLeg } from '../freeswitch/connected-leg.ts';
-import { FreeSwitchCallSession } from '../freeswitch/free-switch-call-session.ts';
-import { DialogTwin, MediaServerTwin, type EndpointTwin } from '../freeswitch/media-server-twin.ts';
-import { DeviceRinger } from '../offer/device-ringer.ts';
 import { RecordedResponse, sipRequestFromText } from '../sip/sip-request-from-text.ts';
-import { UacTwin } from '../sip/sip-uac-twin.ts';
-import type { SupervisionChange } from '../supervision/supervision-notice.ts';
-import {
-  auditLogNotice,
-  eventStreamNotice,
-  supervisionNotice,
-} from '../supervision/supervision-notice.ts';
+import { auditLogNotice, eventStreamNotice } from '../supervision/supervision-notice.ts';
 import { AgentRefer } from '../transfer/agent-refer.ts';
-import { OutboundDialer } from '../transfer/outbound-dialer.ts';
-import { LiveCalls } from './live-calls.ts';
-import { MediaLiveCallControl } from './media-live-call-control.ts';
-
-const logger = createLogger({ level: 'silent' });
-const callId = '33333333-3333-4333-8333-333333333333';
-
-async function liveCall(notify?: (change: SupervisionChange) => Promise<void>) {
-  const clock = new SimulatedCallClock(1_700_000_000_000);
-  const server = new MediaServerTwin(clock);
-  const sip = new UacTwin();
-  const ringer = new DeviceRinger({ sip, mediaServer: () => server, clock, logger });
-  const dialer = new OutboundDialer({ ringer, numberUri: 'sip:{number}@carrier.example.net' });
-  const calls = new LiveCalls();
-  const changes: SupervisionChange[] = [];
-  const callerEndpoint = (await server.createEndpoint({ remoteSdp: 'v=0' })) as EndpointTwin;
-  const agentEndpoint = (await server.createEndpoint()) as EndpointTwin;
-  const agentDialog = new DialogTwin('agent');
-  const agentLeg = connectedLeg(agentDialog, agentEndpoint);
-  const callerDialog = new DialogTwin('caller');
-  const session = calls.track(
-    new FreeSwitchCallSession({
-      callId,
-      callerNumber: '+15550001111',
-      dialedNumber: '+15550002222',
-      caller: connectedLeg(callerDialog, callerEndpoint),
-      clock,
-      logger,
-      prompts: { promptsDir: '/p', voices: {} },
-      recordingsDir: '/r',
-      agentLegs: { take: () => agentLeg },
-      dialer,
-    }),
-  );
-  const bridged = session.bridge({ kind: 'agent', agentId: 'alice' });
-  await clock.advance(0);
-  const phones: Record<string, string[]> = { sam: ['sip:sam@198.51.100.9'], alice: [] };
-  const control = new MediaLiveCallControl({
-    calls,
-    devices: {
-      bindings: (userId) =>
-        Promise.resolve(
-          (phones[userId] ?? []).map((contact) => ({ contact, sourceAddress: '198.51.100.9' })),
-        ),
-    },
-    ringer,
-    dialer,
-    notice: supervisionNotice(
-      [
-        (change) => {
-          changes.push(change);
-          return Promise.resolve();
-        },
-        ...(notify === undefined ? [] : [notify]),
-      ],
-      logger,
-    ),
-    clock,
-    logger,
-  });
-  return {
-    clock,
-    server,
-    sip,
-    dialer,
-    calls,
-    session,
-    bridged,
-    control,
-    changes,
-    agentLeg,
-    agentDialog,
-    agentEndpoint,
-    callerEndpoint,
-    callerDialog,
-  };
-}
-
-/** Starts `work`, lets the supervisor's phone ring, answers it, and waits for `work`. */
-async function answered<T>(t: Awaited<ReturnType<typeof liveCall>>, work: Promise<T>) {
-  await t.clock.advance(0);
-  const dialog = t.sip.ringing()[0]?.answer();
-  await t.clock.advance(0);
-  await work;
-  return { dialog, endpoint: t.server.endpoints.at(-1) as EndpointTwin };
-}
+import { answered, callId, liveCall, logger } from './test-live-call.ts';
 
 describe('supervisor listen / whisper / barge', () => {
   it("calls the supervisor's phone and eavesdrops on the agent's channel", async () => {

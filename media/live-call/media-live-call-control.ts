@@ -1,8 +1,12 @@
 import type { Logger } from '../../platform/logger.ts';
 import type { Clock } from '../../platform/clock.ts';
 import { SwitchboardError } from '../../platform/switchboard-error.ts';
+import type { CallRecordSink } from '../call-record/call-record.ts';
+import { LegRecord } from '../call-record/leg-record.ts';
+import type { ConnectedLeg } from '../freeswitch/connected-leg.ts';
 import type { Dialer } from '../freeswitch/free-switch-call-session.ts';
-import type { DeviceRinger } from '../offer/device-ringer.ts';
+import { isDecline, type DeviceRinger } from '../offer/device-ringer.ts';
+import { ringLegEnd } from '../offer/ring-leg-end.ts';
 import { Eavesdrop } from '../supervision/eavesdrop.ts';
 import type { SupervisionMode } from '../supervision/supervision-mode.ts';
 import type { SupervisionNotice } from '../supervision/supervision-notice.ts';
@@ -24,6 +28,8 @@ export interface MediaLiveCallControlOptions {
   };
   readonly ringer: DeviceRinger;
   readonly dialer: Dialer;
+  /** Where the legs made here go: a supervisor's (`supervisor`), a transfer target's (`transfer`). */
+  readonly records: CallRecordSink;
   readonly notice: SupervisionNotice;
   /** Transfers to a queue (`QueueTransfer`); absent: refused with `conflict`. */
   readonly queues?: Pick<QueueTransfer, 'transfer'>;
@@ -68,19 +74,34 @@ export class MediaLiveCallControl {
     if (phones.length === 0) {
       throw new SwitchboardError('conflict', 'The supervisor has no registered phone');
     }
+    const { clock } = this.options;
+    const record = new LegRecord(this.options.records, clock, {
+      callId: request.callId,
+      role: 'supervisor',
+      userId: request.supervisorId,
+      sipUri: phones[0]?.contact ?? '',
+      name: `supervisor:${request.callId}:${request.supervisorId}:${clock.now()}`,
+    });
+    let gone = 0;
     const outcome = await this.options.ringer.ring(
       phones.map((phone) => phone.contact),
       {
         timeoutMs: this.options.ringTimeoutMs ?? 30_000,
         headers: { From: '"Supervision" <sip:supervision@localhost>' },
+        onDeviceFailed: (_uri, status) => {
+          if (!isDecline(status)) gone += 1;
+        },
       },
     );
     if (outcome.kind !== 'answered') {
+      record.ended(...ringLegEnd(outcome, gone === phones.length));
       throw new SwitchboardError('unavailable', "The supervisor's phone did not answer");
     }
+    record.answered(answeredDevice(outcome.uri, outcome.leg));
     const still = this.options.calls.connected(request.callId)?.bridgedPeer;
     if (still?.leg !== agent.leg || agent.leg.ended) {
       await outcome.leg.hangup();
+      record.ended('withdrawn');
       throw new SwitchboardError('not_found', 'The call ended before the supervisor answered');
     }
     const eavesdrop = new Eavesdrop({
@@ -97,6 +118,7 @@ export class MediaLiveCallControl {
     });
     this.eavesdrops.set(key, eavesdrop);
     outcome.leg.onEnded(() => {
+      record.ended('normal');
       if (this.eavesdrops.get(key) === eavesdrop) this.eavesdrops.delete(key);
     });
     await eavesdrop.start(request.mode);
@@ -127,20 +149,32 @@ export class MediaLiveCallControl {
       );
       return;
     }
+    const target = `tel:${request.target.number}`;
+    const record = new LegRecord(this.options.records, this.options.clock, {
+      callId: request.callId,
+      role: 'transfer',
+      userId: null,
+      sipUri: target,
+      name: `transfer:${request.callId}:${this.options.clock.now()}`,
+    });
     const result = await this.options.dialer.dial(request.target.number, {
       timeoutMs: this.options.ringTimeoutMs ?? 30_000,
       callerNumber: session.callerNumber,
     });
     if (result.outcome !== 'answered') {
+      record.ended(result.outcome === 'busy' ? 'declined' : result.outcome);
       throw new SwitchboardError(
         'unavailable',
         `The transfer target did not answer (${result.outcome})`,
       );
     }
+    record.answered(answeredDevice(target, result.leg));
     if (session.ended) {
       await result.leg.hangup();
+      record.ended('withdrawn');
       throw new SwitchboardError('not_found', 'The call ended during the transfer');
     }
+    result.leg.onEnded(() => record.ended('normal'));
     await session.handOver(result.leg);
     this.options.logger.info(
       { callId: request.callId, requestedBy: request.requestedBy, target: request.target },
@@ -205,4 +239,9 @@ export class MediaLiveCallControl {
       throw new SwitchboardError('conflict', 'The call is not being recorded');
     return recording;
   }
+}
+
+/** What names an answered leg in its row: the URI rung, its SIP dialog and media channel. */
+function answeredDevice(sipUri: string, leg: ConnectedLeg) {
+  return { sipUri, sipCallId: leg.dialog.sip.callId, mediaUuid: leg.endpoint.uuid };
 }

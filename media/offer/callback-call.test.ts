@@ -62,6 +62,7 @@ async function rig() {
     devices: { bindings: () => Promise.resolve([{ contact: 'sip:sam@198.51.100.9' }]) },
     ringer,
     dialer,
+    records: { write: (item) => items.push(item) },
     notice: supervisionNotice(
       [
         (change) => {

@@ -2,15 +2,16 @@ import type { CallClock } from '../../ivr/call-clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { AcdEvent } from '../../routing/acd-event.ts';
 import type { RingingOffer } from '../../routing/agent/agent-state.ts';
-import { AgentLegRecord, type AgentLegEnd } from '../call-record/agent-leg-record.ts';
 import { isCallId } from '../call-record/call-id.ts';
 import { recordCallOffered } from '../call-record/call-offered.ts';
 import type { CallRecordSink } from '../call-record/call-record.ts';
+import { LegRecord } from '../call-record/leg-record.ts';
 import type { ConnectedLeg } from '../freeswitch/connected-leg.ts';
 import type { PromptSourceOptions } from '../freeswitch/prompt-source.ts';
 import type { Binding } from '../registrar/registration-store.ts';
 import type { AgentLegBroker } from './agent-leg-broker.ts';
 import { isDecline, type DeviceRinger, type RingOutcome } from './device-ringer.ts';
+import { ringLegEnd } from './ring-leg-end.ts';
 import { playToLeg, whisperPrompts } from './whisper.ts';
 
 /** The part of routing's `AgentDesk` an offer needs. */
@@ -78,7 +79,7 @@ interface Ringing {
   readonly controller: AbortController;
   acceptedElsewhere: boolean;
   /** The offer's agent leg, once a device rings (calls only, not test contacts). */
-  record?: AgentLegRecord;
+  record?: LegRecord;
 }
 
 /**
@@ -195,11 +196,12 @@ export class OfferRinger {
       const devices = await this.options.devices.bindings(agentId);
       const first = devices[0];
       if (first !== undefined && isCallId(contactId)) {
-        state.record = new AgentLegRecord(this.options.records, this.options.clock, {
+        state.record = new LegRecord(this.options.records, this.options.clock, {
           callId: contactId,
-          offerId,
-          agentId,
+          role: 'agent',
+          userId: agentId,
           sipUri: first.contact,
+          name: `offer:${offerId}`,
         });
       }
       // Devices that failed with no person's refusal: their bindings are stale.
@@ -244,7 +246,7 @@ export class OfferRinger {
         mediaUuid: outcome.leg.endpoint.uuid,
       });
     } else {
-      state.record?.ended(...legEndOf(outcome, unreachable));
+      state.record?.ended(...ringLegEnd(outcome, unreachable));
     }
     switch (outcome.kind) {
       case 'answered':
@@ -344,24 +346,6 @@ export class OfferRinger {
       // The agent may have completed it from the desktop already.
       this.options.logger.debug({ err: error, agentId, contactId }, 'contact not completed here');
     });
-  }
-}
-
-/** How an agent leg that was never connected ended, and the SIP status it ended with. */
-function legEndOf(
-  outcome: Exclude<RingOutcome, { kind: 'answered' }>,
-  unreachable: boolean,
-): [AgentLegEnd, number?] {
-  switch (outcome.kind) {
-    case 'declined':
-      return ['declined', outcome.status];
-    case 'noAnswer':
-      // Rung out: the INVITEs were cancelled (487). Unreachable: what the device said.
-      return unreachable ? ['unreachable', outcome.status] : ['noAnswer', 487];
-    case 'cancelled':
-      return ['cancelled', 487];
-    case 'failed':
-      return ['failed'];
   }
 }
 

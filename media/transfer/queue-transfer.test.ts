@@ -99,6 +99,7 @@ async function callWithAlice() {
     devices: { bindings: () => Promise.resolve([]) },
     ringer: rig.ringer,
     dialer,
+    records: rig.records,
     notice: supervisionNotice([], rig.logger),
     queues: new QueueTransfer({
       acd: rig.routing.acd,
