@@ -74,10 +74,6 @@ export class LegRecord {
     this.sink.write({ kind: 'leg', leg: this.current });
   }
 
-  get snapshot(): CallLegSnapshot {
-    return this.current;
-  }
-
   /** A device answered: its URI, dialog and media channel now name the leg. */
   answered(device: {
     readonly sipUri: string;
