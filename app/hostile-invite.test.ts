@@ -27,7 +27,7 @@ import { CallRecordWriter } from '../media/call-record/call-record-writer.ts';
 import { FreeSwitchCallSession } from '../media/freeswitch/free-switch-call-session.ts';
 import { DialogTwin, MediaServerTwin } from '../media/freeswitch/media-server-twin.ts';
 import { guardedSipHandler } from '../media/sip/guarded-sip-handler.ts';
-import { InboundCallHandler } from '../media/sip/inbound-call-handler.ts';
+import { ackLimitMs, InboundCallHandler } from '../media/sip/inbound-call-handler.ts';
 import { maxUriUserLength } from '../media/sip/sip-message.ts';
 import { RecordedResponse, sipRequestFromText } from '../media/sip/sip-request-from-text.ts';
 
@@ -187,7 +187,7 @@ function hostileInvite(field: Field, user: string, did = greetingNumber) {
   return { request, callId };
 }
 
-function fixture() {
+function fixture(options: { readonly withholdAck?: boolean } = {}) {
   const clock = new SimulatedCallClock(Date.UTC(2026, 2, 1, 9));
   const server = new MediaServerTwin(clock);
   const logger = createLogger({ level: 'silent' });
@@ -197,6 +197,7 @@ function fixture() {
     logger,
   });
   const routes = new InboundRouteRepository(database.db);
+  const dialogs: DialogTwin[] = [];
   const ids = { next: () => crypto.randomUUID() };
   const handler = new InboundCallHandler({
     // Real Postgres IO: hold the simulated clock still while it runs.
@@ -204,7 +205,10 @@ function fixture() {
     sip: {
       createUAS(_request, response, { localSdp }) {
         response.send(200, { body: localSdp });
-        return Promise.resolve(new DialogTwin(`uas-${++sequence}`, localSdp));
+        const dialog = new DialogTwin(`uas-${++sequence}`, localSdp);
+        if (options.withholdAck === true) dialog.withholdAck();
+        dialogs.push(dialog);
+        return Promise.resolve(dialog);
       },
     },
     mediaServer: () => server,
@@ -237,7 +241,7 @@ function fixture() {
     logger,
   });
   const handle = guardedSipHandler((req, res) => handler.handle(req, res), { logger });
-  return { clock, server, writer, handle };
+  return { clock, server, writer, handle, dialogs };
 }
 
 /** Everything the twin FreeSWITCH was asked to do, across every endpoint. */
@@ -325,5 +329,37 @@ describe('hostile INVITEs', () => {
     await f.clock.run(f.handle(hostileInvite('From', '+15550001111').request, response));
     expect(response.final?.status).toBe(200);
     expect(await f.writer.drain()).toBe(true);
+  });
+
+  it('holds nothing past the ACK limit for a caller that never acknowledges the answer', async () => {
+    const f = fixture({ withholdAck: true });
+    const { request, callId } = hostileInvite('From', '+15550006666');
+    const response = new RecordedResponse();
+    await f.clock.run(f.handle(request, response));
+    expect(await f.writer.drain()).toBe(true);
+    expect(response.final?.status).toBe(200);
+    // No flow ran (nothing was played or spoken), and both halves were released.
+    expect(commandsSent(f.server).filter((c) => /^(play|execute speak)/.test(c))).toEqual([]);
+    expect(f.server.endpoints.every((endpoint) => endpoint.destroyed)).toBe(true);
+    expect(f.dialogs[0]?.destroyed).toBe(true);
+    const row = await database.db
+      .selectFrom('calls')
+      .select(['ended_at', 'answered_at', 'hangup_cause', 'disposition'])
+      .where('sip_call_id', '=', callId)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ hangup_cause: 'noAck', disposition: 'failed' });
+    expect((row.ended_at?.getTime() ?? 0) - (row.answered_at?.getTime() ?? 0)).toBe(ackLimitMs);
+  });
+
+  it('records the number dialled as registered (E.164), however the carrier spelled it', async () => {
+    const f = fixture();
+    const { request, callId } = hostileInvite('To', '+15550006666', greetingNumber.slice(1));
+    await f.clock.run(f.handle(request, new RecordedResponse()));
+    expect(await f.writer.drain()).toBe(true);
+    const row = await callRow(callId);
+    expect(row?.to_number).toBe(greetingNumber);
+    expect(commandsSent(f.server)).toContain(
+      `execute speak flite|kal|Hello +15550006666, you called ${greetingNumber}`,
+    );
   });
 });

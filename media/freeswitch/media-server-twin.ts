@@ -309,6 +309,7 @@ export class DialogTwin extends EventEmitter implements SipDialog {
   destroyed = false;
   /** Requests sent within the dialog (e.g. NOTIFY after a REFER). */
   readonly sent: { method: string; headers: Readonly<Record<string, string>>; body: string }[] = [];
+  private ackWithheld = false;
   /** Requests received within the dialog (e.g. REFER) are raised with {@link receive}. */
   constructor(callId: string, localSdp = '', remoteSdp = '') {
     super();
@@ -320,6 +321,18 @@ export class DialogTwin extends EventEmitter implements SipDialog {
   destroy(): Promise<unknown> {
     this.destroyed = true;
     return Promise.resolve();
+  }
+
+  /** The far end will never ACK this dialog's 200 OK; by default it ACKs at once. */
+  withholdAck(): void {
+    this.ackWithheld = true;
+  }
+
+  /** An `ack` listener hears the ACK at once, unless {@link withholdAck} was called. */
+  override on(event: string | symbol, listener: Parameters<EventEmitter['on']>[1]): this {
+    super.on(event, listener);
+    if (event === 'ack' && !this.ackWithheld) this.emit('ack');
+    return this;
   }
 
   modify(sdp: string): Promise<string> {

@@ -1,4 +1,4 @@
-import type { CallClock } from '../../ivr/call-clock.ts';
+import { settleWithin, type CallClock } from '../../ivr/call-clock.ts';
 import type { CallSession, HangupCause } from '../../ivr/call-session.ts';
 import type { Disposition } from '../../ivr/flow-context.ts';
 import type { IdGenerator } from '../../platform/id-generator.ts';
@@ -105,6 +105,9 @@ export interface InboundCallHandlerOptions {
 
 class CallerCancelled extends Error {}
 
+/** How long an answered caller has to ACK our 200 OK (drachtio retransmits it meanwhile). */
+export const ackLimitMs = 8_000;
+
 /** A set-up (INVITE to 200 OK) this slow is logged with where its time went. */
 const slowSetupMs = 1000;
 
@@ -140,7 +143,7 @@ export class InboundCallHandler {
     const callId = ids.next();
     const log = this.options.logger.child({ callId });
     const callerNumber = uriUser(headerUri(request, 'From') ?? '') ?? 'anonymous';
-    const dialedNumber = uriUser(request.uri) ?? '';
+    let dialedNumber = uriUser(request.uri) ?? '';
     const record = new CallRecorder(this.options.records, clock, ids, {
       id: callId,
       direction: 'inbound',
@@ -175,6 +178,9 @@ export class InboundCallHandler {
       if (route.kind === 'unpublished') {
         throw callRefused('no-published-flow', `flow ${route.flowName} has no published version`);
       }
+      // The number as registered (E.164), however the carrier spelled it.
+      dialedNumber = route.number;
+      record.update({ toNumber: dialedNumber, did: dialedNumber });
       flow = route.flow;
       record.update({ flowId: flow.id });
       offer = readAudioOffer(request.body);
@@ -237,6 +243,23 @@ export class InboundCallHandler {
       );
     }
     record.update({ answeredAt: new Date(answeredAt), sipStatus: 200 }, 'call.answered');
+    // The flow starts once the caller has acknowledged the answer: a 200 OK
+    // never ACKed would otherwise run it until drachtio gives up (32 s).
+    const acked = new Promise<void>((resolve) => dialog.on('ack', () => resolve()));
+    if ((await settleWithin(clock, ackLimitMs, acked)) === 'timedOut') {
+      log.info({ ackLimitMs }, 'caller never acknowledged the answer; hanging up');
+      await settleWithin(
+        clock,
+        ackLimitMs,
+        Promise.allSettled([dialog.destroy(), endpoint.destroy()]),
+      );
+      admitted.release();
+      record.update(
+        { endedAt: new Date(clock.now()), hangupCause: 'noAck', disposition: 'failed' },
+        'call.ended',
+      );
+      return;
+    }
     const answered = { callId, callerNumber, dialedNumber, flow, offer, dialog, endpoint, record };
     try {
       await this.runAnswered(answered, log);

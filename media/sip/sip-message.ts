@@ -62,8 +62,12 @@ export interface SipDialog {
   destroy(options?: { readonly headers?: Readonly<Record<string, string>> }): Promise<unknown>;
   /** Sends a re-INVITE with `sdp`; resolves with the far end's answer SDP. */
   modify(sdp: string): Promise<string>;
-  /** `destroy`: the far end sent BYE. `refer`: the far end asks to transfer. */
-  on(event: 'destroy', listener: () => void): unknown;
+  /**
+   * `destroy`: the far end sent BYE. `refer`: the far end asks to transfer.
+   * `ack`: the caller acknowledged our 200 OK (a UAS dialog; drachtio-srf
+   * resolves `createUAS` when the 200 goes out, before the ACK).
+   */
+  on(event: 'destroy' | 'ack', listener: () => void): unknown;
   on(event: 'refer', listener: (request: SipRequest, response: SipResponse) => void): unknown;
 }
 

@@ -6,9 +6,11 @@ import { preparedStatement } from './prepared-statement.ts';
 /** Where a dialled number leads: nowhere, a flow with no published version, or a published flow. */
 export type InboundRoute =
   | { readonly kind: 'unknown' }
-  | { readonly kind: 'unpublished'; readonly flowName: string }
+  | { readonly kind: 'unpublished'; readonly flowName: string; readonly number: string }
   | {
       readonly kind: 'flow';
+      /** The number as registered (`+15551234567`), however it was dialled. */
+      readonly number: string;
       readonly flow: {
         readonly id: string;
         readonly name: string;
@@ -18,6 +20,7 @@ export type InboundRoute =
     };
 
 interface RouteRow {
+  readonly number: string;
   readonly flow_name: string;
   readonly flow_id: string | null;
   readonly version: number | null;
@@ -27,7 +30,7 @@ interface RouteRow {
 // no query build) that leaves the definition out; see definitionOf.
 const routeOf = preparedStatement<RouteRow>(
   'inbound_route_of_number',
-  `SELECT n.flow_name, f.id AS flow_id, f.version
+  `SELECT n.number, n.flow_name, f.id AS flow_id, f.version
    FROM phone_numbers n
    LEFT JOIN flows f ON f.name = n.flow_name AND f.published
    WHERE n.number = ANY($1::text[])
@@ -56,13 +59,17 @@ export class InboundRouteRepository {
     const bare = number.replace(/^\+/, '');
     const [row] = await routeOf(this.db, [[bare, `+${bare}`]]);
     if (row === undefined) return { kind: 'unknown' };
-    if (row.flow_id === null || row.version === null) {
-      return { kind: 'unpublished', flowName: row.flow_name };
-    }
+    const unpublished = {
+      kind: 'unpublished',
+      flowName: row.flow_name,
+      number: row.number,
+    } as const;
+    if (row.flow_id === null || row.version === null) return unpublished;
     const definition = await this.definitionOf(row.flow_id);
-    if (definition === undefined) return { kind: 'unpublished', flowName: row.flow_name };
+    if (definition === undefined) return unpublished;
     return {
       kind: 'flow',
+      number: row.number,
       flow: { id: row.flow_id, name: row.flow_name, version: row.version, definition },
     };
   }
