@@ -16,7 +16,13 @@ export interface Principal {
   readonly label: string;
   readonly credential:
     | { readonly kind: 'session'; readonly sessionId: string }
-    | { readonly kind: 'token'; readonly tokenId: string; readonly scopes: readonly TokenScope[] };
+    | {
+        readonly kind: 'token';
+        readonly tokenId: string;
+        readonly scopes: readonly TokenScope[];
+        /** When the token stops working (null: never); a token it creates may not outlive it. */
+        readonly expiresAt: Date | null;
+      };
 }
 
 const roleRank: Readonly<Record<UserRole, number>> = { agent: 1, supervisor: 2, admin: 3 };

@@ -13,6 +13,7 @@ import type { LoginThrottle } from './login-throttle.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { RefreshingCache } from './refreshing-cache.ts';
 import { hashSecretToken, newSecretToken } from './secret-token.ts';
+import { checkTokenGrant } from './token-grant.ts';
 
 export interface AuthServiceOptions {
   readonly users: UserRepository;
@@ -189,6 +190,7 @@ export class AuthService {
         scopes: found.token.scopes.filter((s): s is TokenScope =>
           (tokenScopes as readonly string[]).includes(s),
         ),
+        expiresAt: found.token.expires_at,
       });
     }
     if (credentials.sessionToken !== undefined) {
@@ -198,11 +200,16 @@ export class AuthService {
     return null;
   }
 
-  /** Issues a token for the principal's own user; the secret is returned once. */
+  /**
+   * Issues a token for the principal's own user; the secret is returned once.
+   * Throws `forbidden` when it would reach further than the principal
+   * (see {@link checkTokenGrant}).
+   */
   async createToken(
     principal: Principal,
     request: { name: string; scopes: readonly TokenScope[]; expiresAt: Date | null },
   ): Promise<{ token: ApiTokenRow; secret: string }> {
+    checkTokenGrant(principal, request);
     const secret = newSecretToken('sbt');
     const token = await this.o.tokens.insert({
       user_id: principal.userId,
