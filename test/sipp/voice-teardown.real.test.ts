@@ -149,6 +149,23 @@ describe.skipIf(skipReason !== undefined)(
         10_000,
       );
 
+    /** The ACD's offer time and the call's legs (caller and the agent who answered), all closed. */
+    async function expectOfferedWithLegs(
+      call: { id: string; offered_at: Date | null } | undefined,
+    ) {
+      expect(call?.offered_at, 'offered_at').not.toBeNull();
+      const legs = await database.db
+        .selectFrom('call_legs')
+        .select(['role', 'user_id', 'answered_at', 'ended_at'])
+        .where('call_id', '=', call?.id ?? '')
+        .execute();
+      expect(legs.map((leg) => leg.role).sort()).toEqual(['agent', 'caller']);
+      const agentLeg = legs.find((leg) => leg.role === 'agent');
+      expect(agentLeg?.user_id).toBe(agentId);
+      expect(agentLeg?.answered_at).not.toBeNull();
+      for (const leg of legs) expect(leg.ended_at, `${leg.role} leg closed`).not.toBeNull();
+    }
+
     /** The agent registered and available, ready for the next offer. */
     async function agentReady(): Promise<void> {
       expect(await registerPhone('tdagent', password, phonePort)).toBe(0);
@@ -177,6 +194,7 @@ describe.skipIf(skipReason !== undefined)(
         expect(call).toMatchObject({ agent_id: agentId, disposition: 'completed' });
         expect(call?.bridged_at).not.toBeNull();
         expect(await recordingsOf(call?.id ?? '')).toHaveLength(1);
+        await expectOfferedWithLegs(call);
         await rig?.routing.desk.logOut(agentId);
       }, 90_000);
     }
@@ -193,6 +211,7 @@ describe.skipIf(skipReason !== undefined)(
       const recordings = await recordingsOf(call?.id ?? '');
       expect(recordings).toHaveLength(1);
       expect(Number(recordings[0]?.bytes)).toBeGreaterThan(44);
+      await expectOfferedWithLegs(call);
       await rig?.routing.desk.logOut(agentId);
     }, 90_000);
 
