@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import type { AgentDesk } from '../../routing/agent/agent-desk.ts';
-import { agentStates } from '../../routing/agent/agent-state.ts';
 import type { CallRepository } from '../../sql/repositories/call-repository.ts';
 import { requireVisible } from '../access/access-scope-resolver.ts';
+import type { Principal } from '../access/principal.ts';
+import { contactMaskerFor } from '../privacy/contact-masking.ts';
 import { defineRoute, type RouteDefinition } from '../routes/route-definition.ts';
 import { uuid } from '../routes/common-schemas.ts';
+import { agentStatusView, toAgentStatusView } from './agent-status-view.ts';
 
 /** The parts of routing's agent desk the API drives. */
 export type AgentDeskPort = Pick<
@@ -15,24 +17,6 @@ export type AgentDeskPort = Pick<
 const reason = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a lowercase code like lunch or training');
-const statusView = z.object({
-  agentId: z.string(),
-  state: z.enum(agentStates as [string, ...string[]]),
-  reason: z.string(),
-  wrapUpUntil: z.number(),
-  consecutiveMisses: z.number(),
-  offers: z.array(
-    z.object({
-      offerId: z.string(),
-      contactId: z.string(),
-      queueId: z.string(),
-      channel: z.string(),
-      expiresAt: z.number(),
-      callback: z.boolean(),
-    }),
-  ),
-  contacts: z.array(z.object({ contactId: z.string(), queueId: z.string(), channel: z.string() })),
-});
 const stateBody = z
   .object({ state: z.enum(['available', 'break']), reason: reason.optional() })
   .refine((b) => b.state !== 'break' || b.reason !== undefined, {
@@ -51,7 +35,10 @@ export function agentDeskRoutes(deps: {
   calls: CallRepository;
 }): RouteDefinition[] {
   const { desk } = deps;
-  const status = async (agentId: string) => ({ body: await desk.status(agentId) });
+  // Whoever asks (the agent, or a supervisor) sees numbers and flow variables as their role allows.
+  const status = async (agentId: string, viewer: Principal) => ({
+    body: toAgentStatusView(await desk.status(agentId), contactMaskerFor(viewer)),
+  });
   const teamAgent = async ({
     params,
     scope,
@@ -69,8 +56,8 @@ export function agentDeskRoutes(deps: {
       tag: 'agent-desk',
       summary: 'My state, ringing offers and connected contacts',
       minimumRole: 'agent',
-      response: statusView,
-      handler: ({ principal }) => status(principal.userId),
+      response: agentStatusView,
+      handler: ({ principal }) => status(principal.userId, principal),
     }),
     defineRoute({
       method: 'post',
@@ -79,12 +66,12 @@ export function agentDeskRoutes(deps: {
       summary: 'Log in to my queues as available',
       minimumRole: 'agent',
       body: z.object({}).strict(),
-      response: statusView,
+      response: agentStatusView,
       audit: { action: 'agent.log-in', targetType: 'agent' },
       handler: async ({ principal, auditTarget }) => {
         auditTarget(principal.userId);
         await desk.logIn(principal.userId);
-        return status(principal.userId);
+        return status(principal.userId, principal);
       },
     }),
     defineRoute({
@@ -94,12 +81,12 @@ export function agentDeskRoutes(deps: {
       summary: 'Log out (refused while a contact is connected)',
       minimumRole: 'agent',
       body: z.object({}).strict(),
-      response: statusView,
+      response: agentStatusView,
       audit: { action: 'agent.log-out', targetType: 'agent' },
       handler: async ({ principal, auditTarget }) => {
         auditTarget(principal.userId);
         await desk.logOut(principal.userId);
-        return status(principal.userId);
+        return status(principal.userId, principal);
       },
     }),
     defineRoute({
@@ -109,13 +96,13 @@ export function agentDeskRoutes(deps: {
       summary: 'Become available, or take a break with a reason',
       minimumRole: 'agent',
       body: stateBody,
-      response: statusView,
+      response: agentStatusView,
       audit: { action: 'agent.set-state', targetType: 'agent' },
       handler: async ({ principal, body, auditTarget, auditDetails }) => {
         auditTarget(principal.userId);
         auditDetails({ state: body.state, reason: body.reason ?? null });
         await desk.setState(principal.userId, body.state, body.reason);
-        return status(principal.userId);
+        return status(principal.userId, principal);
       },
     }),
     defineRoute({
@@ -175,7 +162,7 @@ export function agentDeskRoutes(deps: {
         code: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a lowercase code like resolved'),
         callId: uuid.optional(),
       }),
-      response: statusView,
+      response: agentStatusView,
       audit: { action: 'agent.wrap-up', targetType: 'agent' },
       handler: async ({ principal, body, auditTarget, auditDetails }) => {
         auditTarget(principal.userId);
@@ -185,7 +172,7 @@ export function agentDeskRoutes(deps: {
           requireVisible(stored, 'Call');
         }
         await desk.finishWrapUp(principal.userId);
-        return status(principal.userId);
+        return status(principal.userId, principal);
       },
     }),
     defineRoute({
@@ -195,9 +182,9 @@ export function agentDeskRoutes(deps: {
       summary: "A team agent's state and offers",
       minimumRole: 'supervisor',
       params: z.object({ agentId: uuid }),
-      response: statusView,
+      response: agentStatusView,
       authorize: teamAgent,
-      handler: ({ params }) => status(params.agentId),
+      handler: ({ params, principal }) => status(params.agentId, principal),
     }),
     defineRoute({
       method: 'put',
@@ -212,14 +199,14 @@ export function agentDeskRoutes(deps: {
           message: 'a break needs a reason',
           path: ['reason'],
         }),
-      response: statusView,
+      response: agentStatusView,
       audit: { action: 'supervisor.set-agent-state', targetType: 'agent' },
       authorize: teamAgent,
-      handler: async ({ params, body, auditDetails }) => {
+      handler: async ({ params, body, principal, auditDetails }) => {
         auditDetails({ state: body.state, reason: body.reason ?? null });
         if (body.state === 'offline') await desk.logOut(params.agentId);
         else await desk.setState(params.agentId, body.state, body.reason);
-        return status(params.agentId);
+        return status(params.agentId, principal);
       },
     }),
   ];

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { AuditRepository } from '../../sql/repositories/audit-repository.ts';
+import { contactMaskerFor } from '../privacy/contact-masking.ts';
+import { maskPersonalData } from '../privacy/personal-data.ts';
 import { isoDateTime, limit, timestamp, uuid } from '../routes/common-schemas.ts';
 import { defineRoute, type RouteDefinition } from '../routes/route-definition.ts';
 
@@ -35,7 +37,9 @@ export function auditRoutes(deps: { audit: AuditRepository }): RouteDefinition[]
         limit,
       }),
       response: z.object({ items: z.array(entryView), nextBefore: z.string().nullable() }),
-      handler: async ({ query }) => {
+      handler: async ({ query, principal }) => {
+        // Details can name a customer's number (a transfer's target): masked for tokens without pii.
+        const mask = contactMaskerFor(principal);
         const rows = await deps.audit.list({
           actorId: query.actorId,
           action: query.action,
@@ -58,7 +62,7 @@ export function auditRoutes(deps: { audit: AuditRepository }): RouteDefinition[]
               targetId: r.target_id,
               occurredAt: r.occurred_at.toISOString(),
               sourceAddress: r.source_address,
-              details: r.details,
+              details: maskPersonalData(r.details, mask) as Record<string, unknown>,
             })),
             nextBefore: rows.length === query.limit && last !== undefined ? String(last.id) : null,
           },

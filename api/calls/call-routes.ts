@@ -3,6 +3,7 @@ import type { CallRepository } from '../../sql/repositories/call-repository.ts';
 import { ownerFilterOf, requireVisible } from '../access/access-scope-resolver.ts';
 import { scopeCovers } from '../access/access-scope.ts';
 import { contactMaskerFor } from '../privacy/contact-masking.ts';
+import { callPersonalFields, maskPersonalData } from '../privacy/personal-data.ts';
 import { isoDateTime, limit, timestamp, uuid } from '../routes/common-schemas.ts';
 import { defineRoute, type RouteDefinition } from '../routes/route-definition.ts';
 import { decodeCallCursor, encodeCallCursor } from './call-cursor.ts';
@@ -128,6 +129,7 @@ export function callRoutes(deps: { calls: CallRepository }): RouteDefinition[] {
         );
       },
       handler: async ({ params, principal }) => {
+        const mask = contactMaskerFor(principal);
         const call = (await calls.findById(params.callId))!;
         const [legs, events, recordings] = await Promise.all([
           calls.legs(call.id),
@@ -136,7 +138,7 @@ export function callRoutes(deps: { calls: CallRepository }): RouteDefinition[] {
         ]);
         return {
           body: {
-            ...toCallView(call, contactMaskerFor(principal).phone),
+            ...toCallView(call, mask.phone),
             legs: legs.map((l) => ({
               id: l.id,
               role: l.role,
@@ -150,7 +152,8 @@ export function callRoutes(deps: { calls: CallRepository }): RouteDefinition[] {
               eventId: e.event_id,
               type: e.type,
               occurredAt: e.occurred_at.toISOString(),
-              payload: e.payload,
+              // The timeline carries the call's numbers too (call.started's from and to).
+              payload: maskPersonalData(e.payload, mask, callPersonalFields),
             })),
             recordings: recordings.map((r) => ({
               id: r.id,

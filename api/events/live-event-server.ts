@@ -5,8 +5,10 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../../platform/logger.ts';
 import type { AccessScopeResolver } from '../access/access-scope-resolver.ts';
 import { hasScope, type Principal } from '../access/principal.ts';
+import { contactMaskerFor, type ContactMasker } from '../privacy/contact-masking.ts';
 import { mayReceive, type Listener } from './event-audience.ts';
 import { EventStreamReader } from './event-stream-reader.ts';
+import { liveEventFor } from './live-event-privacy.ts';
 import {
   compareStreamIds,
   liveTopics,
@@ -42,6 +44,8 @@ export interface LiveEventServer {
 
 interface Client extends Listener {
   readonly socket: WebSocket;
+  /** How this client sees customers' numbers and flow variables. */
+  readonly mask: ContactMasker;
   /**
    * The connection under `socket`, for writing prebuilt event frames. Safe
    * beside ws's own writes (the ready message, pings, close): compression is
@@ -93,15 +97,19 @@ export async function startLiveEventServer(
     logger: log,
     onEvents: (events) => {
       for (const event of events) {
-        let message: Buffer | undefined;
+        // At most two encodings per event: as is, and masked for clients without personal data.
+        let full: Buffer | undefined;
+        let masked: Buffer | undefined;
         for (const client of clients) {
           if (!mayReceive(client, event)) continue;
           if (client.pending !== undefined) {
             client.pending.push(event);
             continue;
           }
-          message ??= serialise(event);
-          send(client, event, message);
+          const frame = client.mask.full
+            ? (full ??= serialise(event))
+            : (masked ??= serialise(liveEventFor(event, client.mask)));
+          send(client, event, frame);
         }
       }
     },
@@ -134,6 +142,7 @@ export async function startLiveEventServer(
           connection: socket,
           principal,
           scope,
+          mask: contactMaskerFor(principal),
           topics,
           lastSentId: lastEventId ?? '0-0',
           pending: lastEventId === null ? undefined : [],
@@ -167,7 +176,7 @@ export async function startLiveEventServer(
       const page = await options.redis.xrange(options.streamKey, `(${cursor}`, '+', 'COUNT', 1000);
       for (const [id, fields] of page) {
         const event = toLiveEvent(id, fields);
-        if (mayReceive(client, event)) send(client, event, serialise(event));
+        if (mayReceive(client, event)) send(client, event, serialiseFor(client, event));
         cursor = id;
       }
       if (page.length < 1000) break;
@@ -176,7 +185,7 @@ export async function startLiveEventServer(
     if (compareStreamIds(cursor, client.lastSentId) > 0) client.lastSentId = cursor;
     const pending = client.pending ?? [];
     client.pending = undefined;
-    for (const event of pending) send(client, event, serialise(event));
+    for (const event of pending) send(client, event, serialiseFor(client, event));
     client.socket.send(JSON.stringify({ kind: 'ready', lastEventId: client.lastSentId }));
   };
 
@@ -205,6 +214,10 @@ export async function startLiveEventServer(
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+function serialiseFor(client: Client, event: LiveEvent): Buffer {
+  return serialise(liveEventFor(event, client.mask));
 }
 
 /** The event's JSON as one text frame: encoded once, then written to every socket. */

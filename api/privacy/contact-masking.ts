@@ -1,4 +1,5 @@
 import { hasScope, type Principal } from '../access/principal.ts';
+import { displayableVariables } from './flow-variables.ts';
 
 /**
  * Agents work a contact through the desktop (click-to-call and replies go
@@ -29,11 +30,31 @@ export function maskEmail(email: string): string {
   return `${email.slice(0, 1)}•••${email.slice(at)}`;
 }
 
-/** A masker for one principal: identity for those who may see, masking otherwise. */
-export function contactMaskerFor(principal: Principal): {
+/** How one principal sees a customer's personal data. */
+export interface ContactMasker {
+  /** True when nothing is hidden from this principal. */
+  readonly full: boolean;
   readonly phone: (value: string) => string;
   readonly email: (value: string) => string;
-} {
-  if (seesFullContactDetails(principal)) return { phone: (v) => v, email: (v) => v };
-  return { phone: maskPhone, email: maskEmail };
+  /** Flow variables (screen-pop attributes): all of them, or only those the flow marks displayable. */
+  readonly variables: (vars: Readonly<Record<string, unknown>>) => Record<string, unknown>;
+}
+
+const fullView: ContactMasker = Object.freeze({
+  full: true,
+  phone: (v: string) => v,
+  email: (v: string) => v,
+  variables: (vars: Readonly<Record<string, unknown>>) => ({ ...vars }),
+});
+
+const maskedView: ContactMasker = Object.freeze({
+  full: false,
+  phone: maskPhone,
+  email: maskEmail,
+  variables: displayableVariables,
+});
+
+/** A masker for one principal: identity for those who may see, masking otherwise. */
+export function contactMaskerFor(principal: Principal): ContactMasker {
+  return seesFullContactDetails(principal) ? fullView : maskedView;
 }
