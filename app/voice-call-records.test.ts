@@ -7,36 +7,34 @@ import { mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemCallClock } from '../ivr/call-clock.ts';
-import { MediaServerTwin } from '../media/freeswitch/media-server-twin.ts';
 import { RegistrationStore } from '../media/registrar/registration-store.ts';
-import { RecordedResponse, sipRequestFromText } from '../media/sip/sip-request-from-text.ts';
+import { RecordedResponse } from '../media/sip/sip-request-from-text.ts';
 import { systemClock } from '../platform/clock.ts';
-import { uuidGenerator } from '../platform/id-generator.ts';
 import { createLogger } from '../platform/logger.ts';
-import { createRedisRouting, type RedisRouting } from '../routing/create-redis-routing.ts';
+import type { RedisRouting } from '../routing/create-redis-routing.ts';
 import { startApiTestServer, type ApiTestServer } from '../test/api-test-server.ts';
 import { createTestRedis, type TestRedis } from '../test/test-redis.ts';
-import { loadConfig } from './config.ts';
 import { publishFlowFile } from './flow-publisher.ts';
 import { RoutingDirectorySync } from './routing-directory-sync.ts';
-import { SrfTwin } from './test-srf-twin.ts';
-import { startVoicePath, type VoicePath } from './voice-path.ts';
+import {
+  eventually,
+  inviteTo,
+  startTwinVoicePath,
+  type TwinVoicePath,
+} from './test-twin-voice-path.ts';
 
 const did = '+15550004444';
 const queue = 'legs-line';
 let api: ApiTestServer;
 let testRedis: TestRedis;
 let routing: RedisRouting;
-let voice: VoicePath;
 let admin: string;
-const srf = new SrfTwin();
-const freeswitch = new MediaServerTwin(systemCallClock);
+let twin: TwinVoicePath;
+let srf: TwinVoicePath['srf'];
 const ids: Record<string, string> = {};
 const phoneOf = (name: string) => `sip:${name}@198.51.100.7:5062`;
 
 beforeAll(async () => {
-  freeswitch.speechMs = 50;
   api = await startApiTestServer();
   const { db } = api.db;
   testRedis = createTestRedis();
@@ -73,8 +71,9 @@ beforeAll(async () => {
     .values({ name: queue, wrap_up_seconds: 0 })
     .returning('id')
     .executeTakeFirstOrThrow();
-  const redis = testRedis.connect();
-  const registrations = new RegistrationStore(redis, systemClock, testRedis.keyPrefix);
+  twin = await startTwinVoicePath({ db, databaseUrl: api.db.url, testRedis, speechMs: 50 });
+  ({ routing, srf } = twin);
+  const registrations = new RegistrationStore(twin.redis, systemClock, testRedis.keyPrefix);
   for (const name of ['alice', 'bob']) {
     const user = await db
       .insertInto('users')
@@ -93,88 +92,23 @@ beforeAll(async () => {
       },
     ]);
   }
-  const logger = createLogger({ level: 'silent' });
-  routing = createRedisRouting({
-    redis,
-    blockingRedis: testRedis.connect(),
-    keyPrefix: testRedis.keyPrefix,
-    clock: systemClock,
-    ids: uuidGenerator,
-    logger,
-  });
-  await routing.start();
-  await new RoutingDirectorySync(db, routing.admin, logger).syncNow();
+  // Routing learns the members added since it started.
+  await new RoutingDirectorySync(db, routing.admin, createLogger({ level: 'silent' })).syncNow();
   // Below what Postgres allows (5 s), so an offer rings out quickly here.
   await routing.admin.configureQueue({ queueId: queue, ringTimeoutSeconds: 1 });
-  voice = startVoicePath({
-    config: loadConfig({
-      DATABASE_URL: api.db.url,
-      REDIS_URL: testRedis.url,
-      REDIS_KEY_PREFIX: testRedis.keyPrefix,
-      VOICE_ENABLED: 'true',
-      SHUTDOWN_DRAIN_SECONDS: '1',
-      LOG_LEVEL: 'silent',
-    }),
-    logger,
-    clock: systemCallClock,
-    ids: uuidGenerator,
-    db,
-    redis,
-    routing,
-    connect: () => ({
-      signalling: { srf, state: () => 'connected', close: () => undefined },
-      connectMediaServer: () => Promise.resolve(freeswitch),
-    }),
-  });
   await routing.desk.logIn(ids.alice ?? '');
   admin = await api.login(api.emails.admin ?? '');
 });
 
 afterAll(async () => {
-  await voice.close();
-  await routing.close();
+  await twin.close();
   await testRedis.cleanup();
   await api.close();
 });
 
-async function eventually<T>(probe: () => Promise<T> | T, accept: (value: T) => boolean) {
-  let last = await probe();
-  for (let attempt = 0; attempt < 400 && !accept(last); attempt += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 25));
-    last = await probe();
-  }
-  return last;
-}
-
-const sdp = [
-  'v=0',
-  'o=- 1 1 IN IP4 192.0.2.10',
-  's=-',
-  'c=IN IP4 192.0.2.10',
-  't=0 0',
-  'm=audio 4000 RTP/AVP 0 101',
-  'a=rtpmap:101 telephone-event/8000',
-  '',
-].join('\r\n');
-
 /** A caller dials the queue's number; returns the caller's dialog once answered. */
 async function call(sipCallId: string) {
-  const invite = sipRequestFromText(
-    [
-      `INVITE sip:${did}@switchboard.example.com SIP/2.0`,
-      'Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK74bf9',
-      'Max-Forwards: 70',
-      `To: <sip:${did}@switchboard.example.com>`,
-      'From: "Caller" <sip:+15550001111@carrier.example.net>;tag=9fxced76sl',
-      `Call-ID: ${sipCallId}`,
-      'CSeq: 1 INVITE',
-      'Contact: <sip:+15550001111@192.0.2.10:5060>',
-      'Content-Type: application/sdp',
-      `Content-Length: ${Buffer.byteLength(sdp)}`,
-      '',
-      sdp,
-    ].join('\n'),
-  );
+  const invite = inviteTo(did, sipCallId);
   const answered = srf.dialogs.length;
   srf.inviteHandler?.(invite, new RecordedResponse());
   const dialog = await eventually(

@@ -4,27 +4,22 @@
 // FreeSWITCH (media/freeswitch/media-server-twin.ts, media/sip/sip-uac-twin.ts).
 // INVITEs and REGISTERs are parsed from SIP text by drachtio's own parser.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemCallClock } from '../ivr/call-clock.ts';
-import { MediaServerTwin } from '../media/freeswitch/media-server-twin.ts';
 import { RecordedResponse, sipRequestFromText } from '../media/sip/sip-request-from-text.ts';
-import { uuidGenerator } from '../platform/id-generator.ts';
-import { createLogger } from '../platform/logger.ts';
-import { systemClock } from '../platform/clock.ts';
-import { createRedisRouting, type RedisRouting } from '../routing/create-redis-routing.ts';
 import { createTestDatabase, type TestDatabase } from '../test/test-database.ts';
 import { createTestRedis, type TestRedis } from '../test/test-redis.ts';
-import { loadConfig } from './config.ts';
 import { publishFlowFile } from './flow-publisher.ts';
-import { SrfTwin } from './test-srf-twin.ts';
-import { startVoicePath, type VoicePath } from './voice-path.ts';
+import {
+  callerOffer as offer,
+  eventually,
+  inviteTo,
+  startTwinVoicePath,
+  type TwinVoicePath,
+} from './test-twin-voice-path.ts';
 
 const did = '+15550002222';
 let database: TestDatabase;
 let testRedis: TestRedis;
-let routing: RedisRouting;
-let voice: VoicePath;
-const srf = new SrfTwin();
-const freeswitch = new MediaServerTwin(systemCallClock);
+let twin: TwinVoicePath;
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -34,85 +29,16 @@ beforeAll(async () => {
     number: did,
     now: new Date(),
   });
-  const config = loadConfig({
-    DATABASE_URL: database.url,
-    REDIS_URL: testRedis.url,
-    REDIS_KEY_PREFIX: testRedis.keyPrefix,
-    VOICE_ENABLED: 'true',
-    SHUTDOWN_DRAIN_SECONDS: '1',
-    LOG_LEVEL: 'silent',
-  });
-  const logger = createLogger({ level: 'silent' });
-  const redis = testRedis.connect();
-  routing = createRedisRouting({
-    redis,
-    blockingRedis: testRedis.connect(),
-    keyPrefix: testRedis.keyPrefix,
-    clock: systemClock,
-    ids: uuidGenerator,
-    logger,
-  });
-  await routing.start();
-  voice = startVoicePath({
-    config,
-    logger,
-    clock: systemCallClock,
-    ids: uuidGenerator,
-    db: database.db,
-    redis,
-    routing,
-    connect: () => ({
-      signalling: { srf, state: () => 'connected', close: () => undefined },
-      connectMediaServer: () => Promise.resolve(freeswitch),
-    }),
-  });
+  twin = await startTwinVoicePath({ db: database.db, databaseUrl: database.url, testRedis });
 });
 
 afterAll(async () => {
-  await voice.close();
-  await routing.close();
+  await twin.close();
   await testRedis.cleanup();
   await database.cleanup();
 });
 
-async function eventually<T>(probe: () => Promise<T> | T, accept: (value: T) => boolean) {
-  let last = await probe();
-  for (let attempt = 0; attempt < 200 && !accept(last); attempt += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 25));
-    last = await probe();
-  }
-  return last;
-}
-
-const offer = [
-  'v=0',
-  'o=- 1 1 IN IP4 192.0.2.10',
-  's=-',
-  'c=IN IP4 192.0.2.10',
-  't=0 0',
-  'm=audio 4000 RTP/AVP 0 101',
-  'a=rtpmap:101 telephone-event/8000',
-  '',
-].join('\r\n');
-
-function invite(callId: string) {
-  return sipRequestFromText(
-    [
-      `INVITE sip:${did}@switchboard.example.com SIP/2.0`,
-      'Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK74bf9',
-      'Max-Forwards: 70',
-      `To: <sip:${did}@switchboard.example.com>`,
-      'From: "Caller" <sip:+15550001111@carrier.example.net>;tag=9fxced76sl',
-      `Call-ID: ${callId}`,
-      'CSeq: 1 INVITE',
-      'Contact: <sip:+15550001111@192.0.2.10:5060>',
-      'Content-Type: application/sdp',
-      `Content-Length: ${Buffer.byteLength(offer)}`,
-      '',
-      offer,
-    ].join('\n'),
-  );
-}
+const invite = (callId: string) => inviteTo(did, callId);
 
 function callRow(sipCallId: string) {
   return database.db
@@ -125,10 +51,10 @@ function callRow(sipCallId: string) {
 describe('startVoicePath', () => {
   it('reports both servers connected once they are', async () => {
     const states = await eventually(
-      () => Promise.allSettled(voice.probes.map((probe) => probe.check())),
+      () => Promise.allSettled(twin.voice.probes.map((probe) => probe.check())),
       (results) => results.every((result) => result.status === 'fulfilled'),
     );
-    expect(voice.probes.map((probe) => [probe.name, probe.required])).toEqual([
+    expect(twin.voice.probes.map((probe) => [probe.name, probe.required])).toEqual([
       ['drachtio', false],
       ['freeswitch', false],
     ]);
@@ -141,15 +67,15 @@ describe('startVoicePath', () => {
   it('answers an INVITE to a published number, runs its flow, and records the call', async () => {
     const request = invite('wiring-1@192.0.2.10');
     const response = new RecordedResponse();
-    srf.inviteHandler?.(request, response);
+    twin.srf.inviteHandler?.(request, response);
     // The flow has started speaking to the caller: a prompt is playing.
     const endpoint = await eventually(
-      () => freeswitch.endpoints[0],
+      () => twin.freeswitch.endpoints[0],
       (found) => found?.commands.some((command) => command.startsWith('play ')) === true,
     );
     expect(response.final?.status).toBe(200);
     expect(endpoint?.remoteSdp).toBe(offer);
-    srf.dialogs[0]?.hangUpFromFarEnd();
+    twin.srf.dialogs[0]?.hangUpFromFarEnd();
 
     const row = await eventually(
       () => callRow('wiring-1@192.0.2.10'),
@@ -174,7 +100,7 @@ describe('startVoicePath', () => {
     expect(events.map((event) => event.type)).toEqual(
       expect.arrayContaining(['call.answered', 'flow.flowStarted', 'flow.flowEnded', 'call.ended']),
     );
-    expect(freeswitch.currentSessions).toBe(0);
+    expect(twin.freeswitch.currentSessions).toBe(0);
   });
 
   it('challenges a REGISTER without credentials', async () => {
@@ -196,7 +122,7 @@ describe('startVoicePath', () => {
       { address: '198.51.100.7' },
     );
     const response = new RecordedResponse();
-    srf.registerHandler?.(request, response);
+    twin.srf.registerHandler?.(request, response);
     const final = await eventually(
       () => response.sent.find((sent) => sent.status >= 200),
       (found) => found !== undefined,
@@ -206,10 +132,10 @@ describe('startVoicePath', () => {
   });
 
   it('refuses new calls with 503 and Retry-After once draining', async () => {
-    await voice.drain();
+    await twin.voice.drain();
     const request = invite('wiring-2@192.0.2.10');
     const response = new RecordedResponse();
-    srf.inviteHandler?.(request, response);
+    twin.srf.inviteHandler?.(request, response);
     const final = await eventually(
       () => response.final,
       (found) => found !== undefined,

@@ -7,34 +7,34 @@ import { mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemCallClock } from '../ivr/call-clock.ts';
-import { MediaServerTwin } from '../media/freeswitch/media-server-twin.ts';
 import { RegistrationStore } from '../media/registrar/registration-store.ts';
-import { RecordedResponse, sipRequestFromText } from '../media/sip/sip-request-from-text.ts';
+import { RecordedResponse } from '../media/sip/sip-request-from-text.ts';
 import { systemClock } from '../platform/clock.ts';
-import { uuidGenerator } from '../platform/id-generator.ts';
-import { createLogger } from '../platform/logger.ts';
 import type { SwitchboardError } from '../platform/switchboard-error.ts';
-import { createRedisRouting, type RedisRouting } from '../routing/create-redis-routing.ts';
+import type { RedisRouting } from '../routing/create-redis-routing.ts';
 import { createTestDatabase, type TestDatabase } from '../test/test-database.ts';
 import { createTestRedis, type TestRedis } from '../test/test-redis.ts';
-import { loadConfig } from './config.ts';
 import { publishFlowFile } from './flow-publisher.ts';
-import { RoutingDirectorySync } from './routing-directory-sync.ts';
-import { SrfTwin } from './test-srf-twin.ts';
-import { startVoicePath, type VoicePath } from './voice-path.ts';
+import {
+  callerOffer as offer,
+  eventually as eventuallyWithin,
+  inviteTo,
+  startTwinVoicePath,
+  type TwinVoicePath,
+} from './test-twin-voice-path.ts';
+import type { VoicePath } from './voice-path.ts';
 
 const did = '+15550003333';
 let database: TestDatabase;
 let testRedis: TestRedis;
 let routing: RedisRouting;
 let voice: VoicePath;
-const srf = new SrfTwin();
-const freeswitch = new MediaServerTwin(systemCallClock);
+let twin: TwinVoicePath;
+let srf: TwinVoicePath['srf'];
+let freeswitch: TwinVoicePath['freeswitch'];
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
-  freeswitch.speechMs = 50;
   database = await createTestDatabase();
   testRedis = createTestRedis();
   const flowsDir = await mkdtemp(path.join(tmpdir(), 'transfer-flows-'));
@@ -89,27 +89,14 @@ beforeAll(async () => {
       .values({ queue_id: ids[queue] ?? '', user_id: user.id })
       .execute();
   }
-  const config = loadConfig({
-    DATABASE_URL: database.url,
-    REDIS_URL: testRedis.url,
-    REDIS_KEY_PREFIX: testRedis.keyPrefix,
-    VOICE_ENABLED: 'true',
-    SHUTDOWN_DRAIN_SECONDS: '1',
-    LOG_LEVEL: 'silent',
+  twin = await startTwinVoicePath({
+    db: database.db,
+    databaseUrl: database.url,
+    testRedis,
+    speechMs: 50,
   });
-  const logger = createLogger({ level: 'silent' });
-  const redis = testRedis.connect();
-  routing = createRedisRouting({
-    redis,
-    blockingRedis: testRedis.connect(),
-    keyPrefix: testRedis.keyPrefix,
-    clock: systemClock,
-    ids: uuidGenerator,
-    logger,
-  });
-  await routing.start();
-  await new RoutingDirectorySync(database.db, routing.admin, logger).syncNow();
-  const registrations = new RegistrationStore(redis, systemClock, testRedis.keyPrefix);
+  ({ routing, voice, srf, freeswitch } = twin);
+  const registrations = new RegistrationStore(twin.redis, systemClock, testRedis.keyPrefix);
   for (const name of ['alice', 'bob']) {
     await registrations.save(ids[name] ?? '', [
       {
@@ -121,67 +108,19 @@ beforeAll(async () => {
       },
     ]);
   }
-  voice = startVoicePath({
-    config,
-    logger,
-    clock: systemCallClock,
-    ids: uuidGenerator,
-    db: database.db,
-    redis,
-    routing,
-    connect: () => ({
-      signalling: { srf, state: () => 'connected', close: () => undefined },
-      connectMediaServer: () => Promise.resolve(freeswitch),
-    }),
-  });
   await routing.desk.logIn(ids.alice ?? '');
 });
 
 afterAll(async () => {
-  await voice.close();
-  await routing.close();
+  await twin.close();
   await testRedis.cleanup();
   await database.cleanup();
 });
 
-async function eventually<T>(probe: () => Promise<T> | T, accept: (value: T) => boolean) {
-  let last = await probe();
-  for (let attempt = 0; attempt < 1200 && !accept(last); attempt += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 25));
-    last = await probe();
-  }
-  return last;
-}
-
-const offer = [
-  'v=0',
-  'o=- 1 1 IN IP4 192.0.2.10',
-  's=-',
-  'c=IN IP4 192.0.2.10',
-  't=0 0',
-  'm=audio 4000 RTP/AVP 0 101',
-  'a=rtpmap:101 telephone-event/8000',
-  '',
-].join('\r\n');
-
-function invite(callId: string) {
-  return sipRequestFromText(
-    [
-      `INVITE sip:${did}@switchboard.example.com SIP/2.0`,
-      'Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK74bf9',
-      'Max-Forwards: 70',
-      `To: <sip:${did}@switchboard.example.com>`,
-      'From: "Caller" <sip:+15550001111@carrier.example.net>;tag=9fxced76sl',
-      `Call-ID: ${callId}`,
-      'CSeq: 1 INVITE',
-      'Contact: <sip:+15550001111@192.0.2.10:5060>',
-      'Content-Type: application/sdp',
-      `Content-Length: ${Buffer.byteLength(offer)}`,
-      '',
-      offer,
-    ].join('\n'),
-  );
-}
+/** Transfers take a while on the twins' clock: up to 30 s. */
+const eventually = <T>(probe: () => Promise<T> | T, accept: (value: T) => boolean) =>
+  eventuallyWithin(probe, accept, 1200);
+const invite = (callId: string) => inviteTo(did, callId);
 
 describe('transfer of a connected call to a queue (the API route’s control)', () => {
   it('releases the agent into wrap-up and connects the caller to an agent of the target queue', async () => {

@@ -1,0 +1,153 @@
+// Test support: the voice path wired as the service wires it, on the
+// in-process twins of drachtio-srf and FreeSWITCH, with routing on a real
+// Redis and records in a real Postgres; and INVITEs parsed from SIP text by
+// drachtio's own parser. Shared by the app/ voice tests.
+import type { EventEmitter } from 'node:events';
+import type { Redis } from 'ioredis';
+import type { Kysely } from 'kysely';
+import { systemCallClock } from '../ivr/call-clock.ts';
+import { MediaServerTwin } from '../media/freeswitch/media-server-twin.ts';
+import type { SipRequest } from '../media/sip/sip-message.ts';
+import { sipRequestFromText } from '../media/sip/sip-request-from-text.ts';
+import { systemClock } from '../platform/clock.ts';
+import { uuidGenerator } from '../platform/id-generator.ts';
+import { createLogger } from '../platform/logger.ts';
+import { createRedisRouting, type RedisRouting } from '../routing/create-redis-routing.ts';
+import type { Database } from '../sql/database.ts';
+import type { TestRedis } from '../test/test-redis.ts';
+import { loadConfig } from './config.ts';
+import { RoutingDirectorySync } from './routing-directory-sync.ts';
+import { SrfTwin } from './test-srf-twin.ts';
+import { startVoicePath, type VoicePath } from './voice-path.ts';
+
+export interface TwinVoicePath {
+  readonly voice: VoicePath;
+  readonly routing: RedisRouting;
+  /** The commands connection the voice path uses (registrations live here). */
+  readonly redis: Redis;
+  readonly srf: SrfTwin;
+  readonly freeswitch: MediaServerTwin;
+  /** Tells the voice path its drachtio-server connection was lost. */
+  loseSignalling(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts routing (synced from the database's queues and members) and the
+ * voice path on the twins; `close` stops both.
+ */
+export async function startTwinVoicePath(options: {
+  readonly db: Kysely<Database>;
+  readonly databaseUrl: string;
+  readonly testRedis: TestRedis;
+  readonly drainSeconds?: number;
+  /** Milliseconds FreeSWITCH takes to speak a text (the twin's default is long). */
+  readonly speechMs?: number;
+}): Promise<TwinVoicePath> {
+  const { db, testRedis } = options;
+  const srf = new SrfTwin();
+  const freeswitch = new MediaServerTwin(systemCallClock);
+  if (options.speechMs !== undefined) freeswitch.speechMs = options.speechMs;
+  const config = loadConfig({
+    DATABASE_URL: options.databaseUrl,
+    REDIS_URL: testRedis.url,
+    REDIS_KEY_PREFIX: testRedis.keyPrefix,
+    VOICE_ENABLED: 'true',
+    SHUTDOWN_DRAIN_SECONDS: String(options.drainSeconds ?? 1),
+    LOG_LEVEL: 'silent',
+  });
+  const logger = createLogger({ level: 'silent' });
+  const redis = testRedis.connect();
+  const routing = createRedisRouting({
+    redis,
+    blockingRedis: testRedis.connect(),
+    keyPrefix: testRedis.keyPrefix,
+    clock: systemClock,
+    ids: uuidGenerator,
+    logger,
+  });
+  await routing.start();
+  await new RoutingDirectorySync(db, routing.admin, logger).syncNow();
+  const lost = new Set<() => void>();
+  const voice = startVoicePath({
+    config,
+    logger,
+    clock: systemCallClock,
+    ids: uuidGenerator,
+    db,
+    redis,
+    routing,
+    connect: () => ({
+      signalling: {
+        srf,
+        state: () => 'connected',
+        close: () => undefined,
+        onLost: (listener) => {
+          lost.add(listener);
+          return () => lost.delete(listener);
+        },
+      },
+      connectMediaServer: () => Promise.resolve(freeswitch),
+    }),
+  });
+  return {
+    voice,
+    routing,
+    redis,
+    srf,
+    freeswitch,
+    loseSignalling: () => {
+      for (const listener of [...lost]) listener();
+    },
+    async close() {
+      await voice.close();
+      await routing.close();
+    },
+  };
+}
+
+/** Probes until `accept` holds, every 25 ms, at most `attempts` times; returns the last value. */
+export async function eventually<T>(
+  probe: () => Promise<T> | T,
+  accept: (value: T) => boolean,
+  attempts = 400,
+): Promise<T> {
+  let last = await probe();
+  for (let attempt = 0; attempt < attempts && !accept(last); attempt += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    last = await probe();
+  }
+  return last;
+}
+
+/** A PCMU offer with RFC 2833 events, as a carrier sends it. */
+export const callerOffer = [
+  'v=0',
+  'o=- 1 1 IN IP4 192.0.2.10',
+  's=-',
+  'c=IN IP4 192.0.2.10',
+  't=0 0',
+  'm=audio 4000 RTP/AVP 0 101',
+  'a=rtpmap:101 telephone-event/8000',
+  '',
+].join('\r\n');
+
+/** An INVITE from +15550001111 to `did` with {@link callerOffer}, as drachtio-srf hands it over. */
+export function inviteTo(did: string, sipCallId: string): SipRequest & EventEmitter {
+  return sipRequestFromText(
+    [
+      `INVITE sip:${did}@switchboard.example.com SIP/2.0`,
+      'Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK74bf9',
+      'Max-Forwards: 70',
+      `To: <sip:${did}@switchboard.example.com>`,
+      'From: "Caller" <sip:+15550001111@carrier.example.net>;tag=9fxced76sl',
+      `Call-ID: ${sipCallId}`,
+      'CSeq: 1 INVITE',
+      'Contact: <sip:+15550001111@192.0.2.10:5060>',
+      'Content-Type: application/sdp',
+      `Content-Length: ${Buffer.byteLength(callerOffer)}`,
+      '',
+      callerOffer,
+    ].join('\n'),
+  );
+}
