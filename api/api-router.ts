@@ -3,6 +3,7 @@ import { Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../platform/clock.ts';
+import { createAcdKeys } from '../routing/acd-keys.ts';
 import type { Database } from '../sql/database.ts';
 import { AccessScopeRepository } from '../sql/repositories/access-scope-repository.ts';
 import { ApiTokenRepository } from '../sql/repositories/api-token-repository.ts';
@@ -23,6 +24,7 @@ import { agentDeskRoutes, type AgentDeskPort } from './agent-desk/agent-desk-rou
 import { AuditTrail } from './audit/audit-trail.ts';
 import { auditRoutes } from './audit/audit-routes.ts';
 import { createAuthKeys } from './auth/auth-keys.ts';
+import { CredentialNotices } from './auth/credential-notices.ts';
 import { authRoutes } from './auth/auth-routes.ts';
 import { AuthService } from './auth/auth-service.ts';
 import { LoginThrottle, type LoginThrottlePolicy } from './auth/login-throttle.ts';
@@ -56,6 +58,11 @@ export interface ApiDependencies {
   readonly redis: Redis;
   /** Prefix of the API's Redis keys (the deployment's REDIS_KEY_PREFIX). */
   readonly keyPrefix: string;
+  /**
+   * The live event stream, where credential changes are announced to every
+   * instance's live event server (default: routing's, under `keyPrefix`).
+   */
+  readonly eventStreamKey?: string;
   readonly clock: Clock;
   /** routing's AgentDesk (createRedisRouting(...).desk). */
   readonly desk: AgentDeskPort;
@@ -140,6 +147,10 @@ export function createApi(deps: ApiDependencies): Api {
     hasher,
     throttle: new LoginThrottle(deps.redis, createAuthKeys(deps.keyPrefix), deps.loginThrottle),
     audit,
+    notices: new CredentialNotices(
+      deps.redis,
+      deps.eventStreamKey ?? createAcdKeys(deps.keyPrefix).events(),
+    ),
     clock,
     sessionSeconds,
     ...(deps.sessionCacheMs === undefined ? {} : { sessionCacheMs: deps.sessionCacheMs }),
@@ -149,7 +160,7 @@ export function createApi(deps: ApiDependencies): Api {
   });
   const routes: RouteDefinition[] = [
     ...authRoutes({ auth, users, tokens, sessionSeconds, secureCookies: deps.secureCookies }),
-    ...userRoutes({ users, sessions, hasher, clock }),
+    ...userRoutes({ users, sessions, hasher, clock, credentials: auth }),
     ...teamRoutes({ organisation: new OrganisationRepository(db) }),
     ...queueRoutes({ queues: new QueueRepository(db) }),
     ...phoneNumberRoutes({ numbers: new PhoneNumberRepository(db) }),

@@ -148,7 +148,7 @@ export function authRoutes(deps: AuthRouteDeps): RouteDefinition[] {
         );
       },
       handler: async ({ params }) => {
-        await deps.tokens.revoke(params.tokenId, new Date());
+        await deps.auth.revokeToken(params.tokenId);
         return { status: 204, body: undefined };
       },
     }),

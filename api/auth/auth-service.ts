@@ -9,6 +9,7 @@ import { SwitchboardError } from '../../platform/switchboard-error.ts';
 import type { Principal, TokenScope } from '../access/principal.ts';
 import { tokenScopes } from '../access/principal.ts';
 import type { AuditTrail } from '../audit/audit-trail.ts';
+import type { CredentialNotices } from './credential-notices.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { RefreshingCache } from './refreshing-cache.ts';
@@ -22,6 +23,8 @@ export interface AuthServiceOptions {
   readonly hasher: PasswordHasher;
   readonly throttle: LoginThrottle;
   readonly audit: AuditTrail;
+  /** Tells live event servers (every instance) of ended and changed credentials. */
+  readonly notices: CredentialNotices;
   readonly clock: Clock;
   readonly sessionSeconds: number;
   /**
@@ -146,7 +149,10 @@ export class AuthService {
     return { principal, sessionToken, expiresAt };
   }
 
-  /** Ends the session behind a cookie (tokens are revoked, not logged out). */
+  /**
+   * Ends the session behind a cookie (tokens are revoked, not logged out);
+   * its live event sockets close at once.
+   */
   async logout(principal: Principal): Promise<void> {
     if (principal.credential.kind === 'session') {
       const { sessionId } = principal.credential;
@@ -158,7 +164,25 @@ export class AuthService {
       this.forgetSessions(
         (p) => p.credential.kind === 'session' && p.credential.sessionId === sessionId,
       );
+      await this.o.notices.announce({ kind: 'session', id: sessionId });
     }
+  }
+
+  /** Revokes a token; requests with it fail from now on and its live event sockets close. */
+  async revokeToken(tokenId: string): Promise<void> {
+    await this.o.tokens.revoke(tokenId, new Date(this.o.clock.now()));
+    await this.o.notices.announce({ kind: 'token', id: tokenId });
+  }
+
+  /**
+   * A user's access changed (role, team, disabled, password): this process
+   * forgets their cached sessions, and every instance re-checks their live
+   * event sockets at once (closing them when the user can no longer log
+   * in, re-scoping them otherwise). Call after the change is stored.
+   */
+  async userChanged(userId: string): Promise<void> {
+    this.forgetUser(userId);
+    await this.o.notices.announce({ kind: 'user', id: userId });
   }
 
   /**

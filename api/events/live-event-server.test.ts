@@ -73,6 +73,29 @@ describe('live events', () => {
     expect(status).toBe(401);
   });
 
+  it('refuses an unknown topic or a stream id Redis cannot read with 400 naming the field', async () => {
+    const cookie = await t.login(t.emails.admin!);
+    for (const [query, field] of [
+      ['?topics=credential', 'query.topics'],
+      ['?lastEventId=18446744073709551616-0', 'query.lastEventId'],
+    ] as const) {
+      const socket = new WebSocket(`${t.url.replace('http', 'ws')}/api/v1/events${query}`, {
+        headers: { cookie },
+      });
+      const refusal = await new Promise<{ status: number; body: string }>((resolve) => {
+        socket.once('unexpected-response', (_req, res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+      });
+      expect(refusal.status, query).toBe(400);
+      const { error } = JSON.parse(refusal.body) as { error: { code: string; message: string } };
+      expect(error.code).toBe('validation_failed');
+      expect(error.message.startsWith(`${field}: `), error.message).toBe(true);
+    }
+  });
+
   it('delivers routing events, filtered on the server by role and topic', async () => {
     const agent = await connect(await t.login(t.emails.agentA!));
     const supervisor = await connect(await t.login(t.emails.supA!));

@@ -36,4 +36,3 @@ export function compareStreamIds(a: string, b: string): number {
   return (ad === -1 ? 0 : Number(a.slice(ad + 1))) - (bd === -1 ? 0 : Number(b.slice(bd + 1)));
 }
 
-export const streamIdPattern = /^\d{1,20}-\d{1,20}$/;

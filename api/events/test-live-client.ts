@@ -7,6 +7,7 @@ import { WebSocket } from 'ws';
 
 export interface LiveMessage {
   readonly kind: string;
+  readonly role?: string;
   readonly id?: string;
   readonly type?: string;
   readonly data?: Record<string, string>;
@@ -14,29 +15,28 @@ export interface LiveMessage {
 
 export interface LiveClient {
   readonly socket: WebSocket;
-  /** Event messages, in arrival order. */
+  /** Messages after `ready` (events, access changes), in arrival order. */
   readonly events: LiveMessage[];
   /** Every text frame exactly as received. */
   readonly frames: string[];
   /** Settles when the socket closes, with the server's close code and reason. */
   readonly closed: Promise<{ code: number; reason: string }>;
-  /** Resolves with the first event (already received or still to come) matching `test`. */
-  waitFor(test: (event: LiveMessage) => boolean): Promise<LiveMessage>;
+  /** Resolves with the first message (already received or still to come) matching `test`. */
+  waitFor(test: (message: LiveMessage) => boolean): Promise<LiveMessage>;
   close(): Promise<void>;
 }
 
 /**
- * Opens `/api/v1/events` on `baseUrl` with `headers` (cookie or bearer) and
- * resolves once the server says it is ready.
+ * Opens `/api/v1/events` (or `path`) on `baseUrl` with `headers` (cookie or
+ * bearer) and resolves once the server says it is ready.
  */
 export async function connectLiveClient(
   baseUrl: string,
   headers: Record<string, string>,
   query = '',
+  path = '/api/v1/events',
 ): Promise<LiveClient> {
-  const socket = new WebSocket(`${baseUrl.replace('http', 'ws')}/api/v1/events${query}`, {
-    headers,
-  });
+  const socket = new WebSocket(`${baseUrl.replace('http', 'ws')}${path}${query}`, { headers });
   const events: LiveMessage[] = [];
   const frames: string[] = [];
   const waiters: (() => void)[] = [];
@@ -78,4 +78,17 @@ export async function connectLiveClient(
       await closed;
     },
   };
+}
+
+/** `promise`, or a rejection naming `what` after `ms`: a bound on a wait, never a sleep. */
+export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

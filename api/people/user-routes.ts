@@ -14,6 +14,8 @@ export interface UserRouteDeps {
   readonly sessions: SessionRepository;
   readonly hasher: PasswordHasher;
   readonly clock: Clock;
+  /** Told after a change to what a user may do or whether they may log in (AuthService). */
+  readonly credentials: { userChanged(userId: string): Promise<void> };
 }
 
 const role = z.enum(['agent', 'supervisor', 'admin']);
@@ -151,6 +153,10 @@ export function userRoutes(deps: UserRouteDeps): RouteDefinition[] {
         });
         // A disabled user's open sessions end now, not at their expiry.
         if (body.disabled === true) await deps.sessions.endAllForUser(params.userId, now);
+        // Their open live event sockets are closed or re-scoped at once, on every instance.
+        if (body.role !== undefined || body.teamId !== undefined || body.disabled !== undefined) {
+          await deps.credentials.userChanged(params.userId);
+        }
         auditDetails({ changed: Object.keys(body) });
         return { body: toUserView(row ?? (await existing(params.userId))) };
       },
@@ -168,6 +174,7 @@ export function userRoutes(deps: UserRouteDeps): RouteDefinition[] {
       handler: async ({ params, body }) => {
         await users.update(params.userId, { password_hash: await deps.hasher.hash(body.password) });
         await deps.sessions.endAllForUser(params.userId, new Date(deps.clock.now()));
+        await deps.credentials.userChanged(params.userId);
         return { status: 204, body: undefined };
       },
     }),
