@@ -35,4 +35,3 @@ export function compareStreamIds(a: string, b: string): number {
   if (am !== bm) return am - bm;
   return (ad === -1 ? 0 : Number(a.slice(ad + 1))) - (bd === -1 ? 0 : Number(b.slice(bd + 1)));
 }
-
