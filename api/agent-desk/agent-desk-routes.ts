@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AgentDesk } from '../../routing/agent/agent-desk.ts';
+import { contactIdSchema } from '../../routing/routing-ids.ts';
 import type { CallRepository } from '../../sql/repositories/call-repository.ts';
 import { requireVisible } from '../access/access-scope-resolver.ts';
 import type { Principal } from '../access/principal.ts';
@@ -23,7 +24,12 @@ const stateBody = z
     message: 'a break needs a reason',
     path: ['reason'],
   });
-const offerParams = z.object({ offerId: z.string().min(1).max(200) });
+// Routing's own rules, checked here too so a refusal names the path parameter.
+const offerParams = z.object({
+  offerId: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,200}$/, 'use 1-200 printable characters without spaces'),
+});
 
 /**
  * The agent's own desk (log in/out, available, break, offers, wrap-up) and a
@@ -144,7 +150,7 @@ export function agentDeskRoutes(deps: {
       tag: 'agent-desk',
       summary: 'Finish a connected contact; wrap-up follows',
       minimumRole: 'agent',
-      params: z.object({ contactId: z.string().min(1).max(256) }),
+      params: z.object({ contactId: contactIdSchema }),
       body: z.object({}).strict(),
       response: z.object({ wrapUpUntil: z.number() }),
       audit: { action: 'contact.complete', targetType: 'contact' },

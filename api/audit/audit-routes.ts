@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { AuditRepository } from '../../sql/repositories/audit-repository.ts';
 import { contactMaskerFor } from '../privacy/contact-masking.ts';
 import { maskPersonalData } from '../privacy/personal-data.ts';
-import { isoDateTime, limit, timestamp, uuid } from '../routes/common-schemas.ts';
+import { bigintId, isoDateTime, limit, timestamp, uuid } from '../routes/common-schemas.ts';
 import { defineRoute, type RouteDefinition } from '../routes/route-definition.ts';
 
 const entryView = z.object({
@@ -33,7 +33,7 @@ export function auditRoutes(deps: { audit: AuditRepository }): RouteDefinition[]
         targetId: z.string().max(200).optional(),
         from: isoDateTime.optional(),
         to: isoDateTime.optional(),
-        before: z.string().regex(/^\d+$/, 'must be an entry id').optional(),
+        before: bigintId.optional(),
         limit,
       }),
       response: z.object({ items: z.array(entryView), nextBefore: z.string().nullable() }),

@@ -11,12 +11,12 @@ import {
 import { SwitchboardError } from '../../platform/switchboard-error.ts';
 import type { FlowRepository } from '../../sql/repositories/flow-repository.ts';
 import { requireVisible } from '../access/access-scope-resolver.ts';
-import { timestamp, uuid } from '../routes/common-schemas.ts';
+import { int4Max, timestamp, uuid, wholeNumber } from '../routes/common-schemas.ts';
 import { defineRoute, type RouteDefinition } from '../routes/route-definition.ts';
 import type { FlowValidator } from './flow-validator.ts';
 
 const flowName = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be a flow name');
-const version = z.coerce.number({ message: 'must be a number' }).int().min(1);
+const version = wholeNumber(1, int4Max);
 const upload = z.union([
   z.object({
     format: z.literal('json').default('json'),

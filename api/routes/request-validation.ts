@@ -17,6 +17,7 @@ export function parseRequestPart<T extends z.ZodType>(
   part: 'params' | 'query' | 'body',
 ): z.output<T> {
   if (schema === undefined) return undefined as z.output<T>;
+  if (part === 'query') refuseRepeatedKeys(value);
   const nul = findNul(value);
   if (nul !== undefined) {
     const field = [part, ...nul].join('.');
@@ -37,6 +38,22 @@ export function parseRequestPart<T extends z.ZodType>(
     first === undefined ? `Invalid ${part}` : `${first.field}: ${first.message}`,
     { fields },
   );
+}
+
+/**
+ * `?limit=1&limit=2` arrives as a list: which one was meant is a guess, so
+ * a repeated key is refused, naming it, before any schema reads it.
+ */
+function refuseRepeatedKeys(query: unknown): void {
+  if (typeof query !== 'object' || query === null) return;
+  for (const [key, value] of Object.entries(query)) {
+    if (typeof value === 'string') continue;
+    const field = `query.${key}`;
+    const message = 'must be given once, as one plain value';
+    throw new SwitchboardError('validation_failed', `${field}: ${message}`, {
+      fields: [{ field, message }],
+    });
+  }
 }
 
 /**
