@@ -29,6 +29,7 @@ import { OfferRinger } from '../media/offer/offer-ringer.ts';
 import { BridgeRecorder } from '../media/recording/call-recording.ts';
 import { LocalRecordingFiles } from '../media/recording/recording-files.ts';
 import { DigestAuthenticator } from '../media/registrar/digest-auth.ts';
+import { NonceUses } from '../media/registrar/nonce-uses.ts';
 import { Registrar } from '../media/registrar/registrar.ts';
 import { RegistrationStore } from '../media/registrar/registration-store.ts';
 import { RegistrationThrottle } from '../media/registrar/registration-throttle.ts';
@@ -203,15 +204,20 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
     logger: logger.child({ component: 'call-records' }),
   });
   const registrations = new RegistrationStore(redis, clock, prefix);
+  const authenticator = new DigestAuthenticator({
+    realm: config.sip.realm,
+    secret: nonceSecret(config, logger),
+    clock,
+  });
   const registrar = new Registrar({
-    authenticator: new DigestAuthenticator({
-      realm: config.sip.realm,
-      secret: nonceSecret(config, logger),
-      clock,
-    }),
+    authenticator,
     credentials: new SipCredentialRepository(db),
     store: registrations,
     throttle: new RegistrationThrottle(redis, { keyPrefix: prefix }),
+    nonceUses: new NonceUses(redis, {
+      keyPrefix: prefix,
+      lifetimeMs: authenticator.nonceLifetimeMs,
+    }),
     clock,
     logger: logger.child({ component: 'registrar' }),
   });
