@@ -101,6 +101,11 @@ const environmentSchema = z.object({
     .string()
     .regex(/^sips?:.*\{number\}/i, 'must be a sip: URI containing {number}')
     .optional(),
+  // Number prefixes an agent's phone may transfer to by REFER (toll fraud otherwise), e.g. +1,+44. Unset: REFER transfers are refused.
+  SIP_TRANSFER_NUMBERS: z
+    .string()
+    .regex(/^\+\d{1,15}(,\+\d{1,15})*$/, 'must be E.164 prefixes separated by commas, e.g. +1,+44')
+    .optional(),
   // The number customers see when an agent calls them back. Unset: the call is anonymous.
   SIP_CALLBACK_CALLER_ID: z.string().min(1, 'must not be empty').optional(),
   // Language the agent hears the offer whisper in (queue, caller); FreeSWITCH needs a TTS voice for it.
@@ -154,6 +159,8 @@ export interface Config {
     readonly outboundUri: string | undefined;
     readonly callbackCallerId: string | undefined;
     readonly whisperLanguage: string;
+    /** Number prefixes REFER from an agent's phone may dial (`+1`, `+44`); empty: none. */
+    readonly transferNumberPrefixes: readonly string[];
   };
   readonly flowsDir: string;
   readonly recordingsDir: string;
@@ -215,6 +222,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       outboundUri: e.SIP_OUTBOUND_URI,
       callbackCallerId: e.SIP_CALLBACK_CALLER_ID,
       whisperLanguage: e.OFFER_WHISPER_LANGUAGE,
+      transferNumberPrefixes: e.SIP_TRANSFER_NUMBERS?.split(',') ?? [],
     },
     flowsDir: e.FLOWS_DIR,
     recordingsDir: e.RECORDINGS_DIR,

@@ -347,7 +347,12 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
       ids,
       logger,
     }),
-    refers: new AgentRefer({ calls, dialer, logger }),
+    refers: new AgentRefer({
+      calls,
+      dialer,
+      logger,
+      allowedNumberPrefixes: config.voice.transferNumberPrefixes,
+    }),
   });
   offers.start();
   const orphans = new OrphanReconciler({
