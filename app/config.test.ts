@@ -57,6 +57,8 @@ describe('loadConfig', () => {
       callbackCallerId: undefined,
       whisperLanguage: 'en',
       transferNumberPrefixes: [],
+      invitesPerSource: 30,
+      trustedSources: [],
     });
     expect(config.media.orphanSweepMs).toBe(30_000);
     expect(loadConfig({ VOICE_ENABLED: 'false' }).voice.enabled).toBe(false);

@@ -34,6 +34,7 @@ import { Registrar } from '../media/registrar/registrar.ts';
 import { RegistrationStore } from '../media/registrar/registration-store.ts';
 import { RegistrationThrottle } from '../media/registrar/registration-throttle.ts';
 import { guardedSipHandler } from '../media/sip/guarded-sip-handler.ts';
+import { InviteFloodGuard } from '../media/sip/invite-flood-guard.ts';
 import {
   InboundCallHandler,
   type Admission,
@@ -293,9 +294,26 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
 
   const handling = new Set<Promise<void>>();
   const sipLogger = logger.child({ part: 'sip' });
-  const handleInvite = guardedSipHandler((req, res) => inbound.handle(req, res), {
-    logger: sipLogger,
+  const flood = new InviteFloodGuard({
+    invitesPerSecond: config.voice.invitesPerSource,
+    trustedSources: config.voice.trustedSources,
   });
+  const handleInvite = guardedSipHandler(
+    async (req, res) => {
+      const decision = await flood.admit(req.source_address);
+      if (decision.admitted) return inbound.handle(req, res);
+      if (decision.newlyBlocked) {
+        sipLogger.warn(
+          { source: req.source_address, blockedSeconds: decision.retryAfterSeconds },
+          'INVITE flood: refusing this address for a while',
+        );
+      }
+      res.send(503, 'Too Many Calls From This Address', {
+        headers: { 'Retry-After': String(decision.retryAfterSeconds) },
+      });
+    },
+    { logger: sipLogger },
+  );
   signalling.srf.invite((request, response) => {
     const call = handleInvite(request, response);
     handling.add(call);
