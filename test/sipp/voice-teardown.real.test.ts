@@ -362,7 +362,7 @@ describe.skipIf(skipReason !== undefined)(
             SIP_REALM: realm,
             SHUTDOWN_DRAIN_SECONDS: String(drainSeconds),
             MEDIA_MIN_IDLE_CPU: '0',
-            SIP_TRUSTED_SOURCES: '127.0.0.0/8',
+            SIP_TRUSTED_SOURCES: '127.0.0.1',
             LOG_LEVEL: 'warn',
           },
           stdio: ['ignore', 'pipe', 'pipe'],
