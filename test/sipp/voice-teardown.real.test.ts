@@ -236,6 +236,9 @@ describe.skipIf(skipReason !== undefined)(
 
     /** A caller bridged with the agent, both sipp phones waiting for the far end's BYE. */
     async function bridgedCall(): Promise<{ phone: Sipp; caller: Sipp; callId: string }> {
+      // Both servers back (after an earlier test took one away) before the call.
+      await probeOk('freeswitch');
+      await probeOk('drachtio');
       await agentReady();
       const started = new Date();
       const phone = sipp('uas-agent-answers.xml', ['-p', String(phonePort)], 120);
