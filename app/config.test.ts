@@ -56,9 +56,22 @@ describe('loadConfig', () => {
       outboundUri: undefined,
       callbackCallerId: undefined,
       whisperLanguage: 'en',
+      transferNumberPrefixes: [],
+      invitesPerSource: 30,
+      trustedSources: [],
     });
     expect(config.media.orphanSweepMs).toBe(30_000);
     expect(loadConfig({ VOICE_ENABLED: 'false' }).voice.enabled).toBe(false);
+  });
+
+  it('reads the number prefixes REFER transfers may dial, and refuses anything else', () => {
+    expect(loadConfig({ SIP_TRANSFER_NUMBERS: '+1,+44' }).voice.transferNumberPrefixes).toEqual([
+      '+1',
+      '+44',
+    ]);
+    expect(() => loadConfig({ SIP_TRANSFER_NUMBERS: '1,+44' })).toThrow(
+      /SIP_TRANSFER_NUMBERS.*E\.164 prefixes/,
+    );
   });
 
   it('treats an empty variable as unset', () => {

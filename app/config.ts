@@ -101,6 +101,25 @@ const environmentSchema = z.object({
     .string()
     .regex(/^sips?:.*\{number\}/i, 'must be a sip: URI containing {number}')
     .optional(),
+  // New INVITEs one source address may send per second; past it the address gets 503 for a minute (floods, scans).
+  SIP_INVITES_PER_SOURCE: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .default(30),
+  // Addresses or CIDR ranges never limited, e.g. the carrier's SBCs that send every call: 203.0.113.0/28,198.51.100.7.
+  SIP_TRUSTED_SOURCES: z
+    .string()
+    .regex(
+      /^[0-9a-fA-F:.]+(\/\d{1,3})?(,[0-9a-fA-F:.]+(\/\d{1,3})?)*$/,
+      'must be addresses or CIDR ranges separated by commas',
+    )
+    .optional(),
+  // Number prefixes an agent's phone may transfer to by REFER (toll fraud otherwise), e.g. +1,+44. Unset: REFER transfers are refused.
+  SIP_TRANSFER_NUMBERS: z
+    .string()
+    .regex(/^\+\d{1,15}(,\+\d{1,15})*$/, 'must be E.164 prefixes separated by commas, e.g. +1,+44')
+    .optional(),
   // The number customers see when an agent calls them back. Unset: the call is anonymous.
   SIP_CALLBACK_CALLER_ID: z.string().min(1, 'must not be empty').optional(),
   // Language the agent hears the offer whisper in (queue, caller); FreeSWITCH needs a TTS voice for it.
@@ -154,6 +173,12 @@ export interface Config {
     readonly outboundUri: string | undefined;
     readonly callbackCallerId: string | undefined;
     readonly whisperLanguage: string;
+    /** New INVITEs per second one source address may send. */
+    readonly invitesPerSource: number;
+    /** Addresses and CIDR ranges never limited (carrier SBCs). */
+    readonly trustedSources: readonly string[];
+    /** Number prefixes REFER from an agent's phone may dial (`+1`, `+44`); empty: none. */
+    readonly transferNumberPrefixes: readonly string[];
   };
   readonly flowsDir: string;
   readonly recordingsDir: string;
@@ -215,6 +240,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       outboundUri: e.SIP_OUTBOUND_URI,
       callbackCallerId: e.SIP_CALLBACK_CALLER_ID,
       whisperLanguage: e.OFFER_WHISPER_LANGUAGE,
+      transferNumberPrefixes: e.SIP_TRANSFER_NUMBERS?.split(',') ?? [],
+      invitesPerSource: e.SIP_INVITES_PER_SOURCE,
+      trustedSources: e.SIP_TRUSTED_SOURCES?.split(',') ?? [],
     },
     flowsDir: e.FLOWS_DIR,
     recordingsDir: e.RECORDINGS_DIR,

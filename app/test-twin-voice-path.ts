@@ -43,6 +43,8 @@ export async function startTwinVoicePath(options: {
   readonly drainSeconds?: number;
   /** Milliseconds FreeSWITCH takes to speak a text (the twin's default is long). */
   readonly speechMs?: number;
+  /** More settings, e.g. `SIP_INVITES_PER_SOURCE`. */
+  readonly settings?: Readonly<Record<string, string>>;
 }): Promise<TwinVoicePath> {
   const { db, testRedis } = options;
   const srf = new SrfTwin();
@@ -55,6 +57,7 @@ export async function startTwinVoicePath(options: {
     VOICE_ENABLED: 'true',
     SHUTDOWN_DRAIN_SECONDS: String(options.drainSeconds ?? 1),
     LOG_LEVEL: 'silent',
+    ...options.settings,
   });
   const logger = createLogger({ level: 'silent' });
   const redis = testRedis.connect();
@@ -133,7 +136,11 @@ export const callerOffer = [
 ].join('\r\n');
 
 /** An INVITE from +15550001111 to `did` with {@link callerOffer}, as drachtio-srf hands it over. */
-export function inviteTo(did: string, sipCallId: string): SipRequest & EventEmitter {
+export function inviteTo(
+  did: string,
+  sipCallId: string,
+  source = '192.0.2.10',
+): SipRequest & EventEmitter {
   return sipRequestFromText(
     [
       `INVITE sip:${did}@switchboard.example.com SIP/2.0`,
@@ -149,5 +156,6 @@ export function inviteTo(did: string, sipCallId: string): SipRequest & EventEmit
       '',
       callerOffer,
     ].join('\n'),
+    { address: source },
   );
 }

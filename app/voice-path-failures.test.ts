@@ -37,6 +37,7 @@ beforeAll(async () => {
     databaseUrl: database.url,
     testRedis,
     drainSeconds,
+    settings: { SIP_INVITES_PER_SOURCE: '10' },
   });
 });
 
@@ -70,6 +71,43 @@ function callRow(sipCallId: string) {
     (found) => found?.ended_at != null,
   );
 }
+
+describe('an INVITE flood from one address', () => {
+  it('is refused with 503 and no call record past the rate, while another address is answered', async () => {
+    const flooded = Array.from({ length: 25 }, (_, i) => {
+      const response = new RecordedResponse();
+      twin.srf.inviteHandler?.(inviteTo(did, `flood-${i}@192.0.2.66`, '192.0.2.66'), response);
+      return response;
+    });
+    const refused = await eventually(
+      () => flooded.filter((response) => response.final?.status === 503),
+      (found) => found.length >= 15,
+    );
+    expect(refused).toHaveLength(15);
+    expect(refused[0]?.final?.headers['Retry-After']).toBe('60');
+    // Others' calls still go through.
+    const other = new RecordedResponse();
+    twin.srf.inviteHandler?.(inviteTo(did, 'not-flood-1@192.0.2.10'), other);
+    const answered = await eventually(
+      () => other.final?.status,
+      (status) => status !== undefined,
+    );
+    expect(answered).toBe(200);
+    // The admitted ten have records; the refused fifteen none.
+    const rows = await eventually(
+      () =>
+        database.db
+          .selectFrom('calls')
+          .select('sip_call_id')
+          .where('sip_call_id', 'like', 'flood-%')
+          .execute(),
+      (found) => found.length >= 10,
+    );
+    expect(rows).toHaveLength(10);
+    twin.loseSignalling(); // ends the calls in progress, for the next tests
+    await callRow('not-flood-1@192.0.2.10');
+  });
+});
 
 describe('losing drachtio-server', () => {
   it('ends the calls in progress, with their cause, and releases their FreeSWITCH sessions', async () => {

@@ -29,10 +29,12 @@ import { OfferRinger } from '../media/offer/offer-ringer.ts';
 import { BridgeRecorder } from '../media/recording/call-recording.ts';
 import { LocalRecordingFiles } from '../media/recording/recording-files.ts';
 import { DigestAuthenticator } from '../media/registrar/digest-auth.ts';
+import { NonceUses } from '../media/registrar/nonce-uses.ts';
 import { Registrar } from '../media/registrar/registrar.ts';
 import { RegistrationStore } from '../media/registrar/registration-store.ts';
 import { RegistrationThrottle } from '../media/registrar/registration-throttle.ts';
 import { guardedSipHandler } from '../media/sip/guarded-sip-handler.ts';
+import { InviteFloodGuard } from '../media/sip/invite-flood-guard.ts';
 import {
   InboundCallHandler,
   type Admission,
@@ -203,15 +205,20 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
     logger: logger.child({ component: 'call-records' }),
   });
   const registrations = new RegistrationStore(redis, clock, prefix);
+  const authenticator = new DigestAuthenticator({
+    realm: config.sip.realm,
+    secret: nonceSecret(config, logger),
+    clock,
+  });
   const registrar = new Registrar({
-    authenticator: new DigestAuthenticator({
-      realm: config.sip.realm,
-      secret: nonceSecret(config, logger),
-      clock,
-    }),
+    authenticator,
     credentials: new SipCredentialRepository(db),
     store: registrations,
     throttle: new RegistrationThrottle(redis, { keyPrefix: prefix }),
+    nonceUses: new NonceUses(redis, {
+      keyPrefix: prefix,
+      lifetimeMs: authenticator.nonceLifetimeMs,
+    }),
     clock,
     logger: logger.child({ component: 'registrar' }),
   });
@@ -287,9 +294,26 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
 
   const handling = new Set<Promise<void>>();
   const sipLogger = logger.child({ part: 'sip' });
-  const handleInvite = guardedSipHandler((req, res) => inbound.handle(req, res), {
-    logger: sipLogger,
+  const flood = new InviteFloodGuard({
+    invitesPerSecond: config.voice.invitesPerSource,
+    trustedSources: config.voice.trustedSources,
   });
+  const handleInvite = guardedSipHandler(
+    async (req, res) => {
+      const decision = await flood.admit(req.source_address);
+      if (decision.admitted) return inbound.handle(req, res);
+      if (decision.newlyBlocked) {
+        sipLogger.warn(
+          { source: req.source_address, blockedSeconds: decision.retryAfterSeconds },
+          'INVITE flood: refusing this address for a while',
+        );
+      }
+      res.send(503, 'Too Many Calls From This Address', {
+        headers: { 'Retry-After': String(decision.retryAfterSeconds) },
+      });
+    },
+    { logger: sipLogger },
+  );
   signalling.srf.invite((request, response) => {
     const call = handleInvite(request, response);
     handling.add(call);
@@ -341,7 +365,12 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
       ids,
       logger,
     }),
-    refers: new AgentRefer({ calls, dialer, logger }),
+    refers: new AgentRefer({
+      calls,
+      dialer,
+      logger,
+      allowedNumberPrefixes: config.voice.transferNumberPrefixes,
+    }),
   });
   offers.start();
   const orphans = new OrphanReconciler({

@@ -24,6 +24,11 @@ beforeAll(async () => {
     request.on('end', () => {
       seen.push({ method: request.method, url: request.url, body });
       if (request.url?.startsWith('/slow')) return; // never answers
+      if (request.url?.startsWith('/moved')) {
+        response.writeHead(302, { location: 'https://169.254.169.254/latest/meta-data/' });
+        response.end();
+        return;
+      }
       if (request.url?.startsWith('/text')) {
         response.end('not json');
         return;
@@ -101,6 +106,12 @@ describe('httpLookup', () => {
       step(),
     );
     expect(seen.at(-1)).toMatchObject({ method: 'POST', body: '{"phone":"+1 555 123","n":1}' });
+  });
+
+  it('fails rather than follow a redirect to an internal address', async () => {
+    await expect(httpLookup.run(params({ url: '{{vars.base}}/moved' }), step())).rejects.toThrow(
+      /refused a redirect to https:\/\/169\.254\.169\.254: 169\.254\.169\.254 is an internal address/,
+    );
   });
 
   it('fails on a server that does not answer in time', async () => {

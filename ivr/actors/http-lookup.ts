@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { SwitchboardError } from '../../platform/switchboard-error.ts';
 import type { FlowValue } from '../flow-context.ts';
 import { interpolate, interpolateUrl } from '../template.ts';
+import { fetchWithRedirectPolicy } from './redirect-policy.ts';
 import type { IvrActor } from './ivr-actor.ts';
 import { readJsonAnswer } from './read-json-answer.ts';
 import { seconds, variableName } from './step-params.ts';
@@ -33,6 +34,8 @@ const httpLookupParams = z.strictObject({
  * timeout, non-2xx status, non-JSON body, or an answer too large or nested
  * too deep (read-json-answer.ts) fails the step: take `onError`.
  * Plain http is refused except for hosts the runtime allows (loopback by default).
+ * Redirects are followed only to where the lookup could have gone itself
+ * (redirect-policy.ts): https, and no internal address.
  */
 export const httpLookup: IvrActor<typeof httpLookupParams> = {
   name: 'httpLookup',
@@ -75,7 +78,12 @@ export const httpLookup: IvrActor<typeof httpLookupParams> = {
       (async () => {
         let response: Response;
         try {
-          response = await step.fetch(url, { method: params.method, headers, body, signal });
+          response = await fetchWithRedirectPolicy(
+            step.fetch,
+            url,
+            { method: params.method, headers, body, signal },
+            { plainHttpHosts: step.plainHttpHosts },
+          );
         } catch (error) {
           const reason =
             signal.aborted && !step.signal.aborted

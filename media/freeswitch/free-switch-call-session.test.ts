@@ -178,6 +178,29 @@ describe('FreeSwitchCallSession on FreeSWITCH', () => {
     expect(agentEndpoint.destroyed).toBe(true);
   });
 
+  it.each([
+    [
+      'the agent hung up (their BYE, then FreeSWITCH ends the caller across the bridge)',
+      true,
+      'normal',
+    ],
+    ['FreeSWITCH went away (both channels end from its side)', false, 'mediaServerLost'],
+  ])('records the caller ended by FreeSWITCH after %s as %s', async (_how, agentByes, cause) => {
+    const call = await twinCall({ agentLeg: () => connectedLeg(agentDialog, agentEndpoint) });
+    const agentEndpoint = (await call.server.createEndpoint()) as EndpointTwin;
+    const agentDialog = new DialogTwin('sip-agent-1');
+    const causes: string[] = [];
+    call.session.onHangup((ended) => causes.push(ended));
+    void call.session.bridge({ kind: 'agent', agentId: 'agent-1' }).catch(() => undefined);
+    await call.clock.advance(1000);
+    if (agentByes) agentDialog.hangUpFromFarEnd();
+    else agentEndpoint.endFromServer();
+    await call.clock.advance(0);
+    call.endpoint.endFromServer();
+    await call.clock.advance(0);
+    expect(causes).toEqual([cause]);
+  });
+
   it('fails a bridge when no agent leg is waiting', async () => {
     const { session } = await twinCall();
     await expect(session.bridge({ kind: 'agent', agentId: 'nobody' })).resolves.toEqual({

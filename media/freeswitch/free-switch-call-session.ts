@@ -16,7 +16,7 @@ import type {
 import type { Logger } from '../../platform/logger.ts';
 import { SwitchboardError } from '../../platform/switchboard-error.ts';
 import type { BridgeRecorder, CallRecording } from '../recording/call-recording.ts';
-import type { ConnectedLeg } from './connected-leg.ts';
+import type { ConnectedLeg, LegEnd } from './connected-leg.ts';
 import type { DtmfEvent, MediaEndpoint } from './media-server.ts';
 import {
   playbackSourceFor,
@@ -119,6 +119,8 @@ export class FreeSwitchCallSession implements CallSession {
   private recordings = 0;
   private readonly ready: Promise<void>;
   private peer: BridgedPeer | undefined;
+  /** How the last bridged peer's leg ended, for the cause of the caller's end right after. */
+  private peerEndedBy: LegEnd | undefined;
   private callRecording: CallRecording | undefined;
   private pendingHandOff: Promise<HandOffOutcome> | undefined;
 
@@ -129,11 +131,16 @@ export class FreeSwitchCallSession implements CallSession {
     this.endpoint = options.caller.endpoint;
     this.endpoint.on('dtmf', (event: DtmfEvent) => this.deliver(event.dtmf));
     // FreeSWITCH releasing the caller's channel is not the caller hanging up:
-    // with a peer bridged it is the peer's hang-up carried across the bridge;
-    // without one, the media went away (media timeout, FreeSWITCH lost).
+    // after the bridged peer hung up (their BYE) it is that hang-up carried
+    // across the bridge; otherwise the media went away (media timeout,
+    // FreeSWITCH lost, which ends the peer's channel the same way).
     options.caller.onEnded((by) =>
       this.end(
-        by !== 'media' ? 'callerHungUp' : this.peer === undefined ? 'mediaServerLost' : 'normal',
+        by !== 'media'
+          ? 'callerHungUp'
+          : this.peerEndedBy === 'farEnd'
+            ? 'normal'
+            : 'mediaServerLost',
       ),
     );
     // Keys are ours to interpret: FreeSWITCH's default terminator (`*`) would
@@ -402,7 +409,12 @@ export class FreeSwitchCallSession implements CallSession {
     try {
       for (;;) {
         const current = this.peer.leg;
-        const legEnded = new Promise<void>((resolve) => current.onEnded(() => resolve()));
+        const legEnded = new Promise<void>((resolve) =>
+          current.onEnded((by) => {
+            this.peerEndedBy = by;
+            resolve();
+          }),
+        );
         const outcome = await this.untilEndOrAbort(legEnded, signal);
         if (outcome.kind !== 'done') {
           await this.peer.leg.hangup();

@@ -149,9 +149,14 @@ describe('transfers', () => {
     expect((error as SwitchboardError).code).toBe('conflict');
   });
 
-  it("transfers on a REFER from the agent's phone and reports it with NOTIFY", async () => {
-    const t = await liveCall();
-    new AgentRefer({ calls: t.calls, dialer: t.dialer, logger }).watch(callId, t.agentLeg);
+  /** The agent's phone sends REFER to `target`; resolves with the response it got. */
+  async function referFromPhone(t: Awaited<ReturnType<typeof liveCall>>, target: string) {
+    new AgentRefer({
+      calls: t.calls,
+      dialer: t.dialer,
+      logger,
+      allowedNumberPrefixes: ['+1'],
+    }).watch(callId, t.agentLeg);
     const response = new RecordedResponse();
     t.agentDialog.receive(
       'refer',
@@ -163,7 +168,7 @@ describe('transfers', () => {
           'To: <sip:switchboard@192.0.2.1>;tag=b',
           'Call-ID: agent',
           'CSeq: 3 REFER',
-          'Refer-To: <sip:+15559990000@example.com>',
+          `Refer-To: <${target}>`,
           'Referred-By: <sip:alice@example.com>',
           'Content-Length: 0',
           '',
@@ -173,6 +178,12 @@ describe('transfers', () => {
       response,
     );
     await t.clock.advance(0);
+    return response;
+  }
+
+  it("transfers on a REFER from the agent's phone and reports it with NOTIFY", async () => {
+    const t = await liveCall();
+    const response = await referFromPhone(t, 'sip:+15559990000@example.com');
     expect(response.final?.status).toBe(202);
     expect(t.sip.ringing()[0]?.uri).toBe('sip:%2B15559990000@carrier.example.net');
     t.sip.ringing()[0]?.answer();
@@ -180,6 +191,21 @@ describe('transfers', () => {
     expect(t.agentDialog.sent[0]).toMatchObject({ method: 'NOTIFY', body: 'SIP/2.0 200 OK\r\n' });
     expect(t.agentDialog.destroyed).toBe(true);
     expect(t.callerEndpoint.bridgedWith).toBe(t.server.endpoints.at(-1)?.uuid);
+  });
+
+  it.each([
+    [
+      'a number outside the allowed prefixes (premium rate abroad)',
+      'sip:+881631234567@example.com',
+    ],
+    ['a SIP URI elsewhere', 'sip:attacker@evil.example'],
+    ['a SIP URI whose user is not a number', 'sip:alice@example.com'],
+  ])('refuses a REFER to %s with 403 and dials nothing', async (_what, target) => {
+    const t = await liveCall();
+    const response = await referFromPhone(t, target);
+    expect(response.final?.status).toBe(403);
+    expect(t.sip.ringing()).toEqual([]);
+    expect(t.agentLeg.ended).toBe(false);
   });
 });
 

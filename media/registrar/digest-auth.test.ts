@@ -115,9 +115,11 @@ describe('DigestAuthenticator nonces', () => {
     });
     const challenge = authenticator.challenge();
     expect(challenge).toMatch(
-      /^Digest realm="switchboard", nonce="[0-9a-f]+\.[0-9a-f]{64}", algorithm=MD5, qop="auth"$/,
+      /^Digest realm="switchboard", nonce="[0-9a-f]+\.[0-9a-f]{16}\.[0-9a-f]{64}", algorithm=MD5, qop="auth"$/,
     );
     const nonce = /nonce="([^"]+)"/.exec(challenge)?.[1] ?? '';
+    // Unique even within one millisecond, so that each nonce's uses can be counted.
+    expect(/nonce="([^"]+)"/.exec(authenticator.challenge())?.[1]).not.toBe(nonce);
     expect(authenticator.nonceState(nonce)).toBe('valid');
     const other = new DigestAuthenticator({ realm: 'switchboard', secret: 'secret-b', clock });
     expect(other.nonceState(nonce)).toBe('forged');

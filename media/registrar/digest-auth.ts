@@ -1,4 +1,4 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../../platform/clock.ts';
 import { unquote, type ParsedAuthorization } from '../sip/sip-message.ts';
 
@@ -93,7 +93,8 @@ export class DigestAuthenticator {
   readonly realm: string;
   private readonly secret: string;
   private readonly clock: Clock;
-  private readonly nonceLifetimeMs: number;
+  /** How long a nonce stays usable. */
+  readonly nonceLifetimeMs: number;
 
   constructor(options: {
     readonly realm: string;
@@ -117,11 +118,17 @@ export class DigestAuthenticator {
 
   /** Whether `nonce` is one we issued, and whether it is still fresh. */
   nonceState(nonce: string): NonceState {
-    const [issued, signature] = nonce.split('.');
-    if (issued === undefined || signature === undefined || !/^[0-9a-f]{1,16}$/.test(issued)) {
+    const [issued, salt, signature] = nonce.split('.');
+    if (
+      issued === undefined ||
+      salt === undefined ||
+      signature === undefined ||
+      !/^[0-9a-f]{1,16}$/.test(issued) ||
+      !/^[0-9a-f]{16}$/.test(salt)
+    ) {
       return 'forged';
     }
-    if (!sameText(signature, this.sign(issued))) return 'forged';
+    if (!sameText(signature, this.sign(`${issued}.${salt}`))) return 'forged';
     const age = this.clock.now() - Number.parseInt(issued, 16);
     return age >= 0 && age <= this.nonceLifetimeMs ? 'valid' : 'stale';
   }
@@ -145,8 +152,14 @@ export class DigestAuthenticator {
     );
   }
 
+  /**
+   * `<issued, hex ms>.<salt>.<HMAC>`: the time says how old it is, the HMAC
+   * that we issued it (any instance sharing the secret can check), and the
+   * random salt makes each nonce unique, so that its uses can be counted
+   * (nonce-uses.ts) even for two phones challenged in the same millisecond.
+   */
   private issueNonce(): string {
-    const issued = this.clock.now().toString(16);
+    const issued = `${this.clock.now().toString(16)}.${randomBytes(8).toString('hex')}`;
     return `${issued}.${this.sign(issued)}`;
   }
 

@@ -15,6 +15,7 @@ import { RecordedResponse, sipRequestFromText } from '../sip/sip-request-from-te
 import { DigestAuthenticator, digestHa1, expectedDigestResponse } from './digest-auth.ts';
 import { Registrar } from './registrar.ts';
 import { RegistrationStore } from './registration-store.ts';
+import { NonceUses } from './nonce-uses.ts';
 import { RegistrationThrottle } from './registration-throttle.ts';
 
 const realm = 'switchboard';
@@ -77,6 +78,8 @@ beforeEach(() => {
     credentials: new SipCredentialRepository(database.db),
     store,
     throttle: new RegistrationThrottle(redis, { keyPrefix, maxFailures: 3 }),
+    nonceUses: new NonceUses(redis, { keyPrefix, lifetimeMs: 5 * 60_000 }),
+    maxDevicesPerUser: 3,
     clock,
     logger: createLogger({ level: 'silent' }),
   });
@@ -116,7 +119,13 @@ function registerText(
   return sipRequestFromText(lines.join('\n'), { address: device.address });
 }
 
-function authorizationFor(challenge: string, username: string, password: string): string {
+function authorizationFor(
+  challenge: string,
+  username: string,
+  password: string,
+  /** null: no qop, so no count (an old-style digest answer). */
+  nc: string | null = '00000001',
+): string {
   const nonce = /nonce="([^"]+)"/.exec(challenge)?.[1] ?? '';
   const base = {
     username,
@@ -124,12 +133,11 @@ function authorizationFor(challenge: string, username: string, password: string)
     nonce,
     uri: 'sip:pbx.example.com',
     response: '',
-    qop: 'auth',
-    nc: '00000001',
-    cnonce: 'c0ffee',
+    ...(nc === null ? {} : { qop: 'auth', nc, cnonce: 'c0ffee' }),
   };
   const response = expectedDigestResponse(base, 'REGISTER', digestHa1(username, realm, password));
-  return `Digest username="${username}", realm="${realm}", nonce="${nonce}", uri="sip:pbx.example.com", response="${response}", algorithm=MD5, qop=auth, nc=00000001, cnonce="c0ffee"`;
+  const counted = nc === null ? '' : `, qop=auth, nc=${nc}, cnonce="c0ffee"`;
+  return `Digest username="${username}", realm="${realm}", nonce="${nonce}", uri="sip:pbx.example.com", response="${response}", algorithm=MD5${counted}`;
 }
 
 async function send(request: ReturnType<typeof registerText>) {
@@ -252,6 +260,58 @@ describe('Registrar', () => {
   });
 });
 
+describe('Registrar against replay and device floods', () => {
+  it('refuses an authorization used a second time, even from elsewhere with another Contact', async () => {
+    const desk = phone('198.51.100.7');
+    const challenge = await send(registerText(desk, {}));
+    const authorization = authorizationFor(
+      challenge.headers['WWW-Authenticate'] ?? '',
+      'alice',
+      's3cret',
+    );
+    expect((await send(registerText(desk, { authorization }))).status).toBe(200);
+    const attacker = phone('203.0.113.66');
+    const replayed = await send(registerText(attacker, { authorization }));
+    expect(replayed.status).toBe(401);
+    expect(replayed.headers['WWW-Authenticate']).toMatch(/stale=TRUE/);
+    expect((await store.bindings(aliceId)).map((b) => b.contact)).toEqual([desk.contact]);
+  });
+
+  it('accepts the same nonce again with a rising nonce count, as phones re-register', async () => {
+    const desk = phone('198.51.100.7');
+    const challenge = (await send(registerText(desk, {}))).headers['WWW-Authenticate'] ?? '';
+    for (const nc of ['00000001', '00000002', '0000000a']) {
+      const authorization = authorizationFor(challenge, 'alice', 's3cret', nc);
+      expect((await send(registerText(desk, { authorization }))).status, nc).toBe(200);
+    }
+    const older = authorizationFor(challenge, 'alice', 's3cret', '00000003');
+    expect((await send(registerText(desk, { authorization: older }))).status).toBe(401);
+  });
+
+  it('refuses an authorization without qop, which carries no count to check', async () => {
+    const desk = phone('198.51.100.7');
+    const challenge = (await send(registerText(desk, {}))).headers['WWW-Authenticate'] ?? '';
+    const authorization = authorizationFor(challenge, 'alice', 's3cret', null);
+    expect((await send(registerText(desk, { authorization }))).status).toBe(401);
+    expect(await store.bindings(aliceId)).toEqual([]);
+  });
+
+  it('refuses a device past the per-user limit with 403, keeping the others', async () => {
+    const devices = ['198.51.100.1', '198.51.100.2', '198.51.100.3', '198.51.100.4'].map((a) =>
+      phone(a),
+    );
+    for (const device of devices.slice(0, 3)) {
+      expect((await register(device, { expires: 600 })).status).toBe(200);
+    }
+    const fourth = await register(devices[3]!, { expires: 600 });
+    expect(fourth.status).toBe(403);
+    expect(fourth.reason).toMatch(/Too Many Devices/);
+    expect(await store.bindings(aliceId)).toHaveLength(3);
+    // Refreshing one already registered is not a new device.
+    expect((await register(devices[0]!, { expires: 600 })).status).toBe(200);
+  });
+});
+
 describe('Registrar logs', () => {
   /** A registrar whose log lines are kept, over `credentials` (the test database by default). */
   function logged(credentials = new SipCredentialRepository(database.db)) {
@@ -263,6 +323,7 @@ describe('Registrar logs', () => {
       credentials,
       store: new RegistrationStore(redis, clock, keyPrefix),
       throttle,
+      nonceUses: new NonceUses(redis, { keyPrefix, lifetimeMs: 5 * 60_000 }),
       clock,
       logger: createLogger(
         { level: 'info' },

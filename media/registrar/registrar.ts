@@ -12,6 +12,7 @@ import { callRefused, sipFailureFor } from '../sip/sip-status.ts';
 import { digestCredentialsFrom, type DigestAuthenticator } from './digest-auth.ts';
 import type { Binding, RegistrationStore } from './registration-store.ts';
 import type { RegistrationThrottle } from './registration-throttle.ts';
+import type { NonceUses } from './nonce-uses.ts';
 
 /** Looks up a phone's digest HA1; `sql/repositories/sip-credential-repository.ts` implements it. */
 export interface SipCredentialLookup {
@@ -26,12 +27,16 @@ export interface RegistrarOptions {
   readonly credentials: SipCredentialLookup;
   readonly store: RegistrationStore;
   readonly throttle: RegistrationThrottle;
+  /** Refuses an authorization used twice (replay). */
+  readonly nonceUses: NonceUses;
   readonly clock: Clock;
   readonly logger: Logger;
   /** Shortest registration accepted; shorter asks get 423 (RFC 3261 §10.3). Default 60 s. */
   readonly minExpiresSeconds?: number;
   /** Longest registration granted; longer asks are shortened. Default 3600 s. */
   readonly maxExpiresSeconds?: number;
+  /** Devices one user may have registered at once; more are refused with 403. Default 10. */
+  readonly maxDevicesPerUser?: number;
 }
 
 /**
@@ -112,6 +117,16 @@ export class Registrar {
       this.challenge(response);
       return;
     }
+    // A second use of one authorization is a replay; a real phone asked
+    // again (stale) answers with a fresh nonce.
+    if (!(await this.options.nonceUses.accept(credentials.nonce, credentials.nc))) {
+      this.options.logger.info(
+        { source, username: credentials.username },
+        'register refused: authorization used before',
+      );
+      this.challenge(response, true);
+      return;
+    }
     // A user may only bind their own address-of-record.
     if (uriUser(headerUri(request, 'To') ?? '') !== credentials.username) {
       throw new SwitchboardError('forbidden', 'To does not match the authenticated user');
@@ -165,6 +180,21 @@ export class Registrar {
         sourceAddress: request.source_address,
         userAgent: request.get('User-Agent'),
       });
+    }
+    if (added.length > 0) {
+      // Counted before saving: one stolen password must not register a fleet.
+      const kept = new Set((await store.bindings(userId)).map((binding) => binding.contact));
+      for (const contact of removed) kept.delete(contact);
+      for (const binding of added) kept.add(binding.contact);
+      const maxDevices = this.options.maxDevicesPerUser ?? 10;
+      if (kept.size > maxDevices) {
+        this.options.logger.info(
+          { userId, devices: kept.size },
+          'register refused: too many devices',
+        );
+        response.send(403, `Too Many Devices (at most ${maxDevices})`);
+        return;
+      }
     }
     const current =
       added.length === 0 && removed.length === 0

@@ -19,13 +19,19 @@ export interface AgentReferOptions {
   readonly dialer: Dialer;
   /** How long the transfer target rings. Default 30 s. */
   readonly timeoutMs?: number;
+  /**
+   * E.164 prefixes a phone may transfer to (`+1`, `+44`); others, and SIP
+   * URIs, are refused with 403 (`SIP_TRANSFER_NUMBERS`).
+   */
+  readonly allowedNumberPrefixes: readonly string[];
   readonly logger: Logger;
 }
 
 /**
  * Blind transfer from the agent's phone: a REFER on the agent's dialog is
- * accepted (202), the `Refer-To` target is dialled (a number goes through
- * the carrier, a SIP URI as is), and when it answers the caller is handed
+ * accepted (202) when its `Refer-To` is a number under one of the allowed
+ * prefixes (anything else, SIP URIs included, gets 403: toll fraud), the
+ * number is dialled through the carrier, and when it answers the caller is handed
  * over to it and the agent's leg ends. The phone is told how it went with a
  * NOTIFY carrying a `message/sipfrag` status line (RFC 3515).
  *
@@ -60,9 +66,14 @@ export class AgentRefer {
       response.send(481, 'Call Does Not Exist');
       return;
     }
+    const destination = this.allowedNumber(uriUser(referTo));
+    if (destination === undefined) {
+      // A phone is a thing anyone may take over: it must not dial the world.
+      log.warn({ referTo }, 'REFER refused: not a number transfers may dial');
+      response.send(403, 'Transfer Destination Not Allowed');
+      return;
+    }
     response.send(202);
-    const user = uriUser(referTo);
-    const destination = user !== undefined && /^\+?[0-9]{3,15}$/.test(user) ? user : referTo;
     const result = await this.options.dialer.dial(destination, {
       timeoutMs: this.options.timeoutMs ?? 30_000,
       callerNumber: session.callerNumber,
@@ -82,6 +93,15 @@ export class AgentRefer {
     } catch (error) {
       log.warn({ err: error, destination }, 'REFER target answered but the caller was gone');
     }
+  }
+
+  /** The E.164 number a REFER may dial, or undefined: only numbers, and only under the allowed prefixes. */
+  private allowedNumber(user: string | undefined): string | undefined {
+    if (user === undefined || !/^\+?[0-9]{3,15}$/.test(user)) return undefined;
+    const number = user.startsWith('+') ? user : `+${user}`;
+    return this.options.allowedNumberPrefixes.some((prefix) => number.startsWith(prefix))
+      ? number
+      : undefined;
   }
 
   private async notify(leg: ConnectedLeg, status: string): Promise<void> {

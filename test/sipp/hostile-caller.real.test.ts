@@ -241,7 +241,8 @@ describe.skipIf(skipReason !== undefined)(
       // (`%zz`, a lone `%`) before Switchboard sees it; those go in the other headers.
       const wellFormed = (user: string) => !/%(?![0-9A-Fa-f]{2})/.test(user);
       const socket = createSocket('udp4');
-      await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+      // From 127.0.0.2, which the rig does not trust: past 30 a second it is a flood.
+      await new Promise<void>((resolve) => socket.bind(0, '127.0.0.2', resolve));
       const port = socket.address().port;
       const finals = new Map<string, number>();
       socket.on('message', (message) => {
@@ -261,13 +262,13 @@ describe.skipIf(skipReason !== undefined)(
         // To an unknown number: every field is parsed, nothing is answered.
         const invite = [
           `INVITE sip:${round % 3 === 0 && wellFormed(user) ? user : '+15559990000'}@${host}:${sipPort} SIP/2.0`,
-          `Via: SIP/2.0/UDP 127.0.0.1:${port};branch=z9hG4bK-fuzz-${round}`,
+          `Via: SIP/2.0/UDP 127.0.0.2:${port};branch=z9hG4bK-fuzz-${round}`,
           'Max-Forwards: 70',
           `From: "${round % 5 === 0 ? user.slice(0, 50) : 'fuzz'}" <sip:${user}@127.0.0.1>;tag=f${round}`,
           `To: <sip:${round % 2 === 0 ? user : '+15559990000'}@${host}>`,
           `Call-ID: ${callId}`,
           'CSeq: 1 INVITE',
-          `Contact: <sip:${user}@127.0.0.1:${port}>`,
+          `Contact: <sip:${user}@127.0.0.2:${port}>`,
           `P-Asserted-Identity: <sip:${user}@127.0.0.1>`,
           'Content-Length: 0',
           '',
@@ -284,7 +285,10 @@ describe.skipIf(skipReason !== undefined)(
       );
       socket.close();
       expect(answered, 'INVITEs with a final response').toBe(sent.length);
-      // Still taking calls, with nothing counted as a fault (test/fault-guard.ts).
+      const refused = sent.filter((callId) => finals.get(callId) === 503);
+      expect(refused.length, 'INVITEs refused as a flood').toBeGreaterThan(0);
+      // Still taking calls from other addresses, with nothing counted as a
+      // fault (test/fault-guard.ts).
       expectNothingExpanded(await callFrom('+15550001111', greetingDid));
     }, 90_000);
 

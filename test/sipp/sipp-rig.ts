@@ -183,6 +183,9 @@ export async function startRealVoicePath(options: {
     // These scenarios are not about admission control, and on a small shared test host
     // FreeSWITCH's idle CPU (the whole machine's) dips below the production floor of 15%.
     MEDIA_MIN_IDLE_CPU: env.MEDIA_MIN_IDLE_CPU ?? '0',
+    // Every sipp caller and phone sends from 127.0.0.1, as a carrier's SBC
+    // would; floods come from elsewhere (127.0.0.2) and meet the limit.
+    SIP_TRUSTED_SOURCES: '127.0.0.1',
     LOG_LEVEL: 'warn',
   });
   const voice = startVoicePath({

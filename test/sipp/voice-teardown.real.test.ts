@@ -236,6 +236,9 @@ describe.skipIf(skipReason !== undefined)(
 
     /** A caller bridged with the agent, both sipp phones waiting for the far end's BYE. */
     async function bridgedCall(): Promise<{ phone: Sipp; caller: Sipp; callId: string }> {
+      // Both servers back (after an earlier test took one away) before the call.
+      await probeOk('freeswitch');
+      await probeOk('drachtio');
       await agentReady();
       const started = new Date();
       const phone = sipp('uas-agent-answers.xml', ['-p', String(phonePort)], 120);
@@ -362,6 +365,7 @@ describe.skipIf(skipReason !== undefined)(
             SIP_REALM: realm,
             SHUTDOWN_DRAIN_SECONDS: String(drainSeconds),
             MEDIA_MIN_IDLE_CPU: '0',
+            SIP_TRUSTED_SOURCES: '127.0.0.1',
             LOG_LEVEL: 'warn',
           },
           stdio: ['ignore', 'pipe', 'pipe'],
