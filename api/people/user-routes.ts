@@ -7,6 +7,7 @@ import type { UserRepository, UserRow } from '../../sql/repositories/user-reposi
 import { requireVisible } from '../access/access-scope-resolver.ts';
 import type { PasswordHasher } from '../auth/password-hasher.ts';
 import { limit, timestamp, uuid } from '../routes/common-schemas.ts';
+import { lastAdminRefusal } from './last-admin.ts';
 import { defineRoute, type RouteDefinition } from '../routes/route-definition.ts';
 
 export interface UserRouteDeps {
@@ -142,15 +143,19 @@ export function userRoutes(deps: UserRouteDeps): RouteDefinition[] {
       authorize: adminOnUser,
       handler: async ({ params, body, auditDetails }) => {
         const now = new Date(deps.clock.now());
-        const row = await users.update(params.userId, {
-          display_name: body.displayName,
-          role: body.role,
-          team_id: body.teamId,
-          voice_capacity: body.voiceCapacity,
-          chat_capacity: body.chatCapacity,
-          email_capacity: body.emailCapacity,
-          disabled_at: body.disabled === undefined ? undefined : body.disabled ? now : null,
-        });
+        const row = await users
+          .update(params.userId, {
+            display_name: body.displayName,
+            role: body.role,
+            team_id: body.teamId,
+            voice_capacity: body.voiceCapacity,
+            chat_capacity: body.chatCapacity,
+            email_capacity: body.emailCapacity,
+            disabled_at: body.disabled === undefined ? undefined : body.disabled ? now : null,
+          })
+          .catch((error: unknown) => {
+            throw lastAdminRefusal(error);
+          });
         // A disabled user's open sessions end now, not at their expiry.
         if (body.disabled === true) await deps.sessions.endAllForUser(params.userId, now);
         // Their open live event sockets are closed or re-scoped at once, on every instance.

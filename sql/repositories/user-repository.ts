@@ -3,6 +3,12 @@ import type { Database } from '../database.ts';
 import type { UsersTable } from '../tables/people-tables.ts';
 
 export type UserRow = Selectable<UsersTable>;
+
+/**
+ * The rule (a trigger, sql/migrations/20261207000400_keep_an_admin.up.sql)
+ * that refuses a change leaving no active admin; the error names it.
+ */
+export const keepAnAdminConstraint = 'users_keep_an_active_admin';
 export type NewUser = Insertable<UsersTable>;
 export type UserChanges = Updateable<UsersTable>;
 
