@@ -39,7 +39,7 @@ beforeEach(async () => {
     .execute();
 });
 
-const refused = /last active admin/
+const refused = /last active admin/;
 
 describe('keeping an active admin', () => {
   it.each([
