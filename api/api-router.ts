@@ -200,8 +200,10 @@ export function createApi(deps: ApiDependencies): Api {
   router.get('/openapi.json', (_req, res) => {
     res.json(document);
   });
+  const docs = docsPage(`${apiBasePath}/openapi.json`);
   router.get('/docs', (_req, res) => {
-    res.type('html').send(docsPage(`${apiBasePath}/openapi.json`));
+    res.setHeader('content-security-policy', docs.contentSecurityPolicy);
+    res.type('html').send(docs.html);
   });
   const ready = warmDatabase(db, deps.warmConnections ?? 10).catch(() => undefined);
   const close = () => {

@@ -5,6 +5,7 @@ import type { IdGenerator } from '../platform/id-generator.ts';
 import type { Logger } from '../platform/logger.ts';
 import { errorHandler, notFoundHandler } from './error-response.ts';
 import { verifyRequestBody } from './request-body-check.ts';
+import { securityHeaders } from './security-headers.ts';
 
 // V8's allocation-site pretenuring moves an allocation site whose objects
 // once survived (start-up work, a backlog) to allocating straight in the old
@@ -37,6 +38,8 @@ export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  // First, so even a refused body or an unknown path carries them.
+  app.use(securityHeaders());
   defineLazyLog(app, options.logger);
   app.use(requestLogger(options.logger, options.ids));
   // Size is bounded while reading (413), depth before JSON.parse (400).

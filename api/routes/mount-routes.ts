@@ -46,6 +46,10 @@ export function mountRoutes(options: MountOptions): RequestHandler {
       next();
       return;
     }
+    // Answers carry personal data (numbers, recordings, the caller's own
+    // session): no browser or proxy cache may keep them. Errors too: the
+    // header is set before anything can fail.
+    res.setHeader('cache-control', 'no-store');
     if (found === 'bad-path') {
       next(new SwitchboardError('validation_failed', 'The path is not validly encoded'));
       return;
