@@ -22,6 +22,7 @@ import { SequentialIdGenerator } from '../platform/id-generator.ts';
 import { createLogger } from '../platform/logger.ts';
 import { CallRecordRepository } from '../sql/repositories/call-record-repository.ts';
 import { InboundRouteRepository } from '../sql/repositories/inbound-route-repository.ts';
+import { speakingFlow } from '../test/speaking-flows.ts';
 import { createTestDatabase, type TestDatabase } from '../test/test-database.ts';
 import { CallRecordWriter } from '../media/call-record/call-record-writer.ts';
 import { FreeSwitchCallSession } from '../media/freeswitch/free-switch-call-session.ts';
@@ -40,60 +41,15 @@ let database: TestDatabase;
 let crm: Server;
 
 /** Speaks the caller's own numbers back: the prompts the README documents. */
-const greeting = {
-  id: 'greeting',
-  initial: 'answer',
-  context: { language: 'en' },
-  states: {
-    answer: { invoke: { src: 'answer', onDone: 'greet' } },
-    greet: {
-      invoke: {
-        src: 'play',
-        input: {
-          prompt: [
-            {
-              text: 'Hello {{call.callerNumber}}, you called {{call.dialedNumber}}',
-              language: 'en',
-            },
-          ],
-        },
-        onDone: 'bye',
-        onError: 'bye',
-      },
-    },
-    bye: { invoke: { src: 'hangup', onDone: 'done' } },
-    done: { type: 'final' },
-  },
-};
+const greeting = speakingFlow(
+  'greeting',
+  'Hello {{call.callerNumber}}, you called {{call.dialedNumber}}',
+);
 
-function crmFlow(crmUrl: string) {
-  return {
-    id: 'crm-greeting',
-    initial: 'answer',
-    context: { language: 'en' },
-    states: {
-      answer: { invoke: { src: 'answer', onDone: 'lookup' } },
-      lookup: {
-        invoke: {
-          src: 'httpLookup',
-          input: { url: `${crmUrl}/accounts?phone={{call.callerNumber}}`, map: { name: 'name' } },
-          onDone: 'greet',
-          onError: 'bye',
-        },
-      },
-      greet: {
-        invoke: {
-          src: 'play',
-          input: { prompt: [{ text: 'Hello {{vars.name}}', language: 'en' }] },
-          onDone: 'bye',
-          onError: 'bye',
-        },
-      },
-      bye: { invoke: { src: 'hangup', onDone: 'done' } },
-      done: { type: 'final' },
-    },
-  };
-}
+const crmFlow = (crmUrl: string) =>
+  speakingFlow('crm-greeting', 'Hello {{vars.name}}', {
+    lookupUrl: `${crmUrl}/accounts?phone={{call.callerNumber}}`,
+  });
 
 beforeAll(async () => {
   crm = createServer((_request, response) => {

@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { publishFlowFile } from '../../app/flow-publisher.ts';
+import { speakingFlow } from '../speaking-flows.ts';
 import { createTestDatabase, type TestDatabase } from '../test-database.ts';
 import { createTestRedis, type TestRedis } from '../test-redis.ts';
 import {
@@ -43,55 +44,11 @@ const marker = `/tmp/switchboard-pwned-${randomUUID()}`;
 /** `${system(touch <marker>)}` as it goes on the wire in a SIP URI user. */
 const systemAttack = `%24%7Bsystem(touch%20${encodeURIComponent(marker)})%7D`;
 
-function greetingFlow() {
-  return {
-    id: 'hostile-greeting',
-    initial: 'answer',
-    context: { language: 'en' },
-    states: {
-      answer: { invoke: { src: 'answer', onDone: 'greet' } },
-      greet: {
-        invoke: {
-          src: 'play',
-          input: { prompt: [{ text: 'Hello {{call.callerNumber}}', language: 'en' }] },
-          onDone: 'bye',
-          onError: 'bye',
-        },
-      },
-      bye: { invoke: { src: 'hangup', onDone: 'done' } },
-      done: { type: 'final' },
-    },
-  };
-}
-
-function crmFlow(crmUrl: string) {
-  return {
-    id: 'hostile-crm',
-    initial: 'answer',
-    context: { language: 'en' },
-    states: {
-      answer: { invoke: { src: 'answer', onDone: 'lookup' } },
-      lookup: {
-        invoke: {
-          src: 'httpLookup',
-          input: { url: `${crmUrl}/accounts?phone={{call.callerNumber}}`, map: { name: 'name' } },
-          onDone: 'greet',
-          onError: 'bye',
-        },
-      },
-      greet: {
-        invoke: {
-          src: 'play',
-          input: { prompt: [{ text: 'Hello {{vars.name}}', language: 'en' }] },
-          onDone: 'bye',
-          onError: 'bye',
-        },
-      },
-      bye: { invoke: { src: 'hangup', onDone: 'done' } },
-      done: { type: 'final' },
-    },
-  };
-}
+const greetingFlow = () => speakingFlow('hostile-greeting', 'Hello {{call.callerNumber}}');
+const crmFlow = (crmUrl: string) =>
+  speakingFlow('hostile-crm', 'Hello {{vars.name}}', {
+    lookupUrl: `${crmUrl}/accounts?phone={{call.callerNumber}}`,
+  });
 
 describe.skipIf(skipReason !== undefined)(
   `hostile callers on real servers${skipReason === undefined ? '' : ` (skipped: ${skipReason})`}`,

@@ -12,7 +12,6 @@
  *   SIPP_PORT_BASE first local port for sipp phones (default 5071; uses 6)
  * One command (README "Voice"): `npm run test:sip`.
  */
-import { createHash } from 'node:crypto';
 import { mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,6 +22,8 @@ import type { RedisRouting } from '../../routing/create-redis-routing.ts';
 import { createTestDatabase, type TestDatabase } from '../test-database.ts';
 import { createTestRedis, type TestRedis } from '../test-redis.ts';
 import {
+  addPhoneUser,
+  registerPhone,
   repository,
   sipp,
   sippSkipReason as skipReason,
@@ -41,20 +42,7 @@ const realm = 'switchboard';
 const ivrDid = '+15550007001';
 const queueDid = '+15550007002';
 
-/** A phone: a SIP user registered from its own local port, with Digest. */
-async function register(user: string, password: string, port: number): Promise<number> {
-  return sipp('uac-register-digest.xml', [
-    '-p',
-    String(port),
-    '-s',
-    user,
-    '-au',
-    user,
-    '-ap',
-    password,
-    target,
-  ]).exited;
-}
+const register = registerPhone;
 
 const flows = {
   menu: {
@@ -130,29 +118,8 @@ describe.skipIf(skipReason !== undefined)(
     const people: Record<string, string> = {};
 
     async function person(name: string, role: 'agent' | 'supervisor', queues: string[]) {
-      const user = await database.db
-        .insertInto('users')
-        .values({ email: `${name}@sipp.example.com`, display_name: name, role })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      const ha1 = createHash('md5').update(`${name}:${realm}:${password}`).digest('hex');
-      await database.db
-        .insertInto('sip_credentials')
-        .values({ user_id: user.id, username: name, realm, ha1 })
-        .execute();
-      for (const queue of queues) {
-        const row = await database.db
-          .selectFrom('queues')
-          .select('id')
-          .where('name', '=', queue)
-          .executeTakeFirstOrThrow();
-        await database.db
-          .insertInto('queue_members')
-          .values({ queue_id: row.id, user_id: user.id })
-          .execute();
-      }
-      people[name] = user.id;
-      return user.id;
+      people[name] = await addPhoneUser(database, { name, role, queues, password, realm });
+      return people[name];
     }
 
     const callRow = (did: string, after: Date) =>
