@@ -23,6 +23,7 @@ import { speakingFlow } from '../speaking-flows.ts';
 import { createTestDatabase, type TestDatabase } from '../test-database.ts';
 import { createTestRedis, type TestRedis } from '../test-redis.ts';
 import {
+  callTo,
   repository,
   sipp,
   sippSkipReason as skipReason,
@@ -114,16 +115,7 @@ describe.skipIf(skipReason !== undefined)(
         150,
       );
       await succeeded(caller);
-      const row = await until(
-        () =>
-          database.db
-            .selectFrom('calls')
-            .select(['ended_at', 'from_number'])
-            .where('did', '=', did)
-            .where('started_at', '>=', started)
-            .executeTakeFirst(),
-        (found) => found?.ended_at != null,
-      );
+      const row = await callTo(database, did, started, (found) => found?.ended_at != null);
       expect(row?.ended_at, 'the call is closed').not.toBeNull();
       // The event may trail the call's end by a moment.
       return until(

@@ -26,6 +26,8 @@ import { systemClock } from '../../platform/clock.ts';
 import { uuidGenerator } from '../../platform/id-generator.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { createRedisRouting, type RedisRouting } from '../../routing/create-redis-routing.ts';
+import type { Selectable } from 'kysely';
+import type { Database } from '../../sql/database.ts';
 import type { TestDatabase } from '../test-database.ts';
 import type { TestRedis } from '../test-redis.ts';
 
@@ -338,4 +340,33 @@ export async function watchFreeSwitch(): Promise<FreeSwitchWatch> {
       new Promise((resolve) => esl.api(command, args, (reply) => resolve(reply.getBody()))),
     close: () => esl.disconnect(),
   };
+}
+
+/** The `calls` row as the suites read it. */
+export type CallRow = Selectable<Database['calls']>;
+
+/**
+ * The newest call to `did` started since `since`, once `accept` holds for it
+ * (or whatever there is after `ms`). Each suite's calls go to numbers of its
+ * own, so the newest one is the call the test just placed.
+ */
+export function callTo(
+  database: TestDatabase,
+  did: string,
+  since: Date,
+  accept: (row: CallRow | undefined) => boolean,
+  ms = 30_000,
+): Promise<CallRow | undefined> {
+  return until(
+    () =>
+      database.db
+        .selectFrom('calls')
+        .selectAll()
+        .where('did', '=', did)
+        .where('started_at', '>=', since)
+        .orderBy('started_at', 'desc')
+        .executeTakeFirst(),
+    accept,
+    ms,
+  );
 }

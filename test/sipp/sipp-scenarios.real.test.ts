@@ -23,6 +23,7 @@ import { createTestDatabase, type TestDatabase } from '../test-database.ts';
 import { createTestRedis, type TestRedis } from '../test-redis.ts';
 import {
   addPhoneUser,
+  callTo,
   registerPhone,
   repository,
   sipp,
@@ -122,14 +123,7 @@ describe.skipIf(skipReason !== undefined)(
       return people[name];
     }
 
-    const callRow = (did: string, after: Date) =>
-      database.db
-        .selectFrom('calls')
-        .selectAll()
-        .where('did', '=', did)
-        .where('started_at', '>=', after)
-        .orderBy('started_at', 'desc')
-        .executeTakeFirst();
+    const callRow = (did: string, after: Date) => callTo(database, did, after, () => true, 0);
 
     beforeAll(async () => {
       database = await createTestDatabase();

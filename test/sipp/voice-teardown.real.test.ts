@@ -18,6 +18,7 @@ import { createTestDatabase, type TestDatabase } from '../test-database.ts';
 import { createTestRedis, type TestRedis } from '../test-redis.ts';
 import {
   addPhoneUser,
+  callTo,
   registerPhone,
   repository,
   runControl,
@@ -130,16 +131,7 @@ describe.skipIf(skipReason !== undefined)(
     }, 60_000);
 
     const callRow = (did: string, after: Date) =>
-      until(
-        () =>
-          database.db
-            .selectFrom('calls')
-            .selectAll()
-            .where('did', '=', did)
-            .where('started_at', '>=', after)
-            .executeTakeFirst(),
-        (row) => row?.ended_at != null,
-      );
+      callTo(database, did, after, (row) => row?.ended_at != null);
 
     const recordingsOf = (callId: string) =>
       until(
@@ -247,16 +239,7 @@ describe.skipIf(skipReason !== undefined)(
         ['-s', agentDid, '-key', 'caller', '+15550001111', target],
         120,
       );
-      const bridged = await until(
-        () =>
-          database.db
-            .selectFrom('calls')
-            .select(['id', 'bridged_at'])
-            .where('did', '=', agentDid)
-            .where('started_at', '>=', started)
-            .executeTakeFirst(),
-        (row) => row?.bridged_at != null,
-      );
+      const bridged = await callTo(database, agentDid, started, (row) => row?.bridged_at != null);
       expect(bridged?.bridged_at, 'the caller reached the agent').not.toBeNull();
       return { phone, caller, callId: bridged?.id ?? '' };
     }
@@ -388,14 +371,10 @@ describe.skipIf(skipReason !== undefined)(
         ['-s', waitingDid, '-key', 'caller', '+15550001111', target],
         60,
       );
-      const answered = await until(
-        () =>
-          database.db
-            .selectFrom('calls')
-            .select(['id', 'answered_at'])
-            .where('did', '=', waitingDid)
-            .where('started_at', '>=', started)
-            .executeTakeFirst(),
+      const answered = await callTo(
+        database,
+        waitingDid,
+        started,
         (row) => row?.answered_at != null,
       );
       expect(answered?.answered_at, output).not.toBeNull();
