@@ -6,6 +6,8 @@ import type { Logger } from '../../platform/logger.ts';
 import type { AccessScopeResolver } from '../access/access-scope-resolver.ts';
 import { hasScope, type Principal } from '../access/principal.ts';
 import { credentialChangeOf, credentialChangedType } from '../auth/credential-notices.ts';
+import { crossSiteRefusal, foreignOrigin, requestHost } from '../auth/cross-site-check.ts';
+import { requestCredentials } from '../auth/request-credentials.ts';
 import { contactMaskerFor } from '../privacy/contact-masking.ts';
 import { CredentialRecheck } from './credential-recheck.ts';
 import { mayReceive } from './event-audience.ts';
@@ -137,11 +139,14 @@ export async function startLiveEventServer(
   });
   await reader.start();
 
-  const refuse = (socket: Duplex, status: number, text: string, message?: string) => {
-    const body =
-      message === undefined
-        ? ''
-        : JSON.stringify({ error: { code: 'validation_failed', message } });
+  const refuse = (
+    socket: Duplex,
+    status: number,
+    text: string,
+    message?: string,
+    code = 'validation_failed',
+  ) => {
+    const body = message === undefined ? '' : JSON.stringify({ error: { code, message } });
     socket.end(
       `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
         `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
@@ -155,6 +160,16 @@ export async function startLiveEventServer(
       const principal = await options.authenticate(req.headers);
       if (principal === null) return refuse(socket, 401, 'Unauthorized');
       if (!hasScope(principal, 'events')) return refuse(socket, 403, 'Forbidden');
+      // A page elsewhere may open a socket with the agent's cookie (browsers send
+      // it on WebSocket upgrades): only this server's pages may.
+      const origin =
+        requestCredentials(req.headers).sessionToken === undefined
+          ? undefined
+          : foreignOrigin(req.headers, requestHost(req));
+      if (origin !== undefined) {
+        log.info({ origin: origin.slice(0, 200) }, 'cross-site event socket refused');
+        return refuse(socket, 403, 'Forbidden', crossSiteRefusal(origin).message, 'forbidden');
+      }
       const query = parseUpgradeQuery(url.searchParams);
       if ('field' in query) {
         return refuse(socket, 400, 'Bad Request', `${query.field}: ${query.message}`);

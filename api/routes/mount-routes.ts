@@ -4,6 +4,8 @@ import type { AccessScope } from '../access/access-scope.ts';
 import type { AccessScopeResolver } from '../access/access-scope-resolver.ts';
 import { hasScope, roleAtLeast, type Principal } from '../access/principal.ts';
 import type { AuditTrail } from '../audit/audit-trail.ts';
+import { crossSiteRefusal, foreignOrigin } from '../auth/cross-site-check.ts';
+import { requestCredentials } from '../auth/request-credentials.ts';
 import type { RouteContext, RouteDefinition } from './route-definition.ts';
 import { routeMatcher } from './route-matcher.ts';
 import { parseRequestPart } from './request-validation.ts';
@@ -66,6 +68,7 @@ async function handle(
   res: Response,
 ): Promise<void> {
   const principal = await options.authenticate(req);
+  refuseCrossSiteWrite(route, req);
   if (route.minimumRole !== 'public') {
     if (principal === null) throw new SwitchboardError('unauthenticated', 'Log in first');
     if (!roleAtLeast(principal.role, route.minimumRole)) {
@@ -117,6 +120,19 @@ async function handle(
     });
   }
   if (result !== undefined) sendJson(res, result.status ?? route.successStatus ?? 200, result.body);
+}
+
+/**
+ * A browser's write with the session cookie (or its log-in, which sets the
+ * cookie) must come from a page of this server; bearer tokens are not sent
+ * by browsers on their own, so integrations are exempt.
+ */
+function refuseCrossSiteWrite(route: RouteDefinition, req: Request): void {
+  if (route.method === 'get') return;
+  const byCookie = requestCredentials(req.headers).sessionToken !== undefined;
+  if (!byCookie && route.minimumRole !== 'public') return;
+  const origin = foreignOrigin(req.headers, req.host);
+  if (origin !== undefined) throw crossSiteRefusal(origin);
 }
 
 /**
