@@ -6,6 +6,7 @@ import type { SessionRepository } from '../../sql/repositories/session-repositor
 import type { UserRepository, UserRow } from '../../sql/repositories/user-repository.ts';
 import { requireVisible } from '../access/access-scope-resolver.ts';
 import type { PasswordHasher } from '../auth/password-hasher.ts';
+import { newPassword } from '../auth/password-policy.ts';
 import { limit, timestamp, uuid } from '../routes/common-schemas.ts';
 import { lastAdminRefusal } from './last-admin.ts';
 import { defineRoute, type RouteDefinition } from '../routes/route-definition.ts';
@@ -20,7 +21,8 @@ export interface UserRouteDeps {
 }
 
 const role = z.enum(['agent', 'supervisor', 'admin']);
-const password = z.string().min(12, 'must be at least 12 characters').max(1024);
+// The login password rule (length, variety, not a common one): auth/password-policy.ts.
+const password = newPassword;
 const capacities = {
   voiceCapacity: z.number().int().min(0).max(1),
   chatCapacity: z.number().int().min(0).max(20),
