@@ -3,6 +3,7 @@ import { SwitchboardError } from '../../platform/switchboard-error.ts';
 import type { AccessScope } from '../access/access-scope.ts';
 import type { AccessScopeResolver } from '../access/access-scope-resolver.ts';
 import { hasScope, roleAtLeast, type Principal } from '../access/principal.ts';
+import type { AccessDenials } from '../audit/access-denials.ts';
 import type { AuditTrail } from '../audit/audit-trail.ts';
 import { crossSiteRefusal, foreignOrigin } from '../auth/cross-site-check.ts';
 import { requestCredentials } from '../auth/request-credentials.ts';
@@ -16,6 +17,8 @@ export interface MountOptions {
   readonly authenticate: (req: Request) => Promise<Principal | null>;
   readonly scopes: AccessScopeResolver;
   readonly audit: AuditTrail;
+  /** Where refusals (403) are logged and audited. */
+  readonly denials: AccessDenials;
   /** Told of every successful write, after its audit entry (e.g. to refresh routing's copy). */
   readonly onWrite?: (write: {
     readonly targetType: string;
@@ -68,6 +71,23 @@ async function handle(
   res: Response,
 ): Promise<void> {
   const principal = await options.authenticate(req);
+  try {
+    await serve(route, options, req, res, principal);
+  } catch (error) {
+    if (error instanceof SwitchboardError && error.code === 'forbidden') {
+      await options.denials.record(req, principal, route.path, error.message);
+    }
+    throw error;
+  }
+}
+
+async function serve(
+  route: RouteDefinition,
+  options: MountOptions,
+  req: Request,
+  res: Response,
+  principal: Principal | null,
+): Promise<void> {
   refuseCrossSiteWrite(route, req);
   if (route.minimumRole !== 'public') {
     if (principal === null) throw new SwitchboardError('unauthenticated', 'Log in first');
