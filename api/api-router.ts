@@ -192,11 +192,6 @@ export function createApi(deps: ApiDependencies): Api {
   const authenticate = (headers: IncomingHttpHeaders) =>
     auth.authenticate(requestCredentials(headers));
   const router = Router();
-  const document = buildOpenApiDocument(routes, {
-    title: 'Switchboard API',
-    version: '1',
-    serverUrl: apiBasePath,
-  });
   // The resource routes first: the desktop's hot reads should not be matched
   // against the document routes on every request.
   router.use(
@@ -213,18 +208,29 @@ export function createApi(deps: ApiDependencies): Api {
       },
     }),
   );
-  router.get('/openapi.json', (_req, res) => {
-    res.json(document);
-  });
-  const docs = docsPage(`${apiBasePath}/openapi.json`);
-  router.get('/docs', (_req, res) => {
-    res.setHeader('content-security-policy', docs.contentSecurityPolicy);
-    res.type('html').send(docs.html);
-  });
+  mountDocuments(router, routes);
   const ready = warmDatabase(db, deps.warmConnections ?? 10).catch(() => undefined);
   const close = () => {
     auth.close();
     scopes.close();
   };
   return { router, routes, auth, scopes, authenticate, ready, close };
+}
+
+/** The OpenAPI document (`/openapi.json`) and its docs page (`/docs`), public. */
+function mountDocuments(router: Router, routes: readonly RouteDefinition[]): void {
+  const document = buildOpenApiDocument(routes, {
+    title: 'Switchboard API',
+    version: '1',
+    serverUrl: apiBasePath,
+  });
+  router.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  const docs = docsPage(`${apiBasePath}/openapi.json`);
+  router.get('/docs', (_req, res) => {
+    // The page's own inline script and style, allowed by hash.
+    res.setHeader('content-security-policy', docs.contentSecurityPolicy);
+    res.type('html').send(docs.html);
+  });
 }
