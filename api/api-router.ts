@@ -21,6 +21,8 @@ import { UserRepository } from '../sql/repositories/user-repository.ts';
 import { AccessScopeResolver } from './access/access-scope-resolver.ts';
 import type { Principal } from './access/principal.ts';
 import { agentDeskRoutes, type AgentDeskPort } from './agent-desk/agent-desk-routes.ts';
+import { AccessDenials } from './audit/access-denials.ts';
+import { AuditBudget, type AuditBudgetPolicy } from './audit/audit-budget.ts';
 import { AuditTrail } from './audit/audit-trail.ts';
 import { auditRoutes } from './audit/audit-routes.ts';
 import { createAuthKeys } from './auth/auth-keys.ts';
@@ -87,6 +89,8 @@ export interface ApiDependencies {
   /** How long a user's computed access scope is reused (default 2 s; 0 in tests that change teams). */
   readonly scopeCacheMs?: number;
   readonly loginThrottle?: LoginThrottlePolicy;
+  /** Bound on audit entries anyone can cause (refused log-ins, 403s); see AuditBudget. */
+  readonly auditBudget?: AuditBudgetPolicy;
   /**
    * Database connections readied at start for the hot reads (default 10, the
    * pool's default size); see {@link Api.ready}. 0 skips the warm-up.
@@ -138,6 +142,8 @@ export function createApi(deps: ApiDependencies): Api {
   const tickets = new TicketRepository(db);
   const hasher = deps.hasher ?? argon2PasswordHasher;
   const audit = new AuditTrail(auditRepository);
+  const authKeys = createAuthKeys(deps.keyPrefix);
+  const auditBudget = new AuditBudget(deps.redis, authKeys, clock, deps.auditBudget);
   const sessionSeconds = deps.sessionSeconds ?? 12 * 3600;
   const scopes = new AccessScopeResolver(new AccessScopeRepository(db), clock, deps.scopeCacheMs);
   const auth = new AuthService({
@@ -145,8 +151,9 @@ export function createApi(deps: ApiDependencies): Api {
     sessions,
     tokens,
     hasher,
-    throttle: new LoginThrottle(deps.redis, createAuthKeys(deps.keyPrefix), deps.loginThrottle),
+    throttle: new LoginThrottle(deps.redis, authKeys, deps.loginThrottle),
     audit,
+    auditBudget,
     notices: new CredentialNotices(
       deps.redis,
       deps.eventStreamKey ?? createAcdKeys(deps.keyPrefix).events(),
@@ -158,10 +165,18 @@ export function createApi(deps: ApiDependencies): Api {
     // have the scope ready (failures surface on the request that needs it).
     onLogin: (principal) => void scopes.resolve(principal).catch(() => undefined),
   });
+  // A change to what a user may do: their cached session and scope go, and
+  // their open event sockets are re-checked on every instance.
+  const credentials = {
+    userChanged: async (userId: string) => {
+      scopes.forgetUser(userId);
+      await auth.userChanged(userId);
+    },
+  };
   const routes: RouteDefinition[] = [
     ...authRoutes({ auth, users, tokens, sessionSeconds, secureCookies: deps.secureCookies }),
-    ...userRoutes({ users, sessions, hasher, clock, credentials: auth }),
-    ...teamRoutes({ organisation: new OrganisationRepository(db) }),
+    ...userRoutes({ users, sessions, hasher, clock, credentials }),
+    ...teamRoutes({ organisation: new OrganisationRepository(db), credentials }),
     ...queueRoutes({ queues: new QueueRepository(db) }),
     ...phoneNumberRoutes({ numbers: new PhoneNumberRepository(db) }),
     ...flowRoutes({ flows: new FlowRepository(db), validator: deps.flowValidator, clock }),
@@ -177,11 +192,6 @@ export function createApi(deps: ApiDependencies): Api {
   const authenticate = (headers: IncomingHttpHeaders) =>
     auth.authenticate(requestCredentials(headers));
   const router = Router();
-  const document = buildOpenApiDocument(routes, {
-    title: 'Switchboard API',
-    version: '1',
-    serverUrl: apiBasePath,
-  });
   // The resource routes first: the desktop's hot reads should not be matched
   // against the document routes on every request.
   router.use(
@@ -190,6 +200,7 @@ export function createApi(deps: ApiDependencies): Api {
       authenticate: (req) => authenticate(req.headers),
       scopes,
       audit,
+      denials: new AccessDenials(audit, auditBudget),
       onWrite: (write) => {
         // A changed user (role, team, disabled, password) is looked up afresh on their next request.
         if (write.targetType === 'user' && write.targetId !== null) auth.forgetUser(write.targetId);
@@ -197,18 +208,29 @@ export function createApi(deps: ApiDependencies): Api {
       },
     }),
   );
-  router.get('/openapi.json', (_req, res) => {
-    res.json(document);
-  });
-  const docs = docsPage(`${apiBasePath}/openapi.json`);
-  router.get('/docs', (_req, res) => {
-    res.setHeader('content-security-policy', docs.contentSecurityPolicy);
-    res.type('html').send(docs.html);
-  });
+  mountDocuments(router, routes);
   const ready = warmDatabase(db, deps.warmConnections ?? 10).catch(() => undefined);
   const close = () => {
     auth.close();
     scopes.close();
   };
   return { router, routes, auth, scopes, authenticate, ready, close };
+}
+
+/** The OpenAPI document (`/openapi.json`) and its docs page (`/docs`), public. */
+function mountDocuments(router: Router, routes: readonly RouteDefinition[]): void {
+  const document = buildOpenApiDocument(routes, {
+    title: 'Switchboard API',
+    version: '1',
+    serverUrl: apiBasePath,
+  });
+  router.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  const docs = docsPage(`${apiBasePath}/openapi.json`);
+  router.get('/docs', (_req, res) => {
+    // The page's own inline script and style, allowed by hash.
+    res.setHeader('content-security-policy', docs.contentSecurityPolicy);
+    res.type('html').send(docs.html);
+  });
 }

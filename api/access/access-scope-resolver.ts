@@ -41,6 +41,15 @@ export class AccessScopeResolver {
       .then((scope) => scope ?? noScope(principal.userId));
   }
 
+  /**
+   * Drops every cached scope that covers `userId` (theirs, and their
+   * supervisors'), so a change to their role, team or teams led applies at
+   * once in this process rather than within the cache's lifetime.
+   */
+  forgetUser(userId: string): void {
+    this.cache.forget((scope) => scope.agentIds.includes(userId));
+  }
+
   /** Stops the background refresh. */
   close(): void {
     this.cache.close();

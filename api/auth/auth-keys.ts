@@ -9,6 +9,10 @@ export interface AuthKeys {
   loginFailures(kind: 'account' | 'address', value: string): string;
   /** Present while logins for that account or address are locked out. */
   loginLock(kind: 'account' | 'address', value: string): string;
+  /** Audit entries of one kind about one subject (address or user) written in one minute. */
+  auditWindow(kind: string, subject: string, minute: number): string;
+  /** Audit entries of one kind about one subject left unwritten since the last one written. */
+  auditSuppressed(kind: string, subject: string): string;
 }
 
 export function createAuthKeys(keyPrefix: string): AuthKeys {
@@ -17,6 +21,9 @@ export function createAuthKeys(keyPrefix: string): AuthKeys {
   const keys: AuthKeys = {
     loginFailures: (kind, value) => `${keyPrefix}api:login:failures:${kind}:${id(value)}`,
     loginLock: (kind, value) => `${keyPrefix}api:login:lock:${kind}:${id(value)}`,
+    auditWindow: (kind, subject, minute) =>
+      `${keyPrefix}api:audit-budget:${kind}:${id(subject)}:${minute}`,
+    auditSuppressed: (kind, subject) => `${keyPrefix}api:audit-suppressed:${kind}:${id(subject)}`,
   };
   return Object.freeze(keys);
 }

@@ -8,7 +8,8 @@ import type { Clock } from '../../platform/clock.ts';
 import { SwitchboardError } from '../../platform/switchboard-error.ts';
 import type { Principal, TokenScope } from '../access/principal.ts';
 import { tokenScopes } from '../access/principal.ts';
-import type { AuditTrail } from '../audit/audit-trail.ts';
+import type { AuditBudget } from '../audit/audit-budget.ts';
+import type { AuditEntry, AuditTrail } from '../audit/audit-trail.ts';
 import type { CredentialNotices } from './credential-notices.ts';
 import type { LoginThrottle } from './login-throttle.ts';
 import type { PasswordHasher } from './password-hasher.ts';
@@ -23,6 +24,11 @@ export interface AuthServiceOptions {
   readonly hasher: PasswordHasher;
   readonly throttle: LoginThrottle;
   readonly audit: AuditTrail;
+  /**
+   * Bounds the failed and locked log-in entries per source address (anyone
+   * can cause them, with no account): see {@link AuditBudget}.
+   */
+  readonly auditBudget: AuditBudget;
   /** Tells live event servers (every instance) of ended and changed credentials. */
   readonly notices: CredentialNotices;
   readonly clock: Clock;
@@ -90,7 +96,7 @@ export class AuthService {
     const { throttle, audit, users, hasher } = this.o;
     const lockedFor = await throttle.lockedForSeconds(email, sourceAddress);
     if (lockedFor > 0) {
-      await audit.record({
+      await this.recordRefusedLogin({
         actor: { label: email },
         action: 'auth.login-locked',
         targetType: 'user',
@@ -109,7 +115,7 @@ export class AuthService {
     const valid = (await hasher.verify(stored, password)) && user?.password_hash != null;
     if (!valid || user === undefined || user.disabled_at !== null) {
       const locked = await throttle.recordFailure(email, sourceAddress);
-      await audit.record({
+      await this.recordRefusedLogin({
         actor: { label: email },
         action: 'auth.login-failed',
         targetType: 'user',
@@ -147,6 +153,14 @@ export class AuthService {
       sourceAddress,
     });
     return { principal, sessionToken, expiresAt };
+  }
+
+  /** Audits a refused log-in unless its address has used up this minute's budget. */
+  private async recordRefusedLogin(entry: AuditEntry & { readonly sourceAddress: string }) {
+    const admission = await this.o.auditBudget.admit('login', entry.sourceAddress);
+    if (!admission.admitted) return;
+    const suppressed = admission.suppressed > 0 ? { suppressed: admission.suppressed } : {};
+    await this.o.audit.record({ ...entry, details: { ...entry.details, ...suppressed } });
   }
 
   /**

@@ -191,6 +191,33 @@ describe('an open event socket after a role change', () => {
   });
 });
 
+describe('an open event socket after the teams a supervisor leads change', () => {
+  it("stops carrying the team's events at once", async () => {
+    const supervisor = await t.login(t.emails.supB!);
+    const socket = await connect({ cookie: supervisor });
+    await append({ type: 'agent.state-changed', agentId: t.b.agentId, n: 'team b before' });
+    await within(
+      socket.waitFor((m) => m.data?.n === 'team b before'),
+      promptly,
+      'team event',
+    );
+    const res = await t.request('put', `/teams/${t.b.teamId}/supervisors`, {
+      cookie: admin,
+      body: { userIds: [] },
+    });
+    expect(res.status).toBe(200);
+    // Events after the change are held until the socket is re-scoped, then filtered anew.
+    await append({ type: 'agent.state-changed', agentId: t.b.agentId, n: 'team b after' });
+    await append({ type: 'agent.state-changed', agentId: t.b.supervisorId, n: 'own' });
+    await within(
+      socket.waitFor((m) => m.data?.n === 'own'),
+      promptly,
+      'own event',
+    );
+    expect(socket.events.map((m) => m.data?.n)).toEqual(['team b before', 'own']);
+  });
+});
+
 describe('the routine re-check', () => {
   it('closes a socket whose session expired, with no notice at all', async () => {
     const server = createServer();

@@ -13,7 +13,11 @@ const teamView = z.object({
 const skillView = z.object({ id: uuid, name: z.string(), description: z.string() });
 
 /** Teams (and who leads them) and the skills catalogue. */
-export function teamRoutes(deps: { organisation: OrganisationRepository }): RouteDefinition[] {
+export function teamRoutes(deps: {
+  organisation: OrganisationRepository;
+  /** Told when a user's access changed (AuthService): here, who leads a team. */
+  credentials: { userChanged(userId: string): Promise<void> };
+}): RouteDefinition[] {
   const org = deps.organisation;
   const toView = (t: { id: string; name: string; supervisorIds: string[]; created_at: Date }) => ({
     id: t.id,
@@ -82,9 +86,17 @@ export function teamRoutes(deps: { organisation: OrganisationRepository }): Rout
         requireVisible((await org.listTeams([params.teamId])).length === 1, 'Team');
       },
       handler: async ({ params, body, auditDetails }) => {
+        const [before] = await org.listTeams([params.teamId]);
         await org.replaceTeamSupervisors(params.teamId, [...new Set(body.userIds)]);
-        auditDetails({ userIds: body.userIds });
         const [team] = await org.listTeams([params.teamId]);
+        // Who leads a team decides what they see: the entry keeps both lists.
+        auditDetails({
+          userIds: body.userIds,
+          supervisors: { from: before?.supervisorIds ?? [], to: team!.supervisorIds },
+        });
+        // Their open event sockets are re-scoped at once: those who stopped leading lose the team.
+        const affected = new Set([...(before?.supervisorIds ?? []), ...team!.supervisorIds]);
+        for (const userId of affected) await deps.credentials.userChanged(userId);
         return { body: toView(team!) };
       },
     }),

@@ -6,6 +6,7 @@ import type { SessionRepository } from '../../sql/repositories/session-repositor
 import type { UserRepository, UserRow } from '../../sql/repositories/user-repository.ts';
 import { requireVisible } from '../access/access-scope-resolver.ts';
 import type { PasswordHasher } from '../auth/password-hasher.ts';
+import { newPassword } from '../auth/password-policy.ts';
 import { limit, timestamp, uuid } from '../routes/common-schemas.ts';
 import { lastAdminRefusal } from './last-admin.ts';
 import { defineRoute, type RouteDefinition } from '../routes/route-definition.ts';
@@ -20,7 +21,8 @@ export interface UserRouteDeps {
 }
 
 const role = z.enum(['agent', 'supervisor', 'admin']);
-const password = z.string().min(12, 'must be at least 12 characters').max(1024);
+// The login password rule (length, variety, not a common one): auth/password-policy.ts.
+const password = newPassword;
 const capacities = {
   voiceCapacity: z.number().int().min(0).max(1),
   chatCapacity: z.number().int().min(0).max(20),
@@ -143,6 +145,7 @@ export function userRoutes(deps: UserRouteDeps): RouteDefinition[] {
       authorize: adminOnUser,
       handler: async ({ params, body, auditDetails }) => {
         const now = new Date(deps.clock.now());
+        const before = await existing(params.userId);
         const row = await users
           .update(params.userId, {
             display_name: body.displayName,
@@ -162,8 +165,10 @@ export function userRoutes(deps: UserRouteDeps): RouteDefinition[] {
         if (body.role !== undefined || body.teamId !== undefined || body.disabled !== undefined) {
           await deps.credentials.userChanged(params.userId);
         }
-        auditDetails({ changed: Object.keys(body) });
-        return { body: toUserView(row ?? (await existing(params.userId))) };
+        const after = row ?? (await existing(params.userId));
+        // What someone may do changed: the entry says from what to what.
+        auditDetails({ changed: Object.keys(body), ...accessChanges(before, after) });
+        return { body: toUserView(after) };
       },
     }),
     defineRoute({
@@ -264,6 +269,23 @@ export function userRoutes(deps: UserRouteDeps): RouteDefinition[] {
       },
     }),
   ];
+}
+
+/** The role, team and disabled state as they were and are, for those that changed. */
+function accessChanges(
+  before: UserRow,
+  after: UserRow,
+): Record<string, { from: unknown; to: unknown }> {
+  const facts = {
+    role: [before.role, after.role],
+    teamId: [before.team_id, after.team_id],
+    disabled: [before.disabled_at !== null, after.disabled_at !== null],
+  } as const;
+  const changes: Record<string, { from: unknown; to: unknown }> = {};
+  for (const [name, [from, to]] of Object.entries(facts)) {
+    if (from !== to) changes[name] = { from, to };
+  }
+  return changes;
 }
 
 function partial<T extends Record<string, z.ZodType>>(shape: T) {

@@ -3,7 +3,10 @@ import { SwitchboardError } from '../../platform/switchboard-error.ts';
 import type { AccessScope } from '../access/access-scope.ts';
 import type { AccessScopeResolver } from '../access/access-scope-resolver.ts';
 import { hasScope, roleAtLeast, type Principal } from '../access/principal.ts';
+import type { AccessDenials } from '../audit/access-denials.ts';
 import type { AuditTrail } from '../audit/audit-trail.ts';
+import { crossSiteRefusal, foreignOrigin } from '../auth/cross-site-check.ts';
+import { requestCredentials } from '../auth/request-credentials.ts';
 import type { RouteContext, RouteDefinition } from './route-definition.ts';
 import { routeMatcher } from './route-matcher.ts';
 import { parseRequestPart } from './request-validation.ts';
@@ -14,6 +17,8 @@ export interface MountOptions {
   readonly authenticate: (req: Request) => Promise<Principal | null>;
   readonly scopes: AccessScopeResolver;
   readonly audit: AuditTrail;
+  /** Where refusals (403) are logged and audited. */
+  readonly denials: AccessDenials;
   /** Told of every successful write, after its audit entry (e.g. to refresh routing's copy). */
   readonly onWrite?: (write: {
     readonly targetType: string;
@@ -66,6 +71,24 @@ async function handle(
   res: Response,
 ): Promise<void> {
   const principal = await options.authenticate(req);
+  try {
+    await serve(route, options, req, res, principal);
+  } catch (error) {
+    if (error instanceof SwitchboardError && error.code === 'forbidden') {
+      await options.denials.record(req, principal, route.path, error.message);
+    }
+    throw error;
+  }
+}
+
+async function serve(
+  route: RouteDefinition,
+  options: MountOptions,
+  req: Request,
+  res: Response,
+  principal: Principal | null,
+): Promise<void> {
+  refuseCrossSiteWrite(route, req);
   if (route.minimumRole !== 'public') {
     if (principal === null) throw new SwitchboardError('unauthenticated', 'Log in first');
     if (!roleAtLeast(principal.role, route.minimumRole)) {
@@ -117,6 +140,19 @@ async function handle(
     });
   }
   if (result !== undefined) sendJson(res, result.status ?? route.successStatus ?? 200, result.body);
+}
+
+/**
+ * A browser's write with the session cookie (or its log-in, which sets the
+ * cookie) must come from a page of this server; bearer tokens are not sent
+ * by browsers on their own, so integrations are exempt.
+ */
+function refuseCrossSiteWrite(route: RouteDefinition, req: Request): void {
+  if (route.method === 'get') return;
+  const byCookie = requestCredentials(req.headers).sessionToken !== undefined;
+  if (!byCookie && route.minimumRole !== 'public') return;
+  const origin = foreignOrigin(req.headers, req.host);
+  if (origin !== undefined) throw crossSiteRefusal(origin);
 }
 
 /**
