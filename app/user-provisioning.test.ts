@@ -104,6 +104,14 @@ describe('provisioning a user from the CLI', () => {
     ).rejects.toThrow(/at least 12 characters/);
     await expect(
       provisionUser(t.db, argon2PasswordHasher, {
+        email: 'y@example.com',
+        displayName: 'Y',
+        role: 'agent',
+        password: ' '.repeat(12),
+      }),
+    ).rejects.toThrow(/password must not be only spaces/);
+    await expect(
+      provisionUser(t.db, argon2PasswordHasher, {
         email: 'not-an-email',
         displayName: 'X',
         role: 'agent',

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { PasswordHasher } from '../api/auth/password-hasher.ts';
+import { passwordProblem } from '../api/auth/password-policy.ts';
 import { SwitchboardError } from '../platform/switchboard-error.ts';
 import type { Database } from '../sql/database.ts';
 import type { UserRole } from '../sql/tables/people-tables.ts';
@@ -12,8 +13,6 @@ export interface NewUserRequest {
   /** Omitted: a random one is generated and returned once. */
   readonly password?: string;
 }
-
-const minimumPasswordLength = 12;
 
 /**
  * Creates a user from the command line, e.g. the first admin of a fresh
@@ -34,11 +33,10 @@ export async function provisionUser(
   if (request.displayName.trim() === '') {
     throw new SwitchboardError('validation_failed', '--name must not be empty');
   }
-  if (request.password !== undefined && request.password.length < minimumPasswordLength) {
-    throw new SwitchboardError(
-      'validation_failed',
-      `password must be at least ${minimumPasswordLength} characters`,
-    );
+  // The same rule as the API's (twelve spaces, or 123456789012, are not passwords).
+  const problem = request.password === undefined ? undefined : passwordProblem(request.password);
+  if (problem !== undefined) {
+    throw new SwitchboardError('validation_failed', `password ${problem}`);
   }
   const generatedPassword =
     request.password === undefined ? randomBytes(15).toString('base64url') : undefined;
