@@ -96,6 +96,26 @@ describe('live events', () => {
     }
   });
 
+  it('refuses a user past 20 open event sockets with 429, and admits them again once one closes', async () => {
+    const cookie = await t.login(t.emails.supA!);
+    const open = [];
+    for (let i = 0; i < 20; i += 1) open.push(await connect(cookie));
+    const socket = new WebSocket(`${t.url.replace('http', 'ws')}/api/v1/events`, {
+      headers: { cookie },
+    });
+    const status = await new Promise<number>((resolve) => {
+      socket.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    });
+    expect(status).toBe(429);
+    // Another user is not affected.
+    const other = await connect(await t.login(t.emails.admin!));
+    await other.close();
+    await open.pop()?.close();
+    const again = await connect(cookie);
+    await again.close();
+    for (const client of open) await client.close();
+  });
+
   it('delivers routing events, filtered on the server by role and topic', async () => {
     const agent = await connect(await t.login(t.emails.agentA!));
     const supervisor = await connect(await t.login(t.emails.supA!));

@@ -31,6 +31,11 @@ export interface LiveEventServerOptions {
   readonly maxBufferedBytes?: number;
   readonly heartbeatMs?: number;
   /**
+   * Event sockets one user may hold open on this instance (a desktop opens
+   * one per tab); past it an upgrade gets 429. Default 20.
+   */
+  readonly maxSocketsPerUser?: number;
+  /**
    * How often every socket's credentials are checked again (default 30 s),
    * besides at once on a credential notice: ends sockets whose session
    * expired, and any a missed notice would have left open.
@@ -119,6 +124,21 @@ export async function startLiveEventServer(
     admitUpgrade(req, url.searchParams, { ...options, logger: log }).then(
       (admission) => {
         if (!admission.admitted) return refuseUpgrade(socket, admission);
+        const limit = options.maxSocketsPerUser ?? 20;
+        const held = [...subscribers].filter(
+          (subscriber) => subscriber.principal.userId === admission.principal.userId,
+        ).length;
+        if (held >= limit) {
+          log.info({ userId: admission.principal.userId, held }, 'event socket refused: too many');
+          return refuseUpgrade(socket, {
+            status: 429,
+            text: 'Too Many Requests',
+            error: {
+              code: 'rate_limited',
+              message: `at most ${limit} event sockets per user are open at once; close one first`,
+            },
+          });
+        }
         wss.handleUpgrade(req, socket, head, (ws) => open(ws, socket, req, admission));
       },
       (error: unknown) => {
