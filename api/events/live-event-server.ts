@@ -11,7 +11,12 @@ import { CredentialRecheck } from './credential-recheck.ts';
 import { EventStreamReader } from './event-stream-reader.ts';
 import { LiveDelivery, type Frames } from './live-delivery.ts';
 import type { LiveSubscriber } from './live-subscriber.ts';
-import { admitUpgrade, refuseUpgrade, type UpgradeAdmission } from './upgrade-admission.ts';
+import {
+  admitUpgrade,
+  refuseUpgrade,
+  type UpgradeAdmission,
+  type UpgradeRefusal,
+} from './upgrade-admission.ts';
 
 export interface LiveEventServerOptions {
   /** The HTTP server whose upgrades on `path` become event sockets. */
@@ -124,20 +129,14 @@ export async function startLiveEventServer(
     admitUpgrade(req, url.searchParams, { ...options, logger: log }).then(
       (admission) => {
         if (!admission.admitted) return refuseUpgrade(socket, admission);
-        const limit = options.maxSocketsPerUser ?? 20;
-        const held = [...subscribers].filter(
-          (subscriber) => subscriber.principal.userId === admission.principal.userId,
-        ).length;
-        if (held >= limit) {
-          log.info({ userId: admission.principal.userId, held }, 'event socket refused: too many');
-          return refuseUpgrade(socket, {
-            status: 429,
-            text: 'Too Many Requests',
-            error: {
-              code: 'rate_limited',
-              message: `at most ${limit} event sockets per user are open at once; close one first`,
-            },
-          });
+        const crowded = socketLimitRefusal(
+          subscribers,
+          admission.principal,
+          options.maxSocketsPerUser ?? 20,
+        );
+        if (crowded !== undefined) {
+          log.info({ userId: admission.principal.userId }, 'event socket refused: too many');
+          return refuseUpgrade(socket, crowded);
         }
         wss.handleUpgrade(req, socket, head, (ws) => open(ws, socket, req, admission));
       },
@@ -172,6 +171,27 @@ export async function startLiveEventServer(
 }
 
 type Admitted = Extract<UpgradeAdmission, { admitted: true }>;
+
+/** 429 when `principal`'s user already holds `limit` sockets here; undefined otherwise. */
+function socketLimitRefusal(
+  subscribers: ReadonlySet<LiveSubscriber>,
+  principal: Principal,
+  limit: number,
+): UpgradeRefusal | undefined {
+  let held = 0;
+  for (const subscriber of subscribers) {
+    if (subscriber.principal.userId === principal.userId) held += 1;
+  }
+  if (held < limit) return undefined;
+  return {
+    status: 429,
+    text: 'Too Many Requests',
+    error: {
+      code: 'rate_limited',
+      message: `at most ${limit} event sockets per user are open at once; close one first`,
+    },
+  };
+}
 
 /** Pings every socket each `ms`; one that did not answer the last ping is dropped. */
 function startHeartbeat(subscribers: Set<LiveSubscriber>, ms: number): NodeJS.Timeout {
