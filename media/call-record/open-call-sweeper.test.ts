@@ -1,7 +1,7 @@
 // The sweeper against a real Postgres (a cloned test database) and a real
 // Redis (its own key prefix): which open calls it closes, and which it leaves.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedCallClock } from '../../ivr/simulated-call-clock.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { createTestDatabase, type TestDatabase } from '../../test/test-database.ts';
@@ -14,6 +14,14 @@ let testRedis: TestRedis;
 beforeAll(async () => {
   database = await createTestDatabase();
   testRedis = createTestRedis();
+});
+afterEach(async () => {
+  // What one test leaves open must not be another's to sweep.
+  await database.db
+    .updateTable('calls')
+    .set({ ended_at: new Date(now) })
+    .where('ended_at', 'is', null)
+    .execute();
 });
 afterAll(async () => {
   await testRedis.cleanup();
@@ -70,8 +78,9 @@ function row(id: string) {
 
 describe('OpenCallSweeper', () => {
   it('closes the calls of processes whose heartbeat lapsed, and only those', async () => {
-    const alive = sweeper('alive-1');
-    alive.start();
+    // alive-1 beats (written here: a running sweeper would sweep too, racing this test's own).
+    const redis = testRedis.connect();
+    await redis.set(`${testRedis.keyPrefix}voice:instances:alive-1`, '1', 'PX', 30_000);
     const mine = sweeper('me-1');
     const deadBridged = await call({ instance: 'dead-1', startedMinutesAgo: 5, bridged: true });
     const deadQueued = await call({ instance: 'dead-1', startedMinutesAgo: 5, enqueued: true });
@@ -80,15 +89,6 @@ describe('OpenCallSweeper', () => {
     const mineOpen = await call({ instance: 'me-1', startedMinutesAgo: 5 });
     const unownedOld = await call({ instance: null, startedMinutesAgo: 4 * 60, enqueued: true });
     const unownedRecent = await call({ instance: null, startedMinutesAgo: 10 });
-    // The heartbeat of alive-1 is written at start; wait for it.
-    const redis = testRedis.connect();
-    for (
-      let i = 0;
-      i < 50 && (await redis.exists(`${testRedis.keyPrefix}voice:instances:alive-1`)) === 0;
-      i += 1
-    ) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
 
     expect(await mine.sweepOnce()).toBe(3);
 
@@ -121,7 +121,6 @@ describe('OpenCallSweeper', () => {
 
     // A second sweep, here or by another instance, finds nothing more to close.
     expect(await mine.sweepOnce()).toBe(0);
-    await alive.stop();
   });
 
   it('closes the calls of a process once it stops beating, and stop() removes the heartbeat', async () => {
