@@ -142,7 +142,8 @@ export class InboundCallHandler {
     const { clock, ids } = this.options;
     const callId = ids.next();
     const log = this.options.logger.child({ callId });
-    const callerNumber = uriUser(headerUri(request, 'From') ?? '') ?? 'anonymous';
+    const fromUri = headerUri(request, 'From') ?? '';
+    const callerNumber = uriUser(fromUri) ?? 'anonymous';
     let dialedNumber = uriUser(request.uri) ?? '';
     const record = new CallRecorder(this.options.records, clock, ids, {
       id: callId,
@@ -151,7 +152,7 @@ export class InboundCallHandler {
       toNumber: dialedNumber,
       did: dialedNumber,
       sipCallId: request.get('Call-ID') ?? null,
-      ownLeg: { role: 'caller', sipUri: headerUri(request, 'From') ?? '' },
+      ownLeg: { role: 'caller', sipUri: fromUri },
     });
     let cancelled = false;
     request.on('cancel', () => {
@@ -243,16 +244,15 @@ export class InboundCallHandler {
       );
     }
     record.update({ answeredAt: new Date(answeredAt), sipStatus: 200 }, 'call.answered');
+    // From here on both halves are released through the leg, whose hang-up
+    // is bounded (a BYE or FreeSWITCH hang-up nobody answers holds nothing).
+    const caller = connectedLeg(dialog, endpoint, clock);
     // The flow starts once the caller has acknowledged the answer: a 200 OK
     // never ACKed would otherwise run it until drachtio gives up (32 s).
     const acked = new Promise<void>((resolve) => dialog.on('ack', () => resolve()));
     if ((await settleWithin(clock, ackLimitMs, acked)) === 'timedOut') {
       log.info({ ackLimitMs }, 'caller never acknowledged the answer; hanging up');
-      await settleWithin(
-        clock,
-        ackLimitMs,
-        Promise.allSettled([dialog.destroy(), endpoint.destroy()]),
-      );
+      await caller.hangup();
       admitted.release();
       record.update(
         { endedAt: new Date(clock.now()), hangupCause: 'noAck', disposition: 'failed' },
@@ -260,7 +260,7 @@ export class InboundCallHandler {
       );
       return;
     }
-    const answered = { callId, callerNumber, dialedNumber, flow, offer, dialog, endpoint, record };
+    const answered = { callId, callerNumber, dialedNumber, flow, offer, caller, record };
     try {
       await this.runAnswered(answered, log);
     } catch (error) {
@@ -269,11 +269,8 @@ export class InboundCallHandler {
       log.error({ err: error }, 'call handling failed; ending the call');
       const session = this.live.get(callId);
       this.live.delete(callId);
-      await Promise.allSettled([
-        session?.hangup('flowError'),
-        dialog.destroy(),
-        endpoint.destroy(),
-      ]);
+      await session?.hangup('flowError').catch(() => undefined);
+      await caller.hangup();
       if (record.snapshot.endedAt == null) {
         record.update(
           {
@@ -297,14 +294,14 @@ export class InboundCallHandler {
       readonly dialedNumber: string;
       readonly flow: PublishedFlow;
       readonly offer: AudioOffer;
-      readonly dialog: SipDialog;
-      readonly endpoint: MediaEndpoint;
+      readonly caller: ConnectedLeg;
       readonly record: CallRecorder;
     },
     log: Logger,
   ): Promise<void> {
     const { clock } = this.options;
-    const { callId, record, endpoint } = call;
+    const { callId, record } = call;
+    const { endpoint } = call.caller;
     if (!call.offer.telephoneEvents) {
       // No RFC 2833: listen for keys as in-band tones (spandsp / dptools detector).
       await endpoint.execute('start_dtmf').catch((error: unknown) => {
@@ -315,7 +312,7 @@ export class InboundCallHandler {
       callId,
       callerNumber: call.callerNumber,
       dialedNumber: call.dialedNumber,
-      caller: connectedLeg(call.dialog, endpoint, clock),
+      caller: call.caller,
     });
     this.live.set(callId, session);
     let cause: HangupCause = 'normal';
