@@ -22,7 +22,7 @@ import { SequentialIdGenerator } from '../platform/id-generator.ts';
 import { createLogger } from '../platform/logger.ts';
 import { CallRecordRepository } from '../sql/repositories/call-record-repository.ts';
 import { InboundRouteRepository } from '../sql/repositories/inbound-route-repository.ts';
-import { speakingFlow } from '../test/speaking-flows.ts';
+import { speakingFlow } from '../test/test-flows.ts';
 import { createTestDatabase, type TestDatabase } from '../test/test-database.ts';
 import { CallRecordWriter } from '../media/call-record/call-record-writer.ts';
 import { FreeSwitchCallSession } from '../media/freeswitch/free-switch-call-session.ts';

@@ -14,6 +14,7 @@ import { createLogger } from '../platform/logger.ts';
 import type { RedisRouting } from '../routing/create-redis-routing.ts';
 import { startApiTestServer, type ApiTestServer } from '../test/api-test-server.ts';
 import { createTestRedis, type TestRedis } from '../test/test-redis.ts';
+import { queueingFlow } from '../test/test-flows.ts';
 import { publishFlowFile } from './flow-publisher.ts';
 import { RoutingDirectorySync } from './routing-directory-sync.ts';
 import {
@@ -42,24 +43,7 @@ beforeAll(async () => {
   await symlink(path.resolve('flows/prompts'), path.join(flowsDir, 'prompts'));
   await writeFile(
     path.join(flowsDir, 'queue.json'),
-    JSON.stringify({
-      id: 'legs-test',
-      version: 1,
-      initial: 'answer',
-      context: { language: 'en' },
-      states: {
-        answer: { invoke: { src: 'answer', onDone: 'queue' } },
-        queue: {
-          invoke: {
-            src: 'enqueue',
-            input: { queue, announcePosition: false, announceWait: false },
-            onDone: 'done',
-            onError: 'done',
-          },
-        },
-        done: { type: 'final' },
-      },
-    }),
+    JSON.stringify(queueingFlow('legs-test', queue)),
   );
   await publishFlowFile(db, {
     file: path.join(flowsDir, 'queue.json'),

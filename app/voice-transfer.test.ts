@@ -14,6 +14,7 @@ import type { SwitchboardError } from '../platform/switchboard-error.ts';
 import type { RedisRouting } from '../routing/create-redis-routing.ts';
 import { createTestDatabase, type TestDatabase } from '../test/test-database.ts';
 import { createTestRedis, type TestRedis } from '../test/test-redis.ts';
+import { queueingFlow } from '../test/test-flows.ts';
 import { publishFlowFile } from './flow-publisher.ts';
 import {
   callerOffer as offer,
@@ -41,24 +42,7 @@ beforeAll(async () => {
   await symlink(path.resolve('flows/prompts'), path.join(flowsDir, 'prompts'));
   await writeFile(
     path.join(flowsDir, 'queue.json'),
-    JSON.stringify({
-      id: 'transfer-test',
-      version: 1,
-      initial: 'answer',
-      context: { language: 'en' },
-      states: {
-        answer: { invoke: { src: 'answer', onDone: 'queue' } },
-        queue: {
-          invoke: {
-            src: 'enqueue',
-            input: { queue: 'first-line', announcePosition: false, announceWait: false },
-            onDone: 'done',
-            onError: 'done',
-          },
-        },
-        done: { type: 'final' },
-      },
-    }),
+    JSON.stringify(queueingFlow('transfer-test', 'first-line')),
   );
   await publishFlowFile(database.db, {
     file: path.join(flowsDir, 'queue.json'),

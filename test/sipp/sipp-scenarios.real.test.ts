@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishFlowFile } from '../../app/flow-publisher.ts';
 import type { VoicePath } from '../../app/voice-path.ts';
 import type { RedisRouting } from '../../routing/create-redis-routing.ts';
+import { queueingFlow } from '../test-flows.ts';
 import { createTestDatabase, type TestDatabase } from '../test-database.ts';
 import { createTestRedis, type TestRedis } from '../test-redis.ts';
 import {
@@ -86,25 +87,7 @@ const flows = {
       done: { type: 'final' },
     },
   },
-  queue: {
-    id: 'sipp-queue',
-    description: 'sipp suite: straight into a queue.',
-    version: 1,
-    initial: 'answer',
-    context: { language: 'en' },
-    states: {
-      answer: { invoke: { src: 'answer', onDone: 'queue' } },
-      queue: {
-        invoke: {
-          src: 'enqueue',
-          input: { queue: 'sipp-queue', announcePosition: false, announceWait: false },
-          onDone: 'done',
-          onError: 'done',
-        },
-      },
-      done: { type: 'final' },
-    },
-  },
+  queue: queueingFlow('sipp-queue', 'sipp-queue'),
 };
 
 describe.skipIf(skipReason !== undefined)(

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishFlowFile } from '../../app/flow-publisher.ts';
+import { queueingFlow } from '../test-flows.ts';
 import { createTestDatabase, type TestDatabase } from '../test-database.ts';
 import { createTestRedis, type TestRedis } from '../test-redis.ts';
 import {
@@ -48,31 +49,6 @@ const phonePort = Number(process.env.SIPP_PORT_BASE ?? '5071') + 6;
 const agentDid = '+15550007201';
 const waitingDid = '+15550007202';
 
-function queueFlow(id: string, queue: string, announce: boolean) {
-  return {
-    id,
-    initial: 'answer',
-    context: { language: 'en' },
-    states: {
-      answer: { invoke: { src: 'answer', onDone: 'queue' } },
-      queue: {
-        invoke: {
-          src: 'enqueue',
-          input: {
-            queue,
-            announcePosition: announce,
-            announceWait: announce,
-            announceEverySeconds: 5,
-          },
-          onDone: 'done',
-          onError: 'done',
-        },
-      },
-      done: { type: 'final' },
-    },
-  };
-}
-
 describe.skipIf(skipReason !== undefined)(
   `voice teardown on real servers${skipReason === undefined ? '' : ` (skipped: ${skipReason})`}`,
   () => {
@@ -88,8 +64,8 @@ describe.skipIf(skipReason !== undefined)(
       const flowsDir = await mkdtemp(path.join(tmpdir(), 'teardown-flows-'));
       await symlink(path.join(repository, 'flows/prompts'), path.join(flowsDir, 'prompts'));
       const flows = {
-        agent: queueFlow('teardown-agent', 'teardown-agent', false),
-        waiting: queueFlow('teardown-waiting', 'teardown-waiting', true),
+        agent: queueingFlow('teardown-agent', 'teardown-agent'),
+        waiting: queueingFlow('teardown-waiting', 'teardown-waiting', { announceEverySeconds: 5 }),
       };
       for (const [name, flow] of Object.entries(flows)) {
         await writeFile(path.join(flowsDir, `${name}.json`), JSON.stringify(flow));
