@@ -1,14 +1,11 @@
 // Test support: the voice path wired as the service wires it, on the
 // in-process twins of drachtio-srf and FreeSWITCH, with routing on a real
-// Redis and records in a real Postgres; and INVITEs parsed from SIP text by
-// drachtio's own parser. Shared by the app/ voice tests.
-import type { EventEmitter } from 'node:events';
+// Redis and records in a real Postgres. Shared by the app/ voice tests, with
+// the caller's INVITE from media/sip/sip-request-from-text.ts.
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { systemCallClock } from '../ivr/call-clock.ts';
 import { MediaServerTwin } from '../media/freeswitch/media-server-twin.ts';
-import type { SipRequest } from '../media/sip/sip-message.ts';
-import { sipRequestFromText } from '../media/sip/sip-request-from-text.ts';
 import { systemClock } from '../platform/clock.ts';
 import { uuidGenerator } from '../platform/id-generator.ts';
 import { createLogger } from '../platform/logger.ts';
@@ -121,41 +118,4 @@ export async function eventually<T>(
     last = await probe();
   }
   return last;
-}
-
-/** A PCMU offer with RFC 2833 events, as a carrier sends it. */
-export const callerOffer = [
-  'v=0',
-  'o=- 1 1 IN IP4 192.0.2.10',
-  's=-',
-  'c=IN IP4 192.0.2.10',
-  't=0 0',
-  'm=audio 4000 RTP/AVP 0 101',
-  'a=rtpmap:101 telephone-event/8000',
-  '',
-].join('\r\n');
-
-/** An INVITE from +15550001111 to `did` with {@link callerOffer}, as drachtio-srf hands it over. */
-export function inviteTo(
-  did: string,
-  sipCallId: string,
-  source = '192.0.2.10',
-): SipRequest & EventEmitter {
-  return sipRequestFromText(
-    [
-      `INVITE sip:${did}@switchboard.example.com SIP/2.0`,
-      'Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK74bf9',
-      'Max-Forwards: 70',
-      `To: <sip:${did}@switchboard.example.com>`,
-      'From: "Caller" <sip:+15550001111@carrier.example.net>;tag=9fxced76sl',
-      `Call-ID: ${sipCallId}`,
-      'CSeq: 1 INVITE',
-      'Contact: <sip:+15550001111@192.0.2.10:5060>',
-      'Content-Type: application/sdp',
-      `Content-Length: ${Buffer.byteLength(callerOffer)}`,
-      '',
-      callerOffer,
-    ].join('\n'),
-    { address: source },
-  );
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistrationStore } from '../media/registrar/registration-store.ts';
-import { RecordedResponse } from '../media/sip/sip-request-from-text.ts';
+import { inviteTo, RecordedResponse } from '../media/sip/sip-request-from-text.ts';
 import { systemClock } from '../platform/clock.ts';
 import { createLogger } from '../platform/logger.ts';
 import type { RedisRouting } from '../routing/create-redis-routing.ts';
@@ -17,12 +17,7 @@ import { createTestRedis, type TestRedis } from '../test/test-redis.ts';
 import { queueingFlow } from '../test/test-flows.ts';
 import { publishFlowFile } from './flow-publisher.ts';
 import { RoutingDirectorySync } from './routing-directory-sync.ts';
-import {
-  eventually,
-  inviteTo,
-  startTwinVoicePath,
-  type TwinVoicePath,
-} from './test-twin-voice-path.ts';
+import { eventually, startTwinVoicePath, type TwinVoicePath } from './test-twin-voice-path.ts';
 
 const did = '+15550004444';
 const queue = 'legs-line';

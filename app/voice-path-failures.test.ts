@@ -7,16 +7,11 @@
 // drain returns within its bounds instead of hanging until SIGKILL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { legReleaseLimitMs } from '../media/freeswitch/connected-leg.ts';
-import { RecordedResponse } from '../media/sip/sip-request-from-text.ts';
+import { inviteTo, RecordedResponse } from '../media/sip/sip-request-from-text.ts';
 import { createTestDatabase, type TestDatabase } from '../test/test-database.ts';
 import { createTestRedis, type TestRedis } from '../test/test-redis.ts';
 import { publishFlowFile } from './flow-publisher.ts';
-import {
-  eventually,
-  inviteTo,
-  startTwinVoicePath,
-  type TwinVoicePath,
-} from './test-twin-voice-path.ts';
+import { eventually, startTwinVoicePath, type TwinVoicePath } from './test-twin-voice-path.ts';
 
 const did = '+15550002323';
 const drainSeconds = 1;
@@ -76,7 +71,10 @@ describe('an INVITE flood from one address', () => {
   it('is refused with 503 and no call record past the rate, while another address is answered', async () => {
     const flooded = Array.from({ length: 25 }, (_, i) => {
       const response = new RecordedResponse();
-      twin.srf.inviteHandler?.(inviteTo(did, `flood-${i}@192.0.2.66`, '192.0.2.66'), response);
+      twin.srf.inviteHandler?.(
+        inviteTo(did, `flood-${i}@192.0.2.66`, { source: '192.0.2.66' }),
+        response,
+      );
       return response;
     });
     const refused = await eventually(

@@ -4,17 +4,16 @@
 // FreeSWITCH (media/freeswitch/media-server-twin.ts, media/sip/sip-uac-twin.ts).
 // INVITEs and REGISTERs are parsed from SIP text by drachtio's own parser.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RecordedResponse, sipRequestFromText } from '../media/sip/sip-request-from-text.ts';
+import {
+  callerOffer as offer,
+  inviteTo,
+  RecordedResponse,
+  sipRequestFromText,
+} from '../media/sip/sip-request-from-text.ts';
 import { createTestDatabase, type TestDatabase } from '../test/test-database.ts';
 import { createTestRedis, type TestRedis } from '../test/test-redis.ts';
 import { publishFlowFile } from './flow-publisher.ts';
-import {
-  callerOffer as offer,
-  eventually,
-  inviteTo,
-  startTwinVoicePath,
-  type TwinVoicePath,
-} from './test-twin-voice-path.ts';
+import { eventually, startTwinVoicePath, type TwinVoicePath } from './test-twin-voice-path.ts';
 
 const did = '+15550002222';
 let database: TestDatabase;

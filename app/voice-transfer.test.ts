@@ -8,7 +8,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RegistrationStore } from '../media/registrar/registration-store.ts';
-import { RecordedResponse } from '../media/sip/sip-request-from-text.ts';
+import {
+  callerOffer as offer,
+  inviteTo,
+  RecordedResponse,
+} from '../media/sip/sip-request-from-text.ts';
 import { systemClock } from '../platform/clock.ts';
 import type { SwitchboardError } from '../platform/switchboard-error.ts';
 import type { RedisRouting } from '../routing/create-redis-routing.ts';
@@ -17,9 +21,7 @@ import { createTestRedis, type TestRedis } from '../test/test-redis.ts';
 import { queueingFlow } from '../test/test-flows.ts';
 import { publishFlowFile } from './flow-publisher.ts';
 import {
-  callerOffer as offer,
   eventually as eventuallyWithin,
-  inviteTo,
   startTwinVoicePath,
   type TwinVoicePath,
 } from './test-twin-voice-path.ts';

@@ -20,7 +20,7 @@ import {
   type AdmissionDecision,
   type FlowRunner,
 } from './inbound-call-handler.ts';
-import { RecordedResponse, sipRequestFromText } from './sip-request-from-text.ts';
+import { callerOffer, inviteTo, RecordedResponse } from './sip-request-from-text.ts';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -60,37 +60,13 @@ afterAll(async () => {
   await database.cleanup();
 });
 
-const pcmuOffer = [
-  'v=0',
-  'o=- 1 1 IN IP4 192.0.2.10',
-  's=-',
-  'c=IN IP4 192.0.2.10',
-  't=0 0',
-  'm=audio 4000 RTP/AVP 0 101',
-  'a=rtpmap:101 telephone-event/8000',
-  '',
-].join('\r\n');
+const pcmuOffer = callerOffer;
 const g729Offer = pcmuOffer
   .replace('RTP/AVP 0 101', 'RTP/AVP 18')
   .replace('a=rtpmap:101 telephone-event/8000', 'a=rtpmap:18 G729/8000');
 
 function invite(to: string, sdp = pcmuOffer, callId = `c-${to}-${Math.random()}`) {
-  return sipRequestFromText(
-    [
-      `INVITE sip:${to}@switchboard.example.com SIP/2.0`,
-      'Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK74bf9',
-      'Max-Forwards: 70',
-      `To: <sip:${to}@switchboard.example.com>`,
-      'From: "Caller" <sip:+15550001111@carrier.example.net>;tag=9fxced76sl',
-      `Call-ID: ${callId}`,
-      'CSeq: 1 INVITE',
-      'Contact: <sip:+15550001111@192.0.2.10:5060>',
-      'Content-Type: application/sdp',
-      `Content-Length: ${Buffer.byteLength(sdp)}`,
-      '',
-      sdp,
-    ].join('\n'),
-  );
+  return inviteTo(to, callId, { sdp });
 }
 
 function handlerFixture(

@@ -33,6 +33,44 @@ export function sipRequestFromText(
   });
 }
 
+/** A PCMU offer with RFC 2833 events, as a carrier sends it. */
+export const callerOffer = [
+  'v=0',
+  'o=- 1 1 IN IP4 192.0.2.10',
+  's=-',
+  'c=IN IP4 192.0.2.10',
+  't=0 0',
+  'm=audio 4000 RTP/AVP 0 101',
+  'a=rtpmap:101 telephone-event/8000',
+  '',
+].join('\r\n');
+
+/** An INVITE from +15550001111 to `did` (from `source`, with `sdp`), as drachtio-srf hands it over. */
+export function inviteTo(
+  did: string,
+  sipCallId: string,
+  options: { readonly source?: string; readonly sdp?: string } = {},
+): SipRequest & EventEmitter {
+  const sdp = options.sdp ?? callerOffer;
+  return sipRequestFromText(
+    [
+      `INVITE sip:${did}@switchboard.example.com SIP/2.0`,
+      'Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK74bf9',
+      'Max-Forwards: 70',
+      `To: <sip:${did}@switchboard.example.com>`,
+      'From: "Caller" <sip:+15550001111@carrier.example.net>;tag=9fxced76sl',
+      `Call-ID: ${sipCallId}`,
+      'CSeq: 1 INVITE',
+      'Contact: <sip:+15550001111@192.0.2.10:5060>',
+      'Content-Type: application/sdp',
+      `Content-Length: ${Buffer.byteLength(sdp)}`,
+      '',
+      sdp,
+    ].join('\n'),
+    { address: options.source ?? '192.0.2.10' },
+  );
+}
+
 /** One response sent through {@link RecordedResponse}. */
 export interface SentResponse {
   readonly status: number;
