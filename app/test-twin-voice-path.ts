@@ -8,7 +8,7 @@ import { systemCallClock } from '../ivr/call-clock.ts';
 import { MediaServerTwin } from '../media/freeswitch/media-server-twin.ts';
 import { systemClock } from '../platform/clock.ts';
 import { uuidGenerator } from '../platform/id-generator.ts';
-import { createLogger } from '../platform/logger.ts';
+import { createLogger, type Logger } from '../platform/logger.ts';
 import { createRedisRouting, type RedisRouting } from '../routing/create-redis-routing.ts';
 import type { Database } from '../sql/database.ts';
 import type { TestRedis } from '../test/test-redis.ts';
@@ -27,6 +27,30 @@ export interface TwinVoicePath {
   /** Tells the voice path its drachtio-server connection was lost. */
   loseSignalling(): void;
   close(): Promise<void>;
+}
+
+/**
+ * Routing on the test Redis, started and synced from the database's queues
+ * and members; `redis` is its commands connection, which the voice path
+ * shares (registrations live there).
+ */
+export async function startTestRouting(
+  db: Kysely<Database>,
+  testRedis: TestRedis,
+  logger: Logger,
+): Promise<{ readonly routing: RedisRouting; readonly redis: Redis }> {
+  const redis = testRedis.connect();
+  const routing = createRedisRouting({
+    redis,
+    blockingRedis: testRedis.connect(),
+    keyPrefix: testRedis.keyPrefix,
+    clock: systemClock,
+    ids: uuidGenerator,
+    logger,
+  });
+  await routing.start();
+  await new RoutingDirectorySync(db, routing.admin, logger).syncNow();
+  return { routing, redis };
 }
 
 /**
@@ -57,17 +81,7 @@ export async function startTwinVoicePath(options: {
     ...options.settings,
   });
   const logger = createLogger({ level: 'silent' });
-  const redis = testRedis.connect();
-  const routing = createRedisRouting({
-    redis,
-    blockingRedis: testRedis.connect(),
-    keyPrefix: testRedis.keyPrefix,
-    clock: systemClock,
-    ids: uuidGenerator,
-    logger,
-  });
-  await routing.start();
-  await new RoutingDirectorySync(db, routing.admin, logger).syncNow();
+  const { routing, redis } = await startTestRouting(db, testRedis, logger);
   const lost = new Set<() => void>();
   const voice = startVoicePath({
     config,

@@ -18,14 +18,13 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect } from 'vitest';
 import { loadConfig } from '../../app/config.ts';
-import { RoutingDirectorySync } from '../../app/routing-directory-sync.ts';
+import { startTestRouting } from '../../app/test-twin-voice-path.ts';
 import { startVoicePath, type VoicePath } from '../../app/voice-path.ts';
 import { systemCallClock } from '../../ivr/call-clock.ts';
 import { modeslConnection } from '../../media/freeswitch/esl-command-writes.ts';
-import { systemClock } from '../../platform/clock.ts';
 import { uuidGenerator } from '../../platform/id-generator.ts';
 import { createLogger } from '../../platform/logger.ts';
-import { createRedisRouting, type RedisRouting } from '../../routing/create-redis-routing.ts';
+import type { RedisRouting } from '../../routing/create-redis-routing.ts';
 import type { Selectable } from 'kysely';
 import type { Database } from '../../sql/database.ts';
 import type { TestDatabase } from '../test-database.ts';
@@ -153,17 +152,7 @@ export async function startRealVoicePath(options: {
 }): Promise<RealVoicePath> {
   const { database, testRedis } = options;
   const logger = createLogger({ level: (env.SIPP_LOG_LEVEL as 'warn' | undefined) ?? 'warn' });
-  const redis = testRedis.connect();
-  const routing = createRedisRouting({
-    redis,
-    blockingRedis: testRedis.connect(),
-    keyPrefix: testRedis.keyPrefix,
-    clock: systemClock,
-    ids: uuidGenerator,
-    logger,
-  });
-  await routing.start();
-  await new RoutingDirectorySync(database.db, routing.admin, logger).syncNow();
+  const { routing, redis } = await startTestRouting(database.db, testRedis, logger);
   const recordings = await mkdtemp(path.join(tmpdir(), 'sipp-recordings-'));
   const config = loadConfig({
     DATABASE_URL: database.url,
