@@ -1,5 +1,19 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import helmet from 'helmet';
+
+/** Paths that never answer a page: the API, health, the event socket. */
+export const serverPaths = /^\/(api|healthz|readyz)(\/|$)/;
+
+/** The per-page nonce the web app's style elements carry (see {@link styleNonceOf}). */
+const styleNonceKey = 'styleNonce';
+
+/** The nonce made for this page load, or undefined for anything but a page. */
+export function styleNonceOf(res: { locals: Record<string, unknown> }): string | undefined {
+  const nonce = res.locals[styleNonceKey];
+  return typeof nonce === 'string' ? nonce : undefined;
+}
 
 /**
  * The Content-Security-Policy of every response: what the same-origin web
@@ -28,16 +42,42 @@ export const contentSecurityPolicy = {
 } as const;
 
 /**
+ * `style-src` of a page load: 'self' plus this load's nonce. The design
+ * system (antd) writes its theme as `<style>` elements at run time; each
+ * carries the nonce, so no other inline style (an injected one) applies.
+ * Scripts stay 'self' only.
+ */
+function styleSources(_req: IncomingMessage, res: ServerResponse): string {
+  const nonce = styleNonceOf(res as unknown as { locals: Record<string, unknown> });
+  return nonce === undefined ? "'self'" : `'nonce-${nonce}'`;
+}
+
+/**
  * Security headers on every response (helmet): the policy above,
  * `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer`,
  * `X-Frame-Options: DENY` for browsers without `frame-ancestors`,
  * cross-origin isolation of the window and resources, HSTS (ignored by
  * browsers over plain HTTP), and no `X-Powered-By`.
  */
-export function securityHeaders(): RequestHandler {
-  return helmet({
-    contentSecurityPolicy: { useDefaults: false, directives: contentSecurityPolicy },
-    frameguard: { action: 'deny' },
-    referrerPolicy: { policy: 'no-referrer' },
-  });
+export function securityHeaders(): RequestHandler[] {
+  return [
+    (req, res, next) => {
+      // Page loads only: API answers (the hot paths) make no nonce.
+      if (req.method === 'GET' && !serverPaths.test(req.path) && req.accepts('html') === 'html') {
+        res.locals[styleNonceKey] = randomBytes(16).toString('base64');
+      }
+      next();
+    },
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          ...contentSecurityPolicy,
+          'style-src': [...contentSecurityPolicy['style-src'], styleSources],
+        },
+      },
+      frameguard: { action: 'deny' },
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+  ];
 }

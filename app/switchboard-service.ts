@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis, type RedisOptions } from 'ioredis';
+import { webAppRouter } from '../api/web-app/web-app-router.ts';
 import { apiBasePath, createApi } from '../api/api-router.ts';
 import { startLiveEventServer } from '../api/events/live-event-server.ts';
 import { ivrFlowValidator } from '../api/flows/ivr-flow-validator.ts';
@@ -141,6 +142,7 @@ export async function startService(deps: ServiceDependencies): Promise<RunningSe
         }),
       },
       { path: apiBasePath, router: api.router },
+      { path: '/', router: webAppRouter() },
     ],
   });
 

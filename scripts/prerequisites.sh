@@ -3,7 +3,8 @@
 # ready, and does nothing that is already done, so it is safe to run twice:
 #   - Node.js >= 20 and npm (apt-get), npm dependencies (npm ci);
 #   - Postgres at DATABASE_URL and Redis at REDIS_URL: reused when they answer,
-#     otherwise installed from Debian and started (local addresses only).
+#     otherwise installed from Debian and started (local addresses only);
+#   - the web app, built into web/dist when its sources changed.
 set -euo pipefail
 
 say() { printf '\033[1mswitchboard setup:\033[0m %s\n' "$*" >&2; }
@@ -83,7 +84,16 @@ ensure_redis() {
   wait_for "$host" "$port" || { say "Redis did not start on $host:$port"; exit 1; }
 }
 
+# The web app (web/dist), built again when any of its sources is newer.
+ensure_web_build() {
+  if [ -f web/dist/index.html ] && [ -z "$(find web/src web/public web/index.html web/vite.config.ts \
+    package-lock.json -newer web/dist/index.html -print -quit)" ]; then return; fi
+  say "building the web app"
+  npx --no-install vite build web --logLevel warn
+}
+
 ensure_node
 ensure_npm_dependencies
 ensure_postgres
 ensure_redis
+ensure_web_build

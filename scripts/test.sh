@@ -6,8 +6,18 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/prerequisites.sh
 
+# The pages are tested in Debian's Chromium (never a downloaded browser), with
+# CJK fonts so Chinese renders as text, not boxes, in screenshots.
+ensure_browser() {
+  local missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
+  if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
+}
+ensure_browser
+
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
-step typecheck;        npx --no-install tsc --noEmit
+step typecheck;        npx --no-install tsc --noEmit && npx --no-install tsc --noEmit -p web
 step lint;             npx --no-install eslint --max-warnings 0 .
 step format;           npx --no-install prettier --check . --log-level warn
 step dependency rules; npm run --silent deps:check

@@ -19,6 +19,7 @@ import type { PasswordHasher } from '../api/auth/password-hasher.ts';
 import { startLiveEventServer, type LiveEventServer } from '../api/events/live-event-server.ts';
 import { ivrFlowValidator } from '../api/flows/ivr-flow-validator.ts';
 import { createHttpApp } from '../api/http-app.ts';
+import { webAppRouter } from '../api/web-app/web-app-router.ts';
 import { InMemoryLiveCallControl } from '../api/live-call/in-memory-live-call-control.ts';
 import { SequentialIdGenerator } from '../platform/id-generator.ts';
 import { systemClock } from '../platform/clock.ts';
@@ -231,7 +232,11 @@ export async function startApiTestServer(): Promise<ApiTestServer> {
   const app = createHttpApp({
     logger,
     ids: new SequentialIdGenerator('req'),
-    routers: [{ path: apiBasePath, router: api.router }],
+    routers: [
+      { path: apiBasePath, router: api.router },
+      // The built web app, as `switchboard start` serves it (browser tests).
+      { path: '/', router: webAppRouter() },
+    ],
   });
   const server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');

@@ -7,6 +7,7 @@ import type { ContactMasker } from '../privacy/contact-masking.ts';
 export const agentStatusView = z.object({
   agentId: z.string(),
   state: z.enum(agentStates as [string, ...string[]]),
+  stateSince: z.number().describe('when the agent entered the state, ms since the epoch (0: never)'),
   reason: z.string(),
   wrapUpUntil: z.number(),
   consecutiveMisses: z.number(),
@@ -49,6 +50,7 @@ export function toAgentStatusView(
   return {
     agentId: status.agentId,
     state: status.state,
+    stateSince: status.stateSince,
     reason: status.reason,
     wrapUpUntil: status.wrapUpUntil,
     consecutiveMisses: status.consecutiveMisses,

@@ -15,6 +15,7 @@ type StoredOffer = Omit<RingingOffer, 'attributes'> & { readonly attributes: str
 
 interface StatusReply {
   readonly state: AgentState;
+  readonly stateSince: number;
   readonly reason: string;
   readonly wrapUpUntil: number;
   readonly misses: number;
@@ -167,6 +168,7 @@ export class AgentDesk {
     return {
       agentId: agent,
       state: reply.state,
+      stateSince: reply.stateSince,
       reason: reply.reason,
       wrapUpUntil: reply.wrapUpUntil,
       consecutiveMisses: reply.misses,

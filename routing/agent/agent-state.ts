@@ -45,6 +45,8 @@ export interface ConnectedContact {
 export interface AgentStatus {
   readonly agentId: string;
   readonly state: AgentState;
+  /** When the agent entered `state`, ms since the epoch; 0 when never set (offline since start). */
+  readonly stateSince: number;
   /** Break reason; '' otherwise. */
   readonly reason: string;
   /** When wrap-up ends on its own, ms since the epoch; 0 when not in wrap-up. */

@@ -3,7 +3,7 @@
   their contacts, connected contacts. Read-only.
     KEYS[1] agent hash
     ARGV[5] agent id
-  Returns { state, reason, wrapUpUntil, misses, voiceBackoffUntil, ringing = [...],
+  Returns { state, stateSince, reason, wrapUpUntil, misses, voiceBackoffUntil, ringing = [...],
   contacts = [...] } or error not_found.
   (`offers` is taken: every reply lists the offers the call made, none here.)
 ]]
@@ -12,7 +12,7 @@
 
 local a = ARGV[5]
 local f = redis.call('HMGET', KEYS[1], 'configured', 'state', 'reason', 'wrapUntil', 'misses',
-  CH.voice.backoff)
+  CH.voice.backoff, 'stateSince')
 if f[1] ~= '1' then return fail('not_found', 'agent ' .. a .. ' has no profile') end
 local offers = {}
 for _, offerId in ipairs(redis.call('SMEMBERS', K.agentOffers(a))) do
@@ -31,5 +31,5 @@ for _, c in ipairs(redis.call('SMEMBERS', K.agentContacts(a))) do
     contacts[#contacts + 1] = { contactId = c, queueId = o[1], channel = o[2], acceptedAt = tonumber(o[3]) }
   end
 end
-return done({ state = f[2] or 'offline', reason = f[3] or '', wrapUpUntil = num(f[4], 0),
+return done({ state = f[2] or 'offline', stateSince = num(f[7], 0), reason = f[3] or '', wrapUpUntil = num(f[4], 0),
   misses = num(f[5], 0), voiceBackoffUntil = num(f[6], 0), ringing = offers, contacts = contacts })

@@ -186,6 +186,8 @@ local function refreshState(a)
   local new = deriveState(a)
   if old == new then return new end
   aset(a, 'state', new)
+  -- When the agent entered the state: the desktop's and wallboard's "time in state".
+  aset(a, 'stateSince', NOW_S)
   for _, entry in ipairs(agentQueues(a).list) do
     local stats = K.queueStats(entry[1])
     redis.call('HINCRBY', stats, 'agents:' .. old, '-1')

@@ -1,0 +1,82 @@
+/**
+ * What the desktop's page tests drive: the API test server (real Postgres,
+ * Redis, routing, HTTP and WebSocket, serving the built web app) with agent
+ * A's queue set up as a contact center would have it, and callers put in the
+ * queue through the real ACD the way the IVR's `enqueue` step does.
+ */
+import { randomUUID } from 'node:crypto';
+import { startApiTestServer, type ApiTestServer } from '../api-test-server.ts';
+
+export interface DeskWorld {
+  readonly t: ApiTestServer;
+  /** A call from customer A's number, queued in queue A; the offer goes to agent A. */
+  queueCaller(): Promise<{ callId: string }>;
+  /** Routing's clock (manual): offers, states and wrap-up are timed by it. */
+  now(): number;
+  /** Every caller this world queued leaves the queue (hung up). */
+  clearQueue(): Promise<void>;
+  /** Lets every ringing offer ring out (the queue's ring timeout passes). */
+  ringOut(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startDeskWorld(): Promise<DeskWorld> {
+  const t = await startApiTestServer();
+  const queued: string[] = [];
+  // The seeded history at routing's (manual) time, so screenshots never show today's date.
+  await t.db.db
+    .updateTable('calls')
+    .set({
+      started_at: new Date(t.routing.clock.now() - 86_400_000),
+      answered_at: new Date(t.routing.clock.now() - 86_400_000 + 20_000),
+      ended_at: new Date(t.routing.clock.now() - 86_400_000 + 260_000),
+      wrap_up_code: 'resolved',
+    })
+    .where('id', '=', t.a.callId)
+    .execute();
+  await t.routing.admin.configureQueue({
+    queueId: t.a.queueId,
+    ringTimeoutSeconds: 20,
+    wrapUpSeconds: 60,
+    maxConsecutiveMisses: 1,
+  });
+  return {
+    t,
+    async queueCaller() {
+      const callId = randomUUID();
+      await t.db.db
+        .insertInto('calls')
+        .values({
+          id: callId,
+          direction: 'inbound',
+          from_number: t.a.phone,
+          to_number: '+15559990000',
+          contact_id: t.a.contactId,
+          queue_id: t.a.queueId,
+          started_at: new Date(t.routing.clock.now() - 42_000),
+        })
+        .execute();
+      await t.routing.acd.enqueue({
+        contactId: callId,
+        channel: 'voice',
+        queueId: t.a.queueId,
+        requiredSkills: [],
+        priority: 3,
+        callerNumber: t.a.phone,
+      });
+      queued.push(callId);
+      return { callId };
+    },
+    async clearQueue() {
+      for (const callId of queued.splice(0)) {
+        await t.routing.acd.cancel(callId, 'abandoned').catch(() => undefined);
+      }
+    },
+    now: () => t.routing.clock.now(),
+    async ringOut() {
+      t.routing.clock.advance(21_000);
+      await t.routing.deadlines.fireDue();
+    },
+    close: () => t.close(),
+  };
+}
