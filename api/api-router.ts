@@ -30,6 +30,7 @@ import { CredentialNotices } from './auth/credential-notices.ts';
 import { authRoutes } from './auth/auth-routes.ts';
 import { AuthService } from './auth/auth-service.ts';
 import { LoginThrottle, type LoginThrottlePolicy } from './auth/login-throttle.ts';
+import { PasswordChange } from './auth/password-change.ts';
 import { argon2PasswordHasher, type PasswordHasher } from './auth/password-hasher.ts';
 import { requestCredentials } from './auth/request-credentials.ts';
 import { callRoutes } from './calls/call-routes.ts';
@@ -42,6 +43,7 @@ import { liveCallRoutes } from './live-call/live-call-routes.ts';
 import { phoneNumberRoutes } from './numbers/phone-number-routes.ts';
 import { docsPage } from './openapi/docs-page.ts';
 import { buildOpenApiDocument } from './openapi/openapi-document.ts';
+import { preferenceRoutes } from './people/preference-routes.ts';
 import { teamRoutes } from './people/team-routes.ts';
 import { userRoutes } from './people/user-routes.ts';
 import { queueRoutes } from './queues/queue-routes.ts';
@@ -146,12 +148,13 @@ export function createApi(deps: ApiDependencies): Api {
   const auditBudget = new AuditBudget(deps.redis, authKeys, clock, deps.auditBudget);
   const sessionSeconds = deps.sessionSeconds ?? 12 * 3600;
   const scopes = new AccessScopeResolver(new AccessScopeRepository(db), clock, deps.scopeCacheMs);
+  const throttle = new LoginThrottle(deps.redis, authKeys, deps.loginThrottle);
   const auth = new AuthService({
     users,
     sessions,
     tokens,
     hasher,
-    throttle: new LoginThrottle(deps.redis, authKeys, deps.loginThrottle),
+    throttle,
     audit,
     auditBudget,
     notices: new CredentialNotices(
@@ -174,7 +177,15 @@ export function createApi(deps: ApiDependencies): Api {
     },
   };
   const routes: RouteDefinition[] = [
-    ...authRoutes({ auth, users, tokens, sessionSeconds, secureCookies: deps.secureCookies }),
+    ...authRoutes({
+      auth,
+      passwordChange: new PasswordChange({ users, hasher, throttle, clock, credentials }),
+      users,
+      tokens,
+      sessionSeconds,
+      secureCookies: deps.secureCookies,
+    }),
+    ...preferenceRoutes({ users }),
     ...userRoutes({ users, sessions, hasher, clock, credentials }),
     ...teamRoutes({ organisation: new OrganisationRepository(db), credentials }),
     ...queueRoutes({ queues: new QueueRepository(db) }),
