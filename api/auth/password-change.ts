@@ -57,9 +57,6 @@ export class PasswordChange {
       await throttle.recordFailure(principal.label, sourceAddress);
       throw invalidField('body.currentPassword', 'is not your current password');
     }
-    if (await hasher.verify(stored, newPassword)) {
-      throw invalidField('body.newPassword', 'must differ from your current password');
-    }
     const endedSessions = await users.replacePassword(
       principal.userId,
       await hasher.hash(newPassword),
