@@ -11,6 +11,7 @@ import { AuditRepository } from '../sql/repositories/audit-repository.ts';
 import { CallRepository } from '../sql/repositories/call-repository.ts';
 import { ContactRepository } from '../sql/repositories/contact-repository.ts';
 import { ConversationRepository } from '../sql/repositories/conversation-repository.ts';
+import { DispositionCodeRepository } from '../sql/repositories/disposition-code-repository.ts';
 import { FlowRepository } from '../sql/repositories/flow-repository.ts';
 import { OrganisationRepository } from '../sql/repositories/organisation-repository.ts';
 import { PhoneNumberRepository } from '../sql/repositories/phone-number-repository.ts';
@@ -52,6 +53,8 @@ import { mountRoutes } from './routes/mount-routes.ts';
 import type { RouteDefinition } from './routes/route-definition.ts';
 import { ticketRoutes } from './tickets/ticket-routes.ts';
 import { warmDatabase } from './warm-up.ts';
+import { dispositionCodeRoutes } from './wrap-up/disposition-code-routes.ts';
+import { WrapUpRules } from './wrap-up/wrap-up-rules.ts';
 
 /** Where the API is mounted; the OpenAPI servers entry and the docs page use it. */
 export const apiBasePath = '/api/v1';
@@ -142,6 +145,8 @@ export function createApi(deps: ApiDependencies): Api {
   const contacts = new ContactRepository(db);
   const conversations = new ConversationRepository(db);
   const tickets = new TicketRepository(db);
+  const queues = new QueueRepository(db);
+  const dispositionCodes = new DispositionCodeRepository(db);
   const hasher = deps.hasher ?? argon2PasswordHasher;
   const audit = new AuditTrail(auditRepository);
   const authKeys = createAuthKeys(deps.keyPrefix);
@@ -188,7 +193,8 @@ export function createApi(deps: ApiDependencies): Api {
     ...preferenceRoutes({ users }),
     ...userRoutes({ users, sessions, hasher, clock, credentials }),
     ...teamRoutes({ organisation: new OrganisationRepository(db), credentials }),
-    ...queueRoutes({ queues: new QueueRepository(db) }),
+    ...queueRoutes({ queues }),
+    ...dispositionCodeRoutes({ codes: dispositionCodes, queues }),
     ...phoneNumberRoutes({ numbers: new PhoneNumberRepository(db) }),
     ...flowRoutes({ flows: new FlowRepository(db), validator: deps.flowValidator, clock }),
     ...callRoutes({ calls }),
@@ -197,7 +203,10 @@ export function createApi(deps: ApiDependencies): Api {
     ...contactRoutes({ contacts, calls, conversations, tickets }),
     ...conversationRoutes({ conversations, redactStoredMessages: deps.redactStoredMessages }),
     ...ticketRoutes({ tickets }),
-    ...agentDeskRoutes({ desk: deps.desk, calls }),
+    ...agentDeskRoutes({
+      desk: deps.desk,
+      wrapUp: new WrapUpRules({ calls, queues, codes: dispositionCodes }),
+    }),
     ...auditRoutes({ audit: auditRepository }),
   ];
   const authenticate = (headers: IncomingHttpHeaders) =>

@@ -84,11 +84,18 @@ export class CallRepository {
       .executeTakeFirst();
   }
 
-  /** Stores the agent's wrap-up code on the call they handled. */
-  async setWrapUpCode(callId: string, agentId: string, code: string): Promise<boolean> {
+  /**
+   * Stores the agent's wrap-up code and notes (those given) on the call they
+   * handled; false when the call is not theirs.
+   */
+  async setWrapUp(
+    callId: string,
+    agentId: string,
+    wrapUp: { readonly code?: string | undefined; readonly notes?: string | null | undefined },
+  ): Promise<boolean> {
     const result = await this.db
       .updateTable('calls')
-      .set({ wrap_up_code: code })
+      .set({ wrap_up_code: wrapUp.code, wrap_up_notes: wrapUp.notes })
       .where('id', '=', callId)
       .where('agent_id', '=', agentId)
       .executeTakeFirst();
