@@ -22,6 +22,7 @@ import { UserRepository } from '../sql/repositories/user-repository.ts';
 import { AccessScopeResolver } from './access/access-scope-resolver.ts';
 import type { Principal } from './access/principal.ts';
 import { agentDeskRoutes, type AgentDeskPort } from './agent-desk/agent-desk-routes.ts';
+import { interactionRoutes } from './agent-desk/interaction-routes.ts';
 import { AccessDenials } from './audit/access-denials.ts';
 import { AuditBudget, type AuditBudgetPolicy } from './audit/audit-budget.ts';
 import { AuditTrail } from './audit/audit-trail.ts';
@@ -207,6 +208,7 @@ export function createApi(deps: ApiDependencies): Api {
       desk: deps.desk,
       wrapUp: new WrapUpRules({ calls, queues, codes: dispositionCodes }),
     }),
+    ...interactionRoutes({ calls }),
     ...auditRoutes({ audit: auditRepository }),
   ];
   const authenticate = (headers: IncomingHttpHeaders) =>

@@ -42,6 +42,45 @@ export class CallRepository {
     return query.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
   }
 
+  /**
+   * The calls `agentId` handled (the agent on the call), newest first, with
+   * the queue's names and the first recording's id: the agent's own history.
+   */
+  handledBy(
+    agentId: string,
+    page: { readonly after?: { readonly startedAt: Date; readonly id: string }; limit: number },
+  ) {
+    let query = this.db
+      .selectFrom('calls')
+      .leftJoin('queues', 'queues.id', 'calls.queue_id')
+      .selectAll('calls')
+      .select(['queues.name as queue_name', 'queues.display_name as queue_display_name'])
+      .select((eb) =>
+        eb
+          .selectFrom('recordings')
+          .select('recordings.id')
+          .whereRef('recordings.call_id', '=', 'calls.id')
+          .orderBy('recordings.started_at')
+          .limit(1)
+          .as('recording_id'),
+      )
+      .where('calls.agent_id', '=', agentId);
+    const after = page.after;
+    if (after !== undefined) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('calls.started_at', '<', after.startedAt),
+          eb.and([eb('calls.started_at', '=', after.startedAt), eb('calls.id', '<', after.id)]),
+        ]),
+      );
+    }
+    return query
+      .orderBy('calls.started_at', 'desc')
+      .orderBy('calls.id', 'desc')
+      .limit(page.limit)
+      .execute();
+  }
+
   findById(id: string) {
     return this.db.selectFrom('calls').selectAll().where('id', '=', id).executeTakeFirst();
   }
