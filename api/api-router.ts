@@ -11,6 +11,7 @@ import { AuditRepository } from '../sql/repositories/audit-repository.ts';
 import { CallRepository } from '../sql/repositories/call-repository.ts';
 import { ContactRepository } from '../sql/repositories/contact-repository.ts';
 import { ConversationRepository } from '../sql/repositories/conversation-repository.ts';
+import { DispositionCodeRepository } from '../sql/repositories/disposition-code-repository.ts';
 import { FlowRepository } from '../sql/repositories/flow-repository.ts';
 import { OrganisationRepository } from '../sql/repositories/organisation-repository.ts';
 import { PhoneNumberRepository } from '../sql/repositories/phone-number-repository.ts';
@@ -21,6 +22,7 @@ import { UserRepository } from '../sql/repositories/user-repository.ts';
 import { AccessScopeResolver } from './access/access-scope-resolver.ts';
 import type { Principal } from './access/principal.ts';
 import { agentDeskRoutes, type AgentDeskPort } from './agent-desk/agent-desk-routes.ts';
+import { interactionRoutes } from './agent-desk/interaction-routes.ts';
 import { AccessDenials } from './audit/access-denials.ts';
 import { AuditBudget, type AuditBudgetPolicy } from './audit/audit-budget.ts';
 import { AuditTrail } from './audit/audit-trail.ts';
@@ -30,6 +32,7 @@ import { CredentialNotices } from './auth/credential-notices.ts';
 import { authRoutes } from './auth/auth-routes.ts';
 import { AuthService } from './auth/auth-service.ts';
 import { LoginThrottle, type LoginThrottlePolicy } from './auth/login-throttle.ts';
+import { PasswordChange } from './auth/password-change.ts';
 import { argon2PasswordHasher, type PasswordHasher } from './auth/password-hasher.ts';
 import { requestCredentials } from './auth/request-credentials.ts';
 import { callRoutes } from './calls/call-routes.ts';
@@ -42,6 +45,7 @@ import { liveCallRoutes } from './live-call/live-call-routes.ts';
 import { phoneNumberRoutes } from './numbers/phone-number-routes.ts';
 import { docsPage } from './openapi/docs-page.ts';
 import { buildOpenApiDocument } from './openapi/openapi-document.ts';
+import { preferenceRoutes } from './people/preference-routes.ts';
 import { teamRoutes } from './people/team-routes.ts';
 import { userRoutes } from './people/user-routes.ts';
 import { queueRoutes } from './queues/queue-routes.ts';
@@ -50,6 +54,8 @@ import { mountRoutes } from './routes/mount-routes.ts';
 import type { RouteDefinition } from './routes/route-definition.ts';
 import { ticketRoutes } from './tickets/ticket-routes.ts';
 import { warmDatabase } from './warm-up.ts';
+import { dispositionCodeRoutes } from './wrap-up/disposition-code-routes.ts';
+import { WrapUpRules } from './wrap-up/wrap-up-rules.ts';
 
 /** Where the API is mounted; the OpenAPI servers entry and the docs page use it. */
 export const apiBasePath = '/api/v1';
@@ -140,18 +146,21 @@ export function createApi(deps: ApiDependencies): Api {
   const contacts = new ContactRepository(db);
   const conversations = new ConversationRepository(db);
   const tickets = new TicketRepository(db);
+  const queues = new QueueRepository(db);
+  const dispositionCodes = new DispositionCodeRepository(db);
   const hasher = deps.hasher ?? argon2PasswordHasher;
   const audit = new AuditTrail(auditRepository);
   const authKeys = createAuthKeys(deps.keyPrefix);
   const auditBudget = new AuditBudget(deps.redis, authKeys, clock, deps.auditBudget);
   const sessionSeconds = deps.sessionSeconds ?? 12 * 3600;
   const scopes = new AccessScopeResolver(new AccessScopeRepository(db), clock, deps.scopeCacheMs);
+  const throttle = new LoginThrottle(deps.redis, authKeys, deps.loginThrottle);
   const auth = new AuthService({
     users,
     sessions,
     tokens,
     hasher,
-    throttle: new LoginThrottle(deps.redis, authKeys, deps.loginThrottle),
+    throttle,
     audit,
     auditBudget,
     notices: new CredentialNotices(
@@ -174,10 +183,19 @@ export function createApi(deps: ApiDependencies): Api {
     },
   };
   const routes: RouteDefinition[] = [
-    ...authRoutes({ auth, users, tokens, sessionSeconds, secureCookies: deps.secureCookies }),
+    ...authRoutes({
+      auth,
+      passwordChange: new PasswordChange({ users, hasher, throttle, clock, credentials }),
+      users,
+      tokens,
+      sessionSeconds,
+      secureCookies: deps.secureCookies,
+    }),
+    ...preferenceRoutes({ users }),
     ...userRoutes({ users, sessions, hasher, clock, credentials }),
     ...teamRoutes({ organisation: new OrganisationRepository(db), credentials }),
-    ...queueRoutes({ queues: new QueueRepository(db) }),
+    ...queueRoutes({ queues }),
+    ...dispositionCodeRoutes({ codes: dispositionCodes, queues }),
     ...phoneNumberRoutes({ numbers: new PhoneNumberRepository(db) }),
     ...flowRoutes({ flows: new FlowRepository(db), validator: deps.flowValidator, clock }),
     ...callRoutes({ calls }),
@@ -186,7 +204,11 @@ export function createApi(deps: ApiDependencies): Api {
     ...contactRoutes({ contacts, calls, conversations, tickets }),
     ...conversationRoutes({ conversations, redactStoredMessages: deps.redactStoredMessages }),
     ...ticketRoutes({ tickets }),
-    ...agentDeskRoutes({ desk: deps.desk, calls }),
+    ...agentDeskRoutes({
+      desk: deps.desk,
+      wrapUp: new WrapUpRules({ calls, queues, codes: dispositionCodes }),
+    }),
+    ...interactionRoutes({ calls }),
     ...auditRoutes({ audit: auditRepository }),
   ];
   const authenticate = (headers: IncomingHttpHeaders) =>

@@ -4,7 +4,7 @@
  * survives), and each route's valid body is the starting point for its
  * field-by-field mutations.
  */
-import type { ApiTestServer } from '../test/api-test-server.ts';
+import { testPassword, type ApiTestServer } from '../test/api-test-server.ts';
 
 /** Creates what the routes' path parameters need and returns the values by parameter name. */
 export async function routeParams(
@@ -41,6 +41,11 @@ export async function routeParams(
       flowName: 'main-menu',
     }),
     skillId: await created('/skills', { name: 'english' }),
+    codeId: await created('/disposition-codes', {
+      code: 'fixture',
+      label: 'Fixture',
+      queueId: t.a.queueId,
+    }),
     offerId: 'no-such-offer',
     flowName: 'main-menu',
     version: '1',
@@ -61,6 +66,8 @@ export function baseBodies(
   return {
     // Another user's email: failed logins lock that account, not the admin's.
     'post /auth/login': [{ email: t.emails.agentB, password: 'not the password' }],
+    // The admin's own, set to itself so the body stays valid for every probe; the session sending it stays.
+    'put /auth/password': [{ currentPassword: testPassword, newPassword: testPassword }],
     'post /tokens': [{ name: 'fuzz', scopes: ['read'] }],
     'post /users': [
       {
@@ -98,6 +105,7 @@ export function baseBodies(
         serviceLevelSeconds: 20,
         maxMissedOffers: 3,
         teamId: t.a.teamId,
+        wrapUpCodeRequired: false,
       },
     ],
     'put /queues/:queueId/members': [{ members: [{ userId: t.a.agentId, position: 1 }] }],
@@ -118,7 +126,13 @@ export function baseBodies(
       { target: { kind: 'queue', queueId: t.a.queueId } },
     ],
     'put /agent/state': [{ state: 'break', reason: 'lunch' }],
-    'post /agent/wrap-up': [{ code: 'resolved', callId: t.a.callId }],
+    'post /agent/wrap-up': [
+      { code: 'resolved', callId: t.a.callId },
+      { code: 'fixture', notes: 'Card 4111 1111 1111 1111', callId: t.a.callId },
+    ],
+    'put /me/preferences': [{ language: 'zh-CN', timeZone: 'Asia/Shanghai', autoAccept: true }],
+    'post /disposition-codes': [{ code: 'fuzz', label: 'Fuzz', queueId: t.a.queueId }],
+    'patch /disposition-codes/:codeId': [{ label: 'Fuzzed', active: false }],
     'put /agents/:agentId/state': [{ state: 'break', reason: 'training' }],
   };
 }

@@ -27,6 +27,7 @@ import type {
   CallEventsTable,
   CallLegsTable,
   CallsTable,
+  DispositionCodesTable,
   RecordingsTable,
 } from './tables/call-tables.ts';
 import type {
@@ -65,6 +66,7 @@ export interface Database {
   call_legs: CallLegsTable;
   call_events: CallEventsTable;
   recordings: RecordingsTable;
+  disposition_codes: DispositionCodesTable;
   conversations: ConversationsTable;
   messages: MessagesTable;
   sla_policies: SlaPoliciesTable;

@@ -17,6 +17,7 @@ import { startApiTestServer, type ApiTestServer } from '../../test/api-test-serv
 let t: ApiTestServer;
 const cookies = {} as Record<UserRole, string>;
 let otherParams: Record<string, string>;
+let codeB: string;
 
 beforeAll(async () => {
   t = await startApiTestServer();
@@ -46,6 +47,13 @@ beforeAll(async () => {
     priority: 3,
   });
   const offer = (await t.routing.desk.status(t.b.agentId)).offers[0];
+  // A disposition code of team B's queue, for the /disposition-codes/:codeId rows.
+  const code = await t.db.db
+    .insertInto('disposition_codes')
+    .values({ code: 'b-only', label: 'Team B only', queue_id: t.b.queueId })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  codeB = code.id;
   otherParams = {
     userId: t.b.agentId,
     agentId: t.b.agentId,
@@ -59,6 +67,7 @@ beforeAll(async () => {
     tokenId: (token.body as { id: string }).id,
     credentialId: (cred.body as { id: string }).id,
     phoneNumberId: (number.body as { id: string }).id,
+    codeId: codeB,
     offerId: offer?.offerId ?? 'missing-offer',
     flowName: 'main-menu',
     version: '1',
@@ -84,6 +93,7 @@ function teamBIds(): string[] {
     t.b.contactId,
     t.b.conversationId,
     t.b.ticketId,
+    codeB,
   ];
 }
 

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import type { AgentDesk } from '../../routing/agent/agent-desk.ts';
 import { contactIdSchema } from '../../routing/routing-ids.ts';
-import type { CallRepository } from '../../sql/repositories/call-repository.ts';
 import { requireVisible } from '../access/access-scope-resolver.ts';
 import type { Principal } from '../access/principal.ts';
 import { contactMaskerFor } from '../privacy/contact-masking.ts';
 import { defineRoute, type RouteDefinition } from '../routes/route-definition.ts';
 import { uuid } from '../routes/common-schemas.ts';
+import type { WrapUpRules } from '../wrap-up/wrap-up-rules.ts';
+import { wrapUpCode } from '../wrap-up/wrap-up-code.ts';
 import { agentStatusView, toAgentStatusView } from './agent-status-view.ts';
 
 /** The parts of routing's agent desk the API drives. */
@@ -31,6 +32,17 @@ const offerParams = z.object({
     .regex(/^[\x21-\x7e]{1,200}$/, 'use 1-200 printable characters without spaces'),
 });
 
+const wrapUpBody = z
+  .object({
+    code: wrapUpCode.optional(),
+    notes: z.string().max(2000, 'at most 2000 characters').optional(),
+    callId: uuid.optional(),
+  })
+  .refine((b) => b.notes === undefined || b.callId !== undefined, {
+    message: 'notes are kept on the call: give the callId they are about',
+    path: ['callId'],
+  });
+
 /**
  * The agent's own desk (log in/out, available, break, offers, wrap-up) and a
  * supervisor's view and control of their teams' agents. Routing checks that
@@ -38,7 +50,7 @@ const offerParams = z.object({
  */
 export function agentDeskRoutes(deps: {
   desk: AgentDeskPort;
-  calls: CallRepository;
+  wrapUp: WrapUpRules;
 }): RouteDefinition[] {
   const { desk } = deps;
   // Whoever asks (the agent, or a supervisor) sees numbers and flow variables as their role allows.
@@ -162,20 +174,21 @@ export function agentDeskRoutes(deps: {
       method: 'post',
       path: '/agent/wrap-up',
       tag: 'agent-desk',
-      summary: 'End wrap-up, recording the wrap-up code on the call I handled',
+      summary: 'End wrap-up, recording the disposition code and notes on the call I handled',
       minimumRole: 'agent',
-      body: z.object({
-        code: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'a lowercase code like resolved'),
-        callId: uuid.optional(),
-      }),
+      body: wrapUpBody,
       response: agentStatusView,
       audit: { action: 'agent.wrap-up', targetType: 'agent' },
       handler: async ({ principal, body, auditTarget, auditDetails }) => {
         auditTarget(principal.userId);
-        auditDetails({ code: body.code, callId: body.callId ?? null });
+        // Whether there were notes, never what they say.
+        auditDetails({
+          code: body.code ?? null,
+          callId: body.callId ?? null,
+          notes: body.notes !== undefined,
+        });
         if (body.callId !== undefined) {
-          const stored = await deps.calls.setWrapUpCode(body.callId, principal.userId, body.code);
-          requireVisible(stored, 'Call');
+          await deps.wrapUp.record({ agentId: principal.userId, ...body, callId: body.callId });
         }
         await desk.finishWrapUp(principal.userId);
         return status(principal.userId, principal);

@@ -6,11 +6,15 @@ import { requireVisible } from '../access/access-scope-resolver.ts';
 import { tokenScopes } from '../access/principal.ts';
 import { emptyBody, isoDateTime, timestamp, uuid } from '../routes/common-schemas.ts';
 import { defineRoute, type RouteDefinition } from '../routes/route-definition.ts';
+import { toUserPreferences, userPreferences } from '../people/user-preferences.ts';
 import type { AuthService } from './auth-service.ts';
+import type { PasswordChange } from './password-change.ts';
+import { newPassword } from './password-policy.ts';
 import { clearedSessionCookie, sessionCookie } from './session-cookie.ts';
 
 export interface AuthRouteDeps {
   readonly auth: AuthService;
+  readonly passwordChange: PasswordChange;
   readonly users: UserRepository;
   readonly tokens: ApiTokenRepository;
   readonly sessionSeconds: number;
@@ -24,6 +28,8 @@ const me = z.object({
   displayName: z.string(),
   role: z.enum(['agent', 'supervisor', 'admin']),
   teamId: uuid.nullable(),
+  // The desktop sets itself up from the login answer, without a second request.
+  ...userPreferences.shape,
 });
 
 const tokenView = z.object({
@@ -47,6 +53,7 @@ export function authRoutes(deps: AuthRouteDeps): RouteDefinition[] {
       displayName: user.display_name,
       role: user.role,
       teamId: user.team_id,
+      ...toUserPreferences(user),
     };
   };
   return [
@@ -96,6 +103,30 @@ export function authRoutes(deps: AuthRouteDeps): RouteDefinition[] {
       minimumRole: 'agent',
       response: me,
       handler: async ({ principal }) => ({ body: await profile(principal.userId) }),
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/auth/password',
+      tag: 'auth',
+      summary: 'Change my password (browser session only); my other sessions end, this one stays',
+      minimumRole: 'agent',
+      body: z.object({
+        currentPassword: z.string().min(1, 'must not be empty').max(1024),
+        // The login password rule (length, variety, not a common one).
+        newPassword,
+      }),
+      audit: { action: 'user.password-change', targetType: 'user' },
+      handler: async ({ principal, body, req, auditTarget, auditDetails }) => {
+        auditTarget(principal.userId);
+        const { endedSessions } = await deps.passwordChange.change(
+          principal,
+          body.currentPassword,
+          body.newPassword,
+          req.ip ?? 'unknown',
+        );
+        auditDetails({ endedSessions });
+        return { status: 204, body: undefined };
+      },
     }),
     defineRoute({
       method: 'get',

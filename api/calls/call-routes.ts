@@ -97,6 +97,10 @@ export function callRoutes(deps: { calls: CallRepository }): RouteDefinition[] {
       minimumRole: 'agent',
       params: z.object({ callId: uuid }),
       response: callView.extend({
+        wrapUpNotes: z
+          .string()
+          .nullable()
+          .describe("The agent's wrap-up notes, card numbers and national ids scrubbed"),
         legs: z.array(
           z.object({
             id: uuid,
@@ -139,6 +143,7 @@ export function callRoutes(deps: { calls: CallRepository }): RouteDefinition[] {
         return {
           body: {
             ...toCallView(call, mask.phone),
+            wrapUpNotes: call.wrap_up_notes,
             legs: legs.map((l) => ({
               id: l.id,
               role: l.role,

@@ -26,6 +26,9 @@ const settings = {
   serviceLevelSeconds: z.number().int().min(1).max(3600),
   maxMissedOffers: z.number().int().min(1).max(100),
   teamId: uuid.nullable(),
+  wrapUpCodeRequired: z
+    .boolean()
+    .describe('An agent must give a disposition code to end wrap-up on this queue'),
 };
 const settingsSchema = z.object(settings).partial();
 
@@ -157,6 +160,7 @@ function toColumns(body: z.infer<typeof settingsSchema>) {
     service_level_seconds: body.serviceLevelSeconds,
     max_missed_offers: body.maxMissedOffers,
     team_id: body.teamId,
+    wrap_up_code_required: body.wrapUpCodeRequired,
   };
 }
 
@@ -174,5 +178,6 @@ function toView(row: QueueRow): z.infer<typeof queueView> {
     serviceLevelSeconds: row.service_level_seconds,
     maxMissedOffers: row.max_missed_offers,
     teamId: row.team_id,
+    wrapUpCodeRequired: row.wrap_up_code_required,
   };
 }

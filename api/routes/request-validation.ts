@@ -80,3 +80,23 @@ function findNul(value: unknown): (string | number)[] | undefined {
   }
   return undefined;
 }
+
+/**
+ * A refusal of one field found by a rule beyond the schema (a wrong current
+ * password, a wrap-up code not in the queue's list), shaped like the
+ * schema's own so clients show it beside the same input; `details` adds
+ * facts for the client, such as the allowed values.
+ *
+ * @example
+ * throw invalidField('body.code', 'is not one of this queue's codes', { allowed: ['sale'] });
+ */
+export function invalidField(
+  field: string,
+  message: string,
+  details: Readonly<Record<string, unknown>> = {},
+): SwitchboardError {
+  return new SwitchboardError('validation_failed', `${field}: ${message}`, {
+    ...details,
+    fields: [{ field, message }],
+  });
+}

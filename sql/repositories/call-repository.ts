@@ -42,6 +42,45 @@ export class CallRepository {
     return query.orderBy('started_at', 'desc').orderBy('id', 'desc').limit(filter.limit).execute();
   }
 
+  /**
+   * The calls `agentId` handled (the agent on the call), newest first, with
+   * the queue's names and the first recording's id: the agent's own history.
+   */
+  handledBy(
+    agentId: string,
+    page: { readonly after?: { readonly startedAt: Date; readonly id: string }; limit: number },
+  ) {
+    let query = this.db
+      .selectFrom('calls')
+      .leftJoin('queues', 'queues.id', 'calls.queue_id')
+      .selectAll('calls')
+      .select(['queues.name as queue_name', 'queues.display_name as queue_display_name'])
+      .select((eb) =>
+        eb
+          .selectFrom('recordings')
+          .select('recordings.id')
+          .whereRef('recordings.call_id', '=', 'calls.id')
+          .orderBy('recordings.started_at')
+          .limit(1)
+          .as('recording_id'),
+      )
+      .where('calls.agent_id', '=', agentId);
+    const after = page.after;
+    if (after !== undefined) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('calls.started_at', '<', after.startedAt),
+          eb.and([eb('calls.started_at', '=', after.startedAt), eb('calls.id', '<', after.id)]),
+        ]),
+      );
+    }
+    return query
+      .orderBy('calls.started_at', 'desc')
+      .orderBy('calls.id', 'desc')
+      .limit(page.limit)
+      .execute();
+  }
+
   findById(id: string) {
     return this.db.selectFrom('calls').selectAll().where('id', '=', id).executeTakeFirst();
   }
@@ -84,11 +123,18 @@ export class CallRepository {
       .executeTakeFirst();
   }
 
-  /** Stores the agent's wrap-up code on the call they handled. */
-  async setWrapUpCode(callId: string, agentId: string, code: string): Promise<boolean> {
+  /**
+   * Stores the agent's wrap-up code and notes (those given) on the call they
+   * handled; false when the call is not theirs.
+   */
+  async setWrapUp(
+    callId: string,
+    agentId: string,
+    wrapUp: { readonly code?: string | undefined; readonly notes?: string | null | undefined },
+  ): Promise<boolean> {
     const result = await this.db
       .updateTable('calls')
-      .set({ wrap_up_code: code })
+      .set({ wrap_up_code: wrapUp.code, wrap_up_notes: wrapUp.notes })
       .where('id', '=', callId)
       .where('agent_id', '=', agentId)
       .executeTakeFirst();

@@ -53,6 +53,34 @@ export class UserRepository {
       .executeTakeFirst();
   }
 
+  /**
+   * Stores a new password hash and ends every other open session of the
+   * user, in one transaction: no session outlives the password it was
+   * opened with. Returns how many sessions ended.
+   */
+  async replacePassword(
+    userId: string,
+    passwordHash: string,
+    keepSessionId: string,
+    now: Date,
+  ): Promise<number> {
+    return this.db.transaction().execute(async (tx) => {
+      await tx
+        .updateTable('users')
+        .set({ password_hash: passwordHash, updated_at: now })
+        .where('id', '=', userId)
+        .execute();
+      const ended = await tx
+        .updateTable('user_sessions')
+        .set({ ended_at: now })
+        .where('user_id', '=', userId)
+        .where('id', '!=', keepSessionId)
+        .where('ended_at', 'is', null)
+        .executeTakeFirst();
+      return Number(ended.numUpdatedRows);
+    });
+  }
+
   skills(userId: string): Promise<UserSkillRow[]> {
     return this.db
       .selectFrom('user_skills')

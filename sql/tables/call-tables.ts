@@ -38,9 +38,21 @@ export interface CallsTable {
   hangup_cause: string | null;
   disposition: CallDisposition | null;
   wrap_up_code: string | null;
+  /** The agent's wrap-up notes, card numbers and national ids scrubbed. */
+  wrap_up_notes: string | null;
   sip_status: number | null;
   /** The Switchboard process that holds the call while it is live (`INSTANCE_ID`). */
   instance_id: string | null;
+}
+
+/** A wrap-up code agents may pick: global (`queue_id` null) or for one queue. */
+export interface DispositionCodesTable {
+  id: Generated<string>;
+  code: string;
+  label: string;
+  queue_id: string | null;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
 }
 
 export interface CallLegsTable {

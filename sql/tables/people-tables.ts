@@ -31,7 +31,16 @@ export interface UsersTable {
   disabled_at: NullableTimestamp;
   created_at: CreatedAt;
   updated_at: Generated<Date>;
+  /** Interface language of the user's desktop. */
+  language: Generated<UserLanguage>;
+  /** IANA time zone the desktop shows times in. */
+  time_zone: Generated<string>;
+  /** Accept offers without a click. */
+  auto_accept: Generated<boolean>;
 }
+
+/** The languages the web app is translated into. */
+export type UserLanguage = 'en' | 'zh-CN';
 
 export interface TeamSupervisorsTable {
   team_id: string;

@@ -49,6 +49,8 @@ export interface QueuesTable {
   announce_every_seconds: Generated<number>;
   business_hours_id: string | null;
   team_id: string | null;
+  /** An agent must give a disposition code to end wrap-up on this queue's calls. */
+  wrap_up_code_required: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: Generated<Date>;
 }
