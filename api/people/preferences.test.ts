@@ -25,8 +25,8 @@ afterAll(async () => {
 type Refusal = { error: { code: string; message: string } };
 
 describe('my preferences', () => {
-  it('start as English, UTC and no auto-accept, also on /auth/me and the login answer', async () => {
-    const defaults = { language: 'en', timeZone: 'UTC', autoAccept: false };
+  it('start unchosen (the desktop follows the browser) and without auto-accept, also on /auth/me and the login answer', async () => {
+    const defaults = { language: null, timeZone: null, autoAccept: false };
     expect((await t.request('get', '/me/preferences', { cookie: agent })).body).toEqual(defaults);
     expect((await t.request('get', '/auth/me', { cookie: agent })).body).toMatchObject(defaults);
     const login = await t.request('post', '/auth/login', {

@@ -19,8 +19,11 @@ const timeZone = z
 
 /** What the desktop remembers for a user wherever they log in. */
 export const userPreferences = z.object({
-  language: z.enum(userLanguages as [UserLanguage, ...UserLanguage[]]),
-  timeZone,
+  language: z
+    .enum(userLanguages as [UserLanguage, ...UserLanguage[]])
+    .nullable()
+    .describe("null: not chosen; the desktop follows the browser's language"),
+  timeZone: timeZone.nullable().describe("null: not chosen; the desktop follows the browser's zone"),
   autoAccept: z.boolean().describe('Accept offers without a click'),
 });
 export type UserPreferences = z.infer<typeof userPreferences>;

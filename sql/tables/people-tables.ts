@@ -32,9 +32,9 @@ export interface UsersTable {
   created_at: CreatedAt;
   updated_at: Generated<Date>;
   /** Interface language of the user's desktop. */
-  language: Generated<UserLanguage>;
+  language: UserLanguage | null;
   /** IANA time zone the desktop shows times in. */
-  time_zone: Generated<string>;
+  time_zone: string | null;
   /** Accept offers without a click. */
   auto_accept: Generated<boolean>;
 }

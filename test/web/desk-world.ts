@@ -13,6 +13,8 @@ export interface DeskWorld {
   queueCaller(): Promise<{ callId: string }>;
   /** Routing's clock (manual): offers, states and wrap-up are timed by it. */
   now(): number;
+  /** What the voice layer writes when the agent's leg is bridged to the caller. */
+  bridged(callId: string): Promise<void>;
   /** Every caller this world queued leaves the queue (hung up). */
   clearQueue(): Promise<void>;
   /** Lets every ringing offer ring out (the queue's ring timeout passes). */
@@ -23,6 +25,21 @@ export interface DeskWorld {
 export async function startDeskWorld(): Promise<DeskWorld> {
   const t = await startApiTestServer();
   const queued: string[] = [];
+  // What an admin sets up: global codes, one of queue A's own, and a code required there.
+  const admin = await t.login(t.emails.admin!);
+  for (const body of [
+    { code: 'resolved', label: 'Resolved' },
+    { code: 'follow-up', label: 'Follow-up needed' },
+    { code: 'router-reset', label: 'Router reset', queueId: t.a.queueId },
+  ]) {
+    const res = await t.request('post', '/disposition-codes', { cookie: admin, body });
+    if (res.status !== 201) throw new Error(`disposition code: ${res.text}`);
+  }
+  const required = await t.request('patch', `/queues/${t.a.queueId}`, {
+    cookie: admin,
+    body: { wrapUpCodeRequired: true },
+  });
+  if (required.status !== 200) throw new Error(`queue: ${required.text}`);
   // The seeded history at routing's (manual) time, so screenshots never show today's date.
   await t.db.db
     .updateTable('calls')
@@ -66,6 +83,14 @@ export async function startDeskWorld(): Promise<DeskWorld> {
       });
       queued.push(callId);
       return { callId };
+    },
+    async bridged(callId) {
+      const at = new Date(t.routing.clock.now());
+      await t.db.db
+        .updateTable('calls')
+        .set({ agent_id: t.a.agentId, answered_at: at, bridged_at: at })
+        .where('id', '=', callId)
+        .execute();
     },
     async clearQueue() {
       for (const callId of queued.splice(0)) {

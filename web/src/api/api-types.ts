@@ -8,8 +8,8 @@ export interface Me {
   readonly displayName: string;
   readonly role: Role;
   readonly teamId: string | null;
-  readonly language?: string;
-  readonly timeZone?: string;
+  readonly language?: string | null;
+  readonly timeZone?: string | null;
   readonly autoAccept?: boolean;
 }
 

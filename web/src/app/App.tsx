@@ -15,6 +15,8 @@ import { styleNonce } from './style-nonce.ts';
 import { switchboardTheme } from './theme.ts';
 
 const csp = { nonce: styleNonce() };
+// "登录", not antd's default "登 录": labels read as written in every language.
+const buttonConfig = { autoInsertSpace: false };
 
 const storedLanguageKey = 'switchboard.language';
 
@@ -59,6 +61,7 @@ export function App() {
             locale={language === 'zh-CN' ? zhCNLocale : enUS}
             theme={switchboardTheme}
             csp={csp}
+            button={buttonConfig}
           >
             <AntApp>
               <BrowserRouter>

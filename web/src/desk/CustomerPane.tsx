@@ -6,6 +6,7 @@ import { userTimeZone, useSignedInUser } from '../auth/session.ts';
 import { dateTime, spokenDuration } from '../format/formatters.ts';
 import { useLanguage } from '../i18n/language-context.ts';
 import { useCall, useCustomer, type CallDetail, type Customer360 } from './call-queries.ts';
+import { codeLabel } from './code-label.ts';
 import { useDesk } from './desk-context.ts';
 
 function callSeconds(call: CallDetail): number {
@@ -103,8 +104,14 @@ export function CustomerPane() {
             renderItem={(c) => (
               <List.Item>
                 <span>{dateTime(c.startedAt, language, zone)}</span>
-                <span className="sb-muted">{spokenDuration(callSeconds(c), language)}</span>
-                {c.wrapUpCode !== null && <Tag>{c.wrapUpCode}</Tag>}
+                <span className="sb-muted">
+                  {c.answeredAt === null
+                    ? t('customer.notAnswered')
+                    : c.endedAt === null
+                      ? ''
+                      : spokenDuration(callSeconds(c), language)}
+                </span>
+                {c.wrapUpCode !== null && <Tag>{codeLabel(c.wrapUpCode, t)}</Tag>}
               </List.Item>
             )}
           />

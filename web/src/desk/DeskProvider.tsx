@@ -209,6 +209,7 @@ export function DeskProvider(props: { children: ReactNode; onShortcutHelp: () =>
       setWrapping(null);
       select(null);
       refresh();
+      void queryClient.invalidateQueries({ queryKey: ['agent-interactions'] });
     },
   };
   useDeskShortcuts(desk);

@@ -1,20 +1,23 @@
 import { useQuery } from '@tanstack/react-query';
-import { Empty, List } from 'antd';
+import { Empty, List, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/api-client.ts';
 import { clockDuration, timeOfDay } from '../format/formatters.ts';
 import { userTimeZone, useSignedInUser } from '../auth/session.ts';
 import { useLanguage } from '../i18n/language-context.ts';
 import { ChannelIcon } from './ChannelIcon.tsx';
+import { codeLabel } from './code-label.ts';
 import { queueName, useDesk } from './desk-context.ts';
 import { useNow } from './use-now.ts';
+
+export const interactionsKey = ['agent-interactions'] as const;
 
 interface Interaction {
   readonly callId: string;
   readonly startedAt: string;
-  readonly queueName?: string | null;
-  readonly callerNumber?: string;
-  readonly wrapUpCode?: string | null;
+  readonly queueName: string | null;
+  readonly customerNumber: string;
+  readonly wrapUpCode: string | null;
 }
 
 /** Left pane: the agent's live interactions (one per contact, with its timer), then recent ones. */
@@ -26,7 +29,7 @@ export function WorkList() {
   const { language } = useLanguage();
   const contacts = desk.status?.contacts ?? [];
   const recent = useQuery({
-    queryKey: ['agent-interactions'],
+    queryKey: interactionsKey,
     queryFn: () => api.get<{ items: Interaction[] }>('/agent/interactions?limit=10'),
     retry: false,
   });
@@ -64,11 +67,14 @@ export function WorkList() {
           size="small"
           dataSource={recent.data?.items ?? []}
           renderItem={(item) => (
-            <List.Item>
-              <span className="sb-number">{item.callerNumber ?? '—'}</span>
-              <span className="sb-muted">
-                {timeOfDay(item.startedAt, language, userTimeZone(me))}
-              </span>
+            <List.Item className="sb-recent">
+              <div>
+                <div className="sb-number">{item.customerNumber}</div>
+                <div className="sb-muted">
+                  {item.queueName ?? ''} · {timeOfDay(item.startedAt, language, userTimeZone(me))}
+                </div>
+              </div>
+              {item.wrapUpCode !== null && <Tag>{codeLabel(item.wrapUpCode, t)}</Tag>}
             </List.Item>
           )}
         />

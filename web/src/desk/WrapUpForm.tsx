@@ -2,7 +2,9 @@ import { useMutation, useQuery } from '@tanstack/react-query';
 import { Alert, App, Button, Form, Input, Select } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api/api-client.ts';
-import { useDesk } from './desk-context.ts';
+import { useCall } from './call-queries.ts';
+import { codeLabel } from './code-label.ts';
+import { queueName, useDesk } from './desk-context.ts';
 import { useNow } from './use-now.ts';
 
 interface DispositionCode {
@@ -16,13 +18,6 @@ interface DispositionCode {
 interface WrapUpValues {
   readonly code?: string;
   readonly notes?: string;
-}
-
-/** A code's words in the user's language when it is one of ours, else the admin's label. */
-function codeLabel(code: DispositionCode, t: (key: string) => string): string {
-  const key = `wrapUp.codes.${code.code}`;
-  const text = t(key);
-  return text === key ? code.label : text;
 }
 
 /**
@@ -49,6 +44,7 @@ export function WrapUpForm() {
     mutationFn: (values: WrapUpValues) => desk.finishWrapUp(values),
     onSuccess: () => void message.success(t('wrapUp.saved')),
   });
+  const call = useCall(wrapping?.contactId || null);
   const until = desk.status?.wrapUpUntil ?? 0;
   const left = Math.ceil((until - now) / 1000);
   const active = (codes.data?.items ?? []).filter((code) => code.active);
@@ -62,6 +58,12 @@ export function WrapUpForm() {
           </span>
         )}
       </div>
+      {wrapping !== null && wrapping.contactId !== '' && (
+        <p className="sb-wrap-up-of">
+          <span className="sb-number">{call.data?.from ?? '—'}</span>
+          <span className="sb-muted"> · {queueName(desk.queues, wrapping.queueId)}</span>
+        </p>
+      )}
       {done.isError && (
         <Alert
           className="sb-gap"
@@ -80,7 +82,10 @@ export function WrapUpForm() {
             allowClear
             placeholder={t('wrapUp.codePlaceholder')}
             loading={codes.isPending}
-            options={active.map((code) => ({ value: code.code, label: codeLabel(code, t) }))}
+            options={active.map((code) => ({
+              value: code.code,
+              label: codeLabel(code.code, t, code.label),
+            }))}
           />
         </Form.Item>
         <Form.Item label={t('wrapUp.notes')} name="notes">

@@ -167,6 +167,7 @@ export const en = {
     tickets: 'Tickets',
     noTickets: 'No tickets',
     recording: 'Recording',
+    notAnswered: 'Not answered',
     screenPop: 'From the IVR',
   },
   shortcuts: {

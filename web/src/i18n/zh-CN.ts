@@ -164,6 +164,7 @@ export const zhCN: Messages = {
     tickets: '工单',
     noTickets: '没有工单',
     recording: '录音',
+    notAnswered: '未接通',
     screenPop: 'IVR 收集的信息',
   },
   shortcuts: {
