@@ -7,7 +7,9 @@ import type { ContactMasker } from '../privacy/contact-masking.ts';
 export const agentStatusView = z.object({
   agentId: z.string(),
   state: z.enum(agentStates as [string, ...string[]]),
-  stateSince: z.number().describe('when the agent entered the state, ms since the epoch (0: never)'),
+  stateSince: z
+    .number()
+    .describe('when the agent entered the state, ms since the epoch (0: never)'),
   reason: z.string(),
   wrapUpUntil: z.number(),
   consecutiveMisses: z.number(),

@@ -23,7 +23,9 @@ export const userPreferences = z.object({
     .enum(userLanguages as [UserLanguage, ...UserLanguage[]])
     .nullable()
     .describe("null: not chosen; the desktop follows the browser's language"),
-  timeZone: timeZone.nullable().describe("null: not chosen; the desktop follows the browser's zone"),
+  timeZone: timeZone
+    .nullable()
+    .describe("null: not chosen; the desktop follows the browser's zone"),
   autoAccept: z.boolean().describe('Accept offers without a click'),
 });
 export type UserPreferences = z.infer<typeof userPreferences>;
