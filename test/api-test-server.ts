@@ -59,6 +59,8 @@ export interface ApiTestServer {
   readonly routing: TestRouting;
   readonly liveCalls: InMemoryLiveCallControl;
   readonly live: LiveEventServer;
+  /** The event sockets' server goes away (every socket closes, 1001) and comes back, as in a restart. */
+  restartLive(whileDown?: () => Promise<void>): Promise<void>;
   readonly streamKey: string;
   readonly recordingsDir: string;
   /** Bytes of every seeded recording file. */
@@ -242,15 +244,17 @@ export async function startApiTestServer(): Promise<ApiTestServer> {
   await once(server, 'listening');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const streamKey = routing.commands.keys.events();
-  const live = await startLiveEventServer({
-    server,
-    authenticate: (headers) => api.authenticate(headers),
-    scopes: api.scopes,
-    readRedis: testRedis.connect(),
-    redis: commands,
-    streamKey,
-    logger,
-  });
+  const startLive = () =>
+    startLiveEventServer({
+      server,
+      authenticate: (headers) => api.authenticate(headers),
+      scopes: api.scopes,
+      readRedis: testRedis.connect(),
+      redis: commands,
+      streamKey,
+      logger,
+    });
+  let live = await startLive();
 
   const request: ApiTestServer['request'] = async (method, pathname, options = {}) => {
     const headers: Record<string, string> = { ...options.headers };
@@ -284,7 +288,14 @@ export async function startApiTestServer(): Promise<ApiTestServer> {
     db: database,
     routing,
     liveCalls,
-    live,
+    get live() {
+      return live;
+    },
+    async restartLive(whileDown) {
+      await live.close();
+      await whileDown?.();
+      live = await startLive();
+    },
     streamKey,
     recordingsDir,
     recordingBytes,

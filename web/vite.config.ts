@@ -9,11 +9,13 @@ export default defineConfig({
   plugins: [react()],
   build: {
     outDir: 'dist',
+    // The vendor chunk is one file on purpose (see below); bench:web holds it to the budget.
+    chunkSizeWarningLimit: 1500,
     emptyOutDir: true,
     // One vendor chunk for the libraries, cached across our own releases.
     rolldownOptions: {
       output: {
-        advancedChunks: {
+        codeSplitting: {
           groups: [{ name: 'vendor', test: /node_modules/ }],
         },
       },

@@ -15,6 +15,8 @@ export interface DeskWorld {
   now(): number;
   /** What the voice layer writes when the agent's leg is bridged to the caller. */
   bridged(callId: string): Promise<void>;
+  /** Agent A back to offline whatever the journey left: contacts completed, wrap-up ended. */
+  resetAgent(): Promise<void>;
   /** Every caller this world queued leaves the queue (hung up). */
   clearQueue(): Promise<void>;
   /** Lets every ringing offer ring out (the queue's ring timeout passes). */
@@ -91,6 +93,18 @@ export async function startDeskWorld(): Promise<DeskWorld> {
         .set({ agent_id: t.a.agentId, answered_at: at, bridged_at: at })
         .where('id', '=', callId)
         .execute();
+    },
+    async resetAgent() {
+      const { desk } = t.routing;
+      const agentId = t.a.agentId;
+      for (const callId of queued.splice(0)) {
+        await t.routing.acd.cancel(callId, 'abandoned').catch(() => undefined);
+      }
+      for (const contact of (await desk.status(agentId)).contacts) {
+        await desk.complete(agentId, contact.contactId).catch(() => undefined);
+      }
+      await desk.finishWrapUp(agentId).catch(() => undefined);
+      await desk.logOut(agentId);
     },
     async clearQueue() {
       for (const callId of queued.splice(0)) {

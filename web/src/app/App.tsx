@@ -11,10 +11,11 @@ import { RequireSession } from '../auth/RequireSession.tsx';
 import { browserLanguage, createI18n, isLanguage, type Language } from '../i18n/i18n.ts';
 import { LanguageContext } from '../i18n/language-context.ts';
 import { Shell } from './Shell.tsx';
-import { styleNonce } from './style-nonce.ts';
+import { nonceEveryStyleElement, styleNonce } from './style-nonce.ts';
 import { switchboardTheme } from './theme.ts';
 
 const csp = { nonce: styleNonce() };
+nonceEveryStyleElement(csp.nonce);
 // "登录", not antd's default "登 录": labels read as written in every language.
 const buttonConfig = { autoInsertSpace: false };
 

@@ -41,8 +41,8 @@ export function ReLoginDialog(props: { open: boolean; email: string; onDone: () 
         />
       )}
       <Form<{ password: string }> layout="vertical" onFinish={(v) => login.mutate(v.password)}>
-        <Form.Item label={t('login.email')}>
-          <Input value={props.email} disabled />
+        <Form.Item label={t('login.email')} htmlFor="relogin-email">
+          <Input id="relogin-email" value={props.email} disabled />
         </Form.Item>
         <Form.Item
           label={t('login.password')}
