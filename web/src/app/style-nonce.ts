@@ -22,5 +22,5 @@ export function nonceEveryStyleElement(nonce: string): void {
     const element = create(tagName, options);
     if (tagName.toLowerCase() === 'style') element.nonce = nonce;
     return element;
-  }) as typeof document.createElement;
+  });
 }
