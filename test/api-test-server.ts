@@ -19,6 +19,7 @@ import type { PasswordHasher } from '../api/auth/password-hasher.ts';
 import { startLiveEventServer, type LiveEventServer } from '../api/events/live-event-server.ts';
 import { ivrFlowValidator } from '../api/flows/ivr-flow-validator.ts';
 import { createHttpApp } from '../api/http-app.ts';
+import { InMemoryClickToDial } from '../api/agent-desk/in-memory-click-to-dial.ts';
 import { InMemoryLiveCallControl } from '../api/live-call/in-memory-live-call-control.ts';
 import { SequentialIdGenerator } from '../platform/id-generator.ts';
 import { systemClock } from '../platform/clock.ts';
@@ -57,6 +58,8 @@ export interface ApiTestServer {
   readonly db: TestDatabase;
   readonly routing: TestRouting;
   readonly liveCalls: InMemoryLiveCallControl;
+  /** Click-to-dial's twin: SIP_OUTBOUND_URI set, no phone registered until `register`. */
+  readonly clickToDial: InMemoryClickToDial;
   readonly live: LiveEventServer;
   readonly streamKey: string;
   readonly recordingsDir: string;
@@ -214,6 +217,7 @@ export async function startApiTestServer(): Promise<ApiTestServer> {
 
   const logger = createLogger({ level: 'silent' });
   const liveCalls = new InMemoryLiveCallControl();
+  const clickToDial = new InMemoryClickToDial('sip:{number}@carrier.example');
   const commands = testRedis.connect();
   const api = createApi({
     db,
@@ -222,6 +226,7 @@ export async function startApiTestServer(): Promise<ApiTestServer> {
     clock: systemClock,
     desk: routing.desk,
     liveCalls,
+    clickToDial,
     flowValidator: ivrFlowValidator({ promptExists: () => true }),
     recordingsDir,
     secureCookies: false,
@@ -279,6 +284,7 @@ export async function startApiTestServer(): Promise<ApiTestServer> {
     db: database,
     routing,
     liveCalls,
+    clickToDial,
     live,
     streamKey,
     recordingsDir,
