@@ -22,6 +22,8 @@ import { UserRepository } from '../sql/repositories/user-repository.ts';
 import { AccessScopeResolver } from './access/access-scope-resolver.ts';
 import type { Principal } from './access/principal.ts';
 import { agentDeskRoutes, type AgentDeskPort } from './agent-desk/agent-desk-routes.ts';
+import type { ClickToDial } from './agent-desk/click-to-dial.ts';
+import { clickToDialRoutes } from './agent-desk/click-to-dial-routes.ts';
 import { interactionRoutes } from './agent-desk/interaction-routes.ts';
 import { AccessDenials } from './audit/access-denials.ts';
 import { AuditBudget, type AuditBudgetPolicy } from './audit/audit-budget.ts';
@@ -76,6 +78,8 @@ export interface ApiDependencies {
   readonly desk: AgentDeskPort;
   /** The voice layer's live-call control (issue 6); InMemoryLiveCallControl until then. */
   readonly liveCalls: LiveCallControl;
+  /** The voice layer's click-to-dial; InMemoryClickToDial in tests. */
+  readonly clickToDial: ClickToDial;
   /** The IVR flow validator. */
   readonly flowValidator: FlowValidator;
   readonly recordingsDir: string;
@@ -209,6 +213,7 @@ export function createApi(deps: ApiDependencies): Api {
       wrapUp: new WrapUpRules({ calls, queues, codes: dispositionCodes }),
     }),
     ...interactionRoutes({ calls }),
+    ...clickToDialRoutes({ desk: deps.desk, dialer: deps.clickToDial }),
     ...auditRoutes({ audit: auditRepository }),
   ];
   const authenticate = (headers: IncomingHttpHeaders) =>

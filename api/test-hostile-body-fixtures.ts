@@ -130,6 +130,7 @@ export function baseBodies(
       { code: 'resolved', callId: t.a.callId },
       { code: 'fixture', notes: 'Card 4111 1111 1111 1111', callId: t.a.callId },
     ],
+    'post /agent/calls': [{ number: '+15550100100' }],
     'put /me/preferences': [{ language: 'zh-CN', timeZone: 'Asia/Shanghai', autoAccept: true }],
     'post /disposition-codes': [{ code: 'fuzz', label: 'Fuzz', queueId: t.a.queueId }],
     'patch /disposition-codes/:codeId': [{ label: 'Fuzzed', active: false }],

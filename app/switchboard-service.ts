@@ -116,6 +116,7 @@ export async function startService(deps: ServiceDependencies): Promise<RunningSe
     clock,
     desk: routing.desk,
     liveCalls: voice.liveCalls,
+    clickToDial: voice.clickToDial,
     flowValidator: ivrFlowValidator({
       promptExists: (name, language) => prompts.exists(name, language),
     }),

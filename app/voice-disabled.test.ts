@@ -17,6 +17,7 @@ let database: TestDatabase;
 let testRedis: TestRedis;
 let service: RunningService;
 const email = 'admin@example.test';
+const agentEmail = 'agent@example.test';
 const password = 'correct horse battery';
 
 beforeAll(async () => {
@@ -26,6 +27,13 @@ beforeAll(async () => {
     email,
     displayName: 'Admin',
     role: 'admin',
+    password,
+  });
+  // An agent, who would dial out from the desk.
+  await provisionUser(database.db, argon2PasswordHasher, {
+    email: agentEmail,
+    displayName: 'Agent',
+    role: 'agent',
     password,
   });
   service = await startService({
@@ -59,6 +67,16 @@ async function post(path: string, body: unknown, cookie?: string) {
   return { status: response.status, body: (await response.json()) as unknown };
 }
 
+async function logIn(as = email): Promise<string> {
+  const login = await fetch(`${service.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: as, password }),
+  });
+  expect(login.status).toBe(200);
+  return (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+}
+
 describe('with the voice path turned off', () => {
   it('reports drachtio and FreeSWITCH as disabled, and is ready', async () => {
     const response = await fetch(`${service.url}/readyz`);
@@ -74,13 +92,7 @@ describe('with the voice path turned off', () => {
   });
 
   it('answers live-call actions with 503 unavailable', async () => {
-    const login = await fetch(`${service.url}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password }),
-    });
-    expect(login.status).toBe(200);
-    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+    const cookie = await logIn();
     const callId = randomUUID();
     await database.db
       .insertInto('calls')
@@ -101,5 +113,18 @@ describe('with the voice path turned off', () => {
       expect(reply.status).toBe(503);
       expect(reply.body).toMatchObject({ error: { code: 'unavailable' } });
     }
+  });
+
+  it('answers click-to-dial with 503 voice-unavailable, naming VOICE_ENABLED', async () => {
+    // Said first, before whether the agent is logged in to their queues.
+    const cookie = await logIn(agentEmail);
+    const reply = await post('/agent/calls', { number: '+15557654321' }, cookie);
+    expect(reply.status).toBe(503);
+    expect(reply.body).toMatchObject({
+      error: { code: 'unavailable', details: { reason: 'voice-unavailable' } },
+    });
+    expect((reply.body as { error: { message: string } }).error.message).toContain(
+      'VOICE_ENABLED=false',
+    );
   });
 });

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import type { ReadinessProbe } from '../api/health/readiness-probe.ts';
+import type { ClickToDial } from '../api/agent-desk/click-to-dial.ts';
 import type { LiveCallControl } from '../api/live-call/live-call-control.ts';
 import { PostgresVoicemailBox } from '../channels/voicemail/postgres-voicemail-box.ts';
 import { settleWithin, type CallClock } from '../ivr/call-clock.ts';
@@ -24,6 +25,7 @@ import { LiveCalls } from '../media/live-call/live-calls.ts';
 import { MediaLiveCallControl } from '../media/live-call/media-live-call-control.ts';
 import { AgentLegBroker } from '../media/offer/agent-leg-broker.ts';
 import { CallbackCall } from '../media/offer/callback-call.ts';
+import { ClickToDialCall } from '../media/offer/click-to-dial-call.ts';
 import { DeviceRinger } from '../media/offer/device-ringer.ts';
 import { OfferRinger } from '../media/offer/offer-ringer.ts';
 import { BridgeRecorder } from '../media/recording/call-recording.ts';
@@ -135,6 +137,8 @@ export interface VoicePathDependencies {
 export interface VoicePath {
   /** The API's control of calls in progress (supervise, transfer). */
   readonly liveCalls: LiveCallControl;
+  /** The API's click-to-dial: the agent's phone, then the customer's. */
+  readonly clickToDial: ClickToDial;
   /** drachtio and FreeSWITCH, reported in /readyz but never required. */
   readonly probes: readonly ReadinessProbe[];
   /**
@@ -343,6 +347,28 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
     logger.error({ err: error }, 'FreeSWITCH connection did not start');
   });
 
+  // Callbacks and click-to-dial share the second half: dial the customer, bridge, record.
+  const callbacks = new CallbackCall({
+    dialer,
+    calls,
+    records,
+    recorder,
+    callerNumber: config.voice.callbackCallerId ?? '',
+    clock,
+    ids,
+    logger,
+  });
+  const clickToDial = new ClickToDialCall({
+    devices: registrations,
+    ringer,
+    customer: callbacks,
+    records,
+    outboundUri: config.voice.outboundUri,
+    callerNumber: config.voice.callbackCallerId ?? '',
+    clock,
+    ids,
+    logger: logger.child({ component: 'click-to-dial' }),
+  });
   const offers = new OfferRinger({
     feed: routing.feed,
     desk: routing.desk,
@@ -355,16 +381,7 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
     whisperLanguage: config.voice.whisperLanguage,
     clock,
     logger: logger.child({ component: 'offers' }),
-    callbacks: new CallbackCall({
-      dialer,
-      calls,
-      records,
-      recorder,
-      callerNumber: config.voice.callbackCallerId ?? '',
-      clock,
-      ids,
-      logger,
-    }),
+    callbacks,
     refers: new AgentRefer({
       calls,
       dialer,
@@ -420,7 +437,9 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
       logger.info({ liveCalls: inbound.liveCalls }, 'voice: taking no new calls');
       // Offers keep ringing agents meanwhile: queued callers may still be answered.
       const deadline = waitFor(clock, config.shutdownDrainMs);
-      const allEnded = Promise.allSettled([...handling]).then(() => 'ended' as const);
+      const allEnded = Promise.allSettled([...handling, clickToDial.settled()]).then(
+        () => 'ended' as const,
+      );
       if ((await Promise.race([allEnded, deadline.elapsed])) !== 'ended') {
         logger.warn({ liveCalls: inbound.liveCalls }, 'voice: drain deadline passed; hanging up');
         // Bounded: a hang-up or teardown nobody answers must not hold shutdown.
@@ -453,13 +472,38 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
     return closed;
   };
 
-  return { liveCalls, probes, drain, close };
+  return {
+    liveCalls,
+    clickToDial: {
+      // Like a new INVITE while draining: refused, the service is about to stop.
+      unavailable: () => (draining ? shuttingDown() : clickToDial.unavailable()),
+      dial: (agentId, number) =>
+        draining ? Promise.reject(shuttingDown()) : clickToDial.dial(agentId, number),
+    },
+    probes,
+    drain,
+    close,
+  };
 }
 
 /** After the drain deadline, how long hanging up the remaining calls may take. */
 const hangUpLimitMs = 10_000;
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function voiceOff(): SwitchboardError {
+  return new SwitchboardError(
+    'unavailable',
+    'Outbound calls are off: the voice path is turned off (VOICE_ENABLED=false)',
+    { reason: 'voice-unavailable' },
+  );
+}
+
+function shuttingDown(): SwitchboardError {
+  return new SwitchboardError('unavailable', 'Switchboard is shutting down; dial again shortly', {
+    reason: 'voice-unavailable',
+  });
+}
 
 /** The API-only shape: nothing connects, live-call actions are refused. */
 function disabledVoicePath(): VoicePath {
@@ -478,6 +522,10 @@ function disabledVoicePath(): VoicePath {
       transfer: unavailable,
       pauseRecording: unavailable,
       resumeRecording: unavailable,
+    },
+    clickToDial: {
+      unavailable: voiceOff,
+      dial: () => Promise.reject(voiceOff()),
     },
     probes: [disabled('drachtio'), disabled('freeswitch')],
     drain: () => Promise.resolve(),

@@ -43,6 +43,7 @@ import { WebSocket } from 'ws';
 import { apiBasePath, createApi } from '../api/api-router.ts';
 import { startLiveEventServer } from '../api/events/live-event-server.ts';
 import { createHttpApp } from '../api/http-app.ts';
+import { InMemoryClickToDial } from '../api/agent-desk/in-memory-click-to-dial.ts';
 import { InMemoryLiveCallControl } from '../api/live-call/in-memory-live-call-control.ts';
 import { systemClock } from '../platform/clock.ts';
 import { uuidGenerator } from '../platform/id-generator.ts';
@@ -295,6 +296,8 @@ async function main() {
       clock: systemClock,
       desk: routing.desk,
       liveCalls: new InMemoryLiveCallControl(),
+      // No carrier in the bench: dialling out is refused, as without SIP_OUTBOUND_URI.
+      clickToDial: new InMemoryClickToDial(undefined),
       flowValidator: { validate: () => [] },
       recordingsDir: '/nonexistent',
       secureCookies: false,

@@ -20,6 +20,7 @@ import { startLiveEventServer, type LiveEventServer } from '../api/events/live-e
 import { ivrFlowValidator } from '../api/flows/ivr-flow-validator.ts';
 import { createHttpApp } from '../api/http-app.ts';
 import { webAppRouter } from '../api/web-app/web-app-router.ts';
+import { InMemoryClickToDial } from '../api/agent-desk/in-memory-click-to-dial.ts';
 import { InMemoryLiveCallControl } from '../api/live-call/in-memory-live-call-control.ts';
 import { SequentialIdGenerator } from '../platform/id-generator.ts';
 import { systemClock } from '../platform/clock.ts';
@@ -58,6 +59,8 @@ export interface ApiTestServer {
   readonly db: TestDatabase;
   readonly routing: TestRouting;
   readonly liveCalls: InMemoryLiveCallControl;
+  /** Click-to-dial's twin: SIP_OUTBOUND_URI set, no phone registered until `register`. */
+  readonly clickToDial: InMemoryClickToDial;
   readonly live: LiveEventServer;
   /** The event sockets' server goes away (every socket closes, 1001) and comes back, as in a restart. */
   restartLive(whileDown?: () => Promise<void>): Promise<void>;
@@ -217,6 +220,7 @@ export async function startApiTestServer(): Promise<ApiTestServer> {
 
   const logger = createLogger({ level: 'silent' });
   const liveCalls = new InMemoryLiveCallControl();
+  const clickToDial = new InMemoryClickToDial('sip:{number}@carrier.example');
   const commands = testRedis.connect();
   const api = createApi({
     db,
@@ -225,6 +229,7 @@ export async function startApiTestServer(): Promise<ApiTestServer> {
     clock: systemClock,
     desk: routing.desk,
     liveCalls,
+    clickToDial,
     flowValidator: ivrFlowValidator({ promptExists: () => true }),
     recordingsDir,
     secureCookies: false,
@@ -288,6 +293,7 @@ export async function startApiTestServer(): Promise<ApiTestServer> {
     db: database,
     routing,
     liveCalls,
+    clickToDial,
     get live() {
       return live;
     },

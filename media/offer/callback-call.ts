@@ -26,7 +26,8 @@ export interface CallbackCallOptions {
 }
 
 /**
- * The second half of a callback offer: the agent has answered and heard the
+ * The second half of a callback offer (and of an agent's click-to-dial call,
+ * media/offer/click-to-dial-call.ts): the agent has answered and heard the
  * whisper; now the customer is dialled, and when they answer the two are
  * bridged (and recorded) until either hangs up. The agent hanging up while
  * the customer rings cancels the dial. Every attempt leaves a `callback` call
@@ -43,25 +44,32 @@ export class CallbackCall implements CallbackConnector {
   constructor(private readonly options: CallbackCallOptions) {}
 
   async connect(callback: {
-    readonly contactId: string;
+    readonly contactId?: string;
     readonly agentId: string;
-    readonly queueId: string;
+    readonly queueId?: string;
     readonly number: string;
     readonly agentLeg: ConnectedLeg;
+    /**
+     * The call's record when it was started before the agent answered (an
+     * agent's own outbound call); absent: a `callback` record starts here.
+     */
+    readonly record?: CallRecorder;
   }): Promise<void> {
     const { clock, ids } = this.options;
-    const callId = ids.next();
+    const record =
+      callback.record ??
+      new CallRecorder(this.options.records, clock, ids, {
+        id: ids.next(),
+        direction: 'callback',
+        fromNumber: this.options.callerNumber,
+        toNumber: callback.number,
+        agentId: callback.agentId,
+        queueId: callback.queueId ?? null,
+        // The number as asked for; the carrier URI it is dialled at is the dialler's business.
+        ownLeg: { role: 'callback-customer', sipUri: `tel:${callback.number}` },
+      });
+    const callId = record.snapshot.id;
     const log = this.options.logger.child({ callId, contactId: callback.contactId });
-    const record = new CallRecorder(this.options.records, clock, ids, {
-      id: callId,
-      direction: 'callback',
-      fromNumber: this.options.callerNumber,
-      toNumber: callback.number,
-      agentId: callback.agentId,
-      queueId: callback.queueId,
-      // The number as asked for; the carrier URI it is dialled at is the dialler's business.
-      ownLeg: { role: 'callback-customer', sipUri: `tel:${callback.number}` },
-    });
     const agentGone = new AbortController();
     const unwatch = callback.agentLeg.onEnded(() => agentGone.abort(new Error('agent hung up')));
     const dialed = await this.options.dialer

@@ -16,7 +16,14 @@ export type CallDisposition =
   | 'rejected'
   | 'timed-out'
   | 'overflowed';
-export type CallLegRole = 'caller' | 'agent' | 'supervisor' | 'transfer' | 'callback-customer';
+export type CallLegRole =
+  | 'caller'
+  | 'agent'
+  | 'supervisor'
+  | 'transfer'
+  | 'callback-customer'
+  /** The number an agent dialled (click-to-dial). */
+  | 'outbound-customer';
 
 export interface CallsTable {
   id: string;
