@@ -18,9 +18,9 @@ export function styleNonce(): string {
 export function nonceEveryStyleElement(nonce: string): void {
   if (nonce === '') return;
   const create = document.createElement.bind(document);
-  document.createElement = ((tagName: string, options?: ElementCreationOptions) => {
+  document.createElement = (tagName: string, options?: ElementCreationOptions) => {
     const element = create(tagName, options);
     if (tagName.toLowerCase() === 'style') element.nonce = nonce;
     return element;
-  });
+  };
 }

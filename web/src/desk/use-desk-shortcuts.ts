@@ -5,8 +5,6 @@ import type { Desk } from './desk-context.ts';
 export const deskShortcuts = [
   { key: 'a', action: 'accept' },
   { key: 'r', action: 'reject' },
-  { key: 'm', action: 'mute' },
-  { key: 'h', action: 'hold' },
   { key: 'e', action: 'hangUp' },
   { key: 'v', action: 'available' },
   { key: 's', action: 'break' },
@@ -47,9 +45,13 @@ export function useDeskShortcuts(desk: Desk): void {
         case 'help':
           desk.openHelp();
           break;
-        case 'mute':
-        case 'hold':
-        case 'hangUp':
+        case 'hangUp': {
+          const contact =
+            desk.status?.contacts.find((c) => c.contactId === desk.selectedContactId) ??
+            desk.status?.contacts[0];
+          if (contact !== undefined) desk.complete(contact.contactId);
+          break;
+        }
         case 'break':
           window.dispatchEvent(new CustomEvent(shortcutEvent, { detail: shortcut.action }));
           break;

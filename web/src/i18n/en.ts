@@ -176,7 +176,7 @@ export const en = {
     reject: 'Reject the ringing offer',
     mute: 'Mute or unmute',
     hold: 'Hold or resume',
-    hangUp: 'Hang up / end the interaction',
+    hangUp: 'End the interaction (wrap-up follows)',
     available: 'Go available',
     break: 'Open the status menu',
     help: 'Show this list',

@@ -173,7 +173,7 @@ export const zhCN: Messages = {
     reject: '拒绝振铃中的分配',
     mute: '静音或取消静音',
     hold: '保持或恢复',
-    hangUp: '挂断 / 结束联系',
+    hangUp: '结束当前联系（随后话后处理）',
     available: '置为空闲',
     break: '打开状态菜单',
     help: '显示本列表',
