@@ -124,7 +124,10 @@ describe('health and readiness', () => {
   });
 
   it('answers an unknown route with the JSON error shape', async () => {
-    const response = await fetch(`${service.url}/no-such-thing`);
+    // A browser asking for a page gets the web app (its router shows "not found").
+    const response = await fetch(`${service.url}/no-such-thing`, {
+      headers: { accept: 'application/json' },
+    });
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual({
       error: { code: 'not_found', message: 'No route for GET /no-such-thing' },
