@@ -37,7 +37,7 @@ beforeAll(async () => {
     path.join(root, 'index.html'),
     '<meta name="style-nonce" content="__STYLE_NONCE__"><div id="root"></div>',
   );
-  await writeFile(path.join(root, 'assets', 'index-abc123.js'), 'console.log(1)');
+  await writeFile(path.join(root, 'assets', 'index-abc123.js'), 'console.log(1);\n'.repeat(500));
   await writeFile(path.join(root, 'favicon.svg'), '<svg/>');
 });
 
@@ -68,6 +68,9 @@ describe('web app serving', () => {
     const asset = await fetch(`${url}/assets/index-abc123.js`);
     expect(asset.status).toBe(200);
     expect(asset.headers.get('cache-control')).toContain('immutable');
+    // Sent gzipped to a browser that takes it (fetch decodes it again).
+    expect(asset.headers.get('content-encoding')).toBe('gzip');
+    expect(await asset.text()).toBe('console.log(1);\n'.repeat(500));
     const missing = await fetch(`${url}/assets/gone.js`, { headers: { accept: '*/*' } });
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toContain('application/json');

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import compression from 'compression';
 import express, { Router } from 'express';
 import { serverPaths, styleNonceOf } from '../security-headers.ts';
 
@@ -19,6 +20,9 @@ const noncePlaceholder = '__STYLE_NONCE__';
  */
 export function webAppRouter(root: string = defaultWebRoot): Router {
   const router = Router();
+  // The app's JavaScript is 1.07 MB as built and about 0.35 MB gzipped: sent
+  // compressed, a desk's first load moves a third of the bytes (bench:web).
+  router.use(compression());
   const indexPath = path.join(root, 'index.html');
   const built = existsSync(indexPath);
   const index = built ? readFileSync(indexPath, 'utf8') : undefined;
