@@ -1,13 +1,21 @@
 import type { CallClock } from '../../ivr/call-clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { CallRecordItem, CallRecordSink, CallRecordStore } from './call-record.ts';
+import type { CallRecordSpool } from './call-record-spool.ts';
 
 export interface CallRecordWriterOptions {
   readonly store: CallRecordStore;
   readonly clock: CallClock;
   readonly logger: Logger;
-  /** Items held while Postgres is unreachable. Default 50,000. */
+  /** Items held in memory while Postgres is unreachable. Default 50,000. */
   readonly capacity?: number;
+  /**
+   * Where items go past `capacity`, and what memory still holds at
+   * {@link CallRecordWriter.close}; replayed in order once Postgres answers
+   * (also by the next process using the same spool). Without one, items past
+   * capacity stay in memory and new calls are refused from half full.
+   */
+  readonly spool?: CallRecordSpool;
   /** Items per transaction. Default 200. */
   readonly batchSize?: number;
   /** First retry delay after a failed write; doubles up to `maxRetryDelayMs`. */
@@ -28,10 +36,13 @@ export interface CallRecordWriterOptions {
  *
  * Snapshots of the same call or leg that are still waiting are replaced in
  * place by the newer one, so a long outage costs one slot per live call plus
- * its events, not one per state change. When the buffer passes half full,
- * {@link hasRoomForNewCalls} turns false and the SIP layer refuses new calls
- * (503) rather than take calls it could not write down; the buffer itself
- * never drops an item.
+ * its events, not one per state change. Past `capacity` items go to the
+ * spool (a file on disk), and every later item follows them there until the
+ * spool is written back, so Postgres sees every item in the order written.
+ * Without a spool, or while it cannot take items, the buffer passing half
+ * full turns {@link hasRoomForNewCalls} false and the SIP layer refuses new
+ * calls (503) rather than take calls it could not write down; no item is
+ * ever dropped.
  *
  * @example
  * const records = new CallRecordWriter({ store: new CallRecordRepository(db), clock, logger });
@@ -47,19 +58,34 @@ export class CallRecordWriter implements CallRecordSink {
   private failures = 0;
   private idleWaiters: Array<() => void> = [];
   private coalesceTimer: unknown;
+  /** The spool's head segment is in the queue; the spool forgets it once the queue is written. */
+  private headLoaded = false;
+  /** How many of the head segment's items are still at the queue's front. */
+  private headLeft = 0;
+  private closed = false;
+  /** The spool refused an item (disk full, not writable); memory holds them meanwhile. */
+  private spoolFailing = false;
 
   constructor(private readonly options: CallRecordWriterOptions) {
     this.capacity = options.capacity ?? 50_000;
     this.batchSize = options.batchSize ?? 200;
+    // Left by a process that stopped while Postgres was away.
+    if (this.spooled > 0) this.kick();
   }
 
-  /** Items not yet written. */
+  /** Items not yet written, in memory and spooled. */
   get pending(): number {
-    return this.queue.length;
+    return this.queue.length - this.headLeft + this.spooled;
   }
 
-  /** False while the buffer is more than half full: new calls should be refused. */
+  /** Items kept in the spool (the head being written back included). */
+  get spooled(): number {
+    return this.options.spool?.size ?? 0;
+  }
+
+  /** False while new calls should be refused: the buffer is more than half full and nothing spills. */
   get hasRoomForNewCalls(): boolean {
+    if (this.options.spool !== undefined && !this.spoolFailing) return true;
     return this.queue.length < this.capacity / 2;
   }
 
@@ -69,6 +95,13 @@ export class CallRecordWriter implements CallRecordSink {
   }
 
   write(item: CallRecordItem): void {
+    // Once anything is spooled, everything follows it there: order is kept.
+    if (this.spooled > 0 || (this.queue.length >= this.capacity && this.options.spool)) {
+      if (this.spoolItem(item)) {
+        this.kick();
+        return;
+      }
+    }
     if (!this.replaceWaitingSnapshot(item)) {
       if (this.queue.length >= this.capacity) {
         // Past capacity the item is still kept: losing a record is worse than
@@ -85,7 +118,7 @@ export class CallRecordWriter implements CallRecordSink {
 
   /** Resolves once everything written so far is in Postgres (or `timeoutMs` passes). */
   drain(timeoutMs = 10_000): Promise<boolean> {
-    if (this.queue.length === 0 && this.flushing === undefined) return Promise.resolve(true);
+    if (this.pending === 0 && this.flushing === undefined) return Promise.resolve(true);
     return new Promise((resolve) => {
       const timer = this.options.clock.setTimeout(() => {
         this.idleWaiters = this.idleWaiters.filter((waiter) => waiter !== done);
@@ -109,15 +142,51 @@ export class CallRecordWriter implements CallRecordSink {
     });
   }
 
-  /** Stops retrying; items still waiting stay in memory (and are lost at exit). */
+  /**
+   * Stops retrying. Items still in memory go to the spool, ahead of what it
+   * holds, for the next process to write; without a spool they are lost.
+   * Whatever is being written may be written again: that is harmless.
+   */
   close(): void {
+    this.closed = true;
+    const spool = this.options.spool;
+    const inMemory = this.queue.slice(this.headLeft);
+    if (spool !== undefined && inMemory.length > 0) {
+      try {
+        spool.prepend(inMemory);
+        this.queue.splice(this.headLeft);
+      } catch (error) {
+        this.options.logger.error(
+          { pending: inMemory.length, err: errorText(error) },
+          'call records could not be spooled at shutdown; lost',
+        );
+      }
+    }
     if (this.retryTimer !== undefined) this.options.clock.clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     if (this.coalesceTimer !== undefined) this.options.clock.clearTimeout(this.coalesceTimer);
     this.coalesceTimer = undefined;
   }
 
+  /** True when the spool kept `item`; false (logged once per failing spell) when memory must. */
+  private spoolItem(item: CallRecordItem): boolean {
+    try {
+      this.options.spool?.append(item);
+      if (this.spoolFailing) this.options.logger.info('call record spool writable again');
+      this.spoolFailing = false;
+      return true;
+    } catch (error) {
+      if (!this.spoolFailing) {
+        this.options.logger.error({ err: errorText(error) }, 'call record spool refused records');
+      }
+      this.spoolFailing = true;
+      return false;
+    }
+  }
+
   private replaceWaitingSnapshot(item: CallRecordItem): boolean {
+    // A newer snapshot in memory would be overwritten by the older one in the spool.
+    if (this.spooled > 0) return false;
     if (item.kind !== 'call' && item.kind !== 'leg') return false;
     // The batch being written may hold the old snapshot; only items after it can be replaced.
     for (let index = this.queue.length - 1; index >= this.inFlight; index--) {
@@ -137,6 +206,7 @@ export class CallRecordWriter implements CallRecordSink {
   private inFlight = 0;
 
   private kick(): void {
+    if (this.closed) return;
     if (this.flushing !== undefined || this.retryTimer !== undefined) return;
     if (this.coalesceTimer !== undefined) return;
     const wait = this.options.coalesceMs ?? 50;
@@ -154,13 +224,36 @@ export class CallRecordWriter implements CallRecordSink {
     if (this.flushing !== undefined || this.retryTimer !== undefined) return;
     this.flushing = this.flush().finally(() => {
       this.flushing = undefined;
-      if (this.queue.length > 0 && this.retryTimer === undefined) this.kick();
-      else if (this.queue.length === 0) this.notifyIdle();
+      if (this.pending > 0 && this.retryTimer === undefined) this.kick();
+      else if (this.pending === 0) this.notifyIdle();
     });
   }
 
+  /**
+   * With memory written, the spool's head segment comes into memory (and is
+   * forgotten by the spool once written): true when there is more to write.
+   */
+  private refillFromSpool(): boolean {
+    const spool = this.options.spool;
+    if (spool === undefined || this.queue.length > 0) return this.queue.length > 0;
+    if (this.headLoaded) {
+      spool.dropHead();
+      this.headLoaded = false;
+    }
+    const head = spool.head();
+    if (head === undefined) return false;
+    if (head.length === 0) {
+      spool.dropHead();
+      return this.refillFromSpool();
+    }
+    this.queue.push(...head);
+    this.headLoaded = true;
+    this.headLeft = head.length;
+    return true;
+  }
+
   private async flush(): Promise<void> {
-    while (this.queue.length > 0) {
+    while (!this.closed && this.refillFromSpool()) {
       const batch = this.queue.slice(0, this.batchSize);
       this.inFlight = batch.length;
       try {
@@ -170,12 +263,13 @@ export class CallRecordWriter implements CallRecordSink {
         // must not hold every later record hostage: write the batch one item
         // at a time and set aside only what is refused for its content.
         if (isRefusedForContent(error) && (await this.writeOneByOne(batch))) {
-          this.queue.splice(0, batch.length);
+          this.written(batch.length);
           this.inFlight = 0;
           this.failures = 0;
           continue;
         }
         this.inFlight = 0;
+        if (this.closed) return;
         this.failures += 1;
         const base = this.options.retryDelayMs ?? 500;
         const delay = Math.min(
@@ -186,7 +280,8 @@ export class CallRecordWriter implements CallRecordSink {
           {
             pending: this.queue.length,
             retryInMs: delay,
-            err: error instanceof Error ? error.message : String(error),
+            spooled: this.spooled,
+            err: errorText(error),
           },
           'call records not written; will retry',
         );
@@ -196,7 +291,7 @@ export class CallRecordWriter implements CallRecordSink {
         }, delay);
         return;
       }
-      this.queue.splice(0, batch.length);
+      this.written(batch.length);
       this.inFlight = 0;
       if (this.failures > 0) this.options.logger.info('call records writing again');
       this.failures = 0;
@@ -223,11 +318,21 @@ export class CallRecordWriter implements CallRecordSink {
     return true;
   }
 
+  /** The first `count` items of the queue are in Postgres. */
+  private written(count: number): void {
+    this.queue.splice(0, count);
+    this.headLeft = Math.max(0, this.headLeft - count);
+  }
+
   private notifyIdle(): void {
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const waiter of waiters) waiter();
   }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** Postgres SQLSTATE classes 22 (data exception) and 23 (integrity constraint): retrying cannot help. */
