@@ -2,6 +2,8 @@ import type { CallClock } from '../../ivr/call-clock.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { CallRecordItem, CallRecordSink, CallRecordStore } from './call-record.ts';
 import type { CallRecordSpool } from './call-record-spool.ts';
+import { RecordsAwaitingCall, type AwaitingRecord } from './records-awaiting-call.ts';
+import { errorText, isMissingCall, isRefusedForContent } from './record-write-errors.ts';
 
 export interface CallRecordWriterOptions {
   readonly store: CallRecordStore;
@@ -27,6 +29,13 @@ export interface CallRecordWriterOptions {
    * and other calls' records share one write. Default 50 ms; 0 writes at once.
    */
   readonly coalesceMs?: number;
+  /**
+   * How long a record whose call row is not in Postgres yet (written by
+   * another process, perhaps still catching up) waits for it, tried again
+   * every `awaitRetryMs`, before it is refused. Default 10 min and 1 s.
+   */
+  readonly awaitCallMs?: number;
+  readonly awaitRetryMs?: number;
 }
 
 /**
@@ -63,12 +72,15 @@ export class CallRecordWriter implements CallRecordSink {
   /** How many of the head segment's items are still at the queue's front. */
   private headLeft = 0;
   private closed = false;
+  private readonly awaiting: RecordsAwaitingCall;
+  private awaitTimer: unknown;
   /** The spool refused an item (disk full, not writable); memory holds them meanwhile. */
   private spoolFailing = false;
 
   constructor(private readonly options: CallRecordWriterOptions) {
     this.capacity = options.capacity ?? 50_000;
     this.batchSize = options.batchSize ?? 200;
+    this.awaiting = new RecordsAwaitingCall(options.awaitCallMs ?? 600_000);
     // Left by a process that stopped while Postgres was away.
     if (this.spooled > 0) this.kick();
   }
@@ -76,6 +88,11 @@ export class CallRecordWriter implements CallRecordSink {
   /** Items not yet written, in memory and spooled. */
   get pending(): number {
     return this.queue.length - this.headLeft + this.spooled;
+  }
+
+  /** Records waiting for their call's row (not counted in {@link pending}: another process owes it). */
+  get awaitingCall(): number {
+    return this.awaiting.size;
   }
 
   /** Items kept in the spool (the head being written back included). */
@@ -150,7 +167,11 @@ export class CallRecordWriter implements CallRecordSink {
   close(): void {
     this.closed = true;
     const spool = this.options.spool;
-    const inMemory = this.queue.slice(this.headLeft);
+    const { retry, expired } = this.awaiting.takeAll(0);
+    const inMemory = [
+      ...[...retry, ...expired].map((w) => w.item),
+      ...this.queue.slice(this.headLeft),
+    ];
     if (spool !== undefined && inMemory.length > 0) {
       try {
         spool.prepend(inMemory);
@@ -166,6 +187,8 @@ export class CallRecordWriter implements CallRecordSink {
     this.retryTimer = undefined;
     if (this.coalesceTimer !== undefined) this.options.clock.clearTimeout(this.coalesceTimer);
     this.coalesceTimer = undefined;
+    if (this.awaitTimer !== undefined) this.options.clock.clearTimeout(this.awaitTimer);
+    this.awaitTimer = undefined;
   }
 
   /** True when the spool kept `item`; false (logged once per failing spell) when memory must. */
@@ -226,6 +249,12 @@ export class CallRecordWriter implements CallRecordSink {
       this.flushing = undefined;
       if (this.pending > 0 && this.retryTimer === undefined) this.kick();
       else if (this.pending === 0) this.notifyIdle();
+      if (this.awaiting.size > 0 && this.awaitTimer === undefined && !this.closed) {
+        this.awaitTimer = this.options.clock.setTimeout(() => {
+          this.awaitTimer = undefined;
+          this.startFlush();
+        }, this.options.awaitRetryMs ?? 1_000);
+      }
     });
   }
 
@@ -257,7 +286,7 @@ export class CallRecordWriter implements CallRecordSink {
       const batch = this.queue.slice(0, this.batchSize);
       this.inFlight = batch.length;
       try {
-        await this.options.store.writeBatch(batch);
+        await this.writeItems(batch);
       } catch (error) {
         // One record Postgres will never accept (a constraint or data error)
         // must not hold every later record hostage: write the batch one item
@@ -296,26 +325,57 @@ export class CallRecordWriter implements CallRecordSink {
       if (this.failures > 0) this.options.logger.info('call records writing again');
       this.failures = 0;
     }
+    if (!this.closed && this.awaiting.size > 0) await this.retryAwaiting();
+  }
+
+  /** Writes `items`; offers whose call row is missing wait for it, from `since`. */
+  private async writeItems(items: readonly CallRecordItem[], since = this.options.clock.now()) {
+    const waiting = (await this.options.store.writeBatch(items)) ?? [];
+    this.awaiting.supersede(items);
+    for (const item of waiting) this.awaiting.add(item, since);
+  }
+
+  /** Tries the records waiting for their call again; refuses those that waited too long. */
+  private async retryAwaiting(): Promise<void> {
+    const { retry, expired } = this.awaiting.takeAll(this.options.clock.now());
+    for (const { item } of expired) this.refuse(item, 'its call was never written');
+    const items = retry.map((w) => w.item);
+    const since = Math.min(...retry.map((w) => w.since));
+    try {
+      if (items.length > 0) await this.writeItems(items, since);
+    } catch (error) {
+      if (isRefusedForContent(error) && (await this.writeOneByOne(retry))) return;
+      for (const w of retry) this.awaiting.add(w.item, w.since);
+    }
   }
 
   /** Records Postgres refused for their content, kept for inspection (and logged). */
   readonly refused: CallRecordItem[] = [];
 
-  /** True when every item was written or refused for its content; false on any other failure. */
-  private async writeOneByOne(batch: readonly CallRecordItem[]): Promise<boolean> {
-    for (const item of batch) {
+  /**
+   * True when every item was written, refused for its content or set to wait
+   * for its call (a foreign key to a call not there yet); false on any other failure.
+   */
+  private async writeOneByOne(
+    batch: readonly (CallRecordItem | AwaitingRecord)[],
+  ): Promise<boolean> {
+    const now = this.options.clock.now();
+    for (const entry of batch) {
+      const { item, since } = 'since' in entry ? entry : { item: entry, since: now };
       try {
-        await this.options.store.writeBatch([item]);
+        await this.writeItems([item], since);
       } catch (error) {
         if (!isRefusedForContent(error)) return false;
-        this.refused.push(item);
-        this.options.logger.error(
-          { kind: item.kind, err: error instanceof Error ? error.message : String(error) },
-          'call record refused by Postgres; set aside',
-        );
+        if (isMissingCall(error)) this.awaiting.add(item, since);
+        else this.refuse(item, errorText(error));
       }
     }
     return true;
+  }
+
+  private refuse(item: CallRecordItem, reason: string): void {
+    this.refused.push(item);
+    this.options.logger.error({ kind: item.kind, err: reason }, 'call record refused; set aside');
   }
 
   /** The first `count` items of the queue are in Postgres. */
@@ -329,14 +389,4 @@ export class CallRecordWriter implements CallRecordSink {
     this.idleWaiters = [];
     for (const waiter of waiters) waiter();
   }
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** Postgres SQLSTATE classes 22 (data exception) and 23 (integrity constraint): retrying cannot help. */
-function isRefusedForContent(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^2[23]/.test(code);
 }

@@ -106,8 +106,14 @@ export class CallRecordRepository {
     private readonly instanceId: string | null = null,
   ) {}
 
-  /** Writes `rows` in one transaction; of several snapshots of one call or leg the last wins. */
-  async writeBatch(rows: readonly CallRecordRow[]): Promise<void> {
+  /**
+   * Writes `rows` in one transaction; of several snapshots of one call or leg
+   * the last wins. Returns the offer times whose call row is not there yet
+   * (another process's records, still on their way): nothing was written for
+   * them, and they can be written again later. A leg, event or recording of
+   * a missing call fails the batch with a foreign key violation (23503).
+   */
+  async writeBatch(rows: readonly CallRecordRow[]): Promise<CallRecordRow[]> {
     const calls = new Map<string, CallSnapshot>();
     const offers = new Map<string, Date>();
     const legs = new Map<string, CallLegSnapshot>();
@@ -131,9 +137,10 @@ export class CallRecordRepository {
       offers.delete(callId);
     }
     const hasRecords = calls.size + offers.size + legs.size + events.size > 0;
+    const missingCalls = new Set<string>();
     const write = async (db: Kysely<Database>) => {
       if (hasRecords) {
-        await writeRecordsStatement(db, [
+        const missing = await writeRecordsStatement(db, [
           ...callColumns([...calls.values()]),
           ...legColumns([...legs.values()]),
           ...eventColumns([...events.values()]),
@@ -141,12 +148,17 @@ export class CallRecordRepository {
           [...offers.keys()],
           [...offers.values()].map((at) => at.toISOString()),
         ]);
+        for (const row of missing) missingCalls.add(row.call_id);
       }
       if (recordings.size > 0) await insertRecordings(db, [...recordings.values()]);
     };
     // The records statement is a transaction of its own; only both together need one.
     if (hasRecords && recordings.size > 0) await this.db.transaction().execute(write);
     else await write(this.db);
+    return [...missingCalls].map((callId) => ({
+      kind: 'offered',
+      offered: { callId, offeredAt: offers.get(callId) ?? new Date(0) },
+    }));
   }
 }
 
@@ -154,10 +166,12 @@ export class CallRecordRepository {
 // into rows: fixed text for any batch size (an empty table's arrays insert
 // nothing), so it is prepared once per connection. Data-modifying CTEs all
 // run, read or not. Routing and flows name a queue by name, the API by id:
-// either finds the row. An unknown queue (deleted, mistyped in a flow) or a
+// either finds the row. The rows returned are offers whose call is not in
+// the table (the snapshot the statement sees, from before its own inserts:
+// offers of calls in the batch were folded into their snapshots). An unknown queue (deleted, mistyped in a flow) or a
 // user that no longer exists is recorded as none rather than failing the
 // whole batch.
-const writeRecordsStatement = preparedStatement(
+const writeRecordsStatement = preparedStatement<{ call_id: string }>(
   'call_records_write',
   `WITH upserted_calls AS (
      INSERT INTO calls (id, direction, from_number, to_number, did, sip_call_id, flow_id,
@@ -211,7 +225,8 @@ const writeRecordsStatement = preparedStatement(
      FROM unnest($37::uuid[], $38::timestamptz[]) AS m(call_id, offered_at)
      WHERE c.id = m.call_id
    )
-   SELECT 1`,
+   SELECT m.call_id::text AS call_id FROM unnest($37::uuid[]) AS m(call_id)
+   WHERE NOT EXISTS (SELECT 1 FROM calls c WHERE c.id = m.call_id)`,
 );
 
 /** The earlier of two times; LEAST in SQL ignores a null the same way. */
