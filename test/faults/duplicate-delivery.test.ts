@@ -27,6 +27,7 @@ import { uuidGenerator } from '../../platform/id-generator.ts';
 import { createLogger } from '../../platform/logger.ts';
 import { CallRecordRepository } from '../../sql/repositories/call-record-repository.ts';
 import { createTestRouting, type TestRouting } from '../../routing/test-routing.ts';
+import { seededRandom } from '../seeded-random.ts';
 import { createTestDatabase, type TestDatabase } from '../test-database.ts';
 
 const callCount = 20;
@@ -37,18 +38,6 @@ afterEach(async () => {
   await routing?.cleanup();
   await database?.cleanup();
 });
-
-/** Small seeded generator, so a failing order can be replayed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One call through routing: offered to one agent, rejected, offered to the other, answered. */
 async function routeCall(r: TestRouting, snapshots: CallRecordItem[], events: CallRecordItem[]) {
@@ -143,7 +132,7 @@ describe('every ACD and call event delivered twice and out of order', () => {
     }
 
     // Snapshots twice each, in order; every event twice, anywhere.
-    const next = random(22);
+    const next = seededRandom(22);
     const delivery = snapshots.flatMap((item) => [item, item]);
     for (const item of [...events, ...events]) {
       delivery.splice(Math.floor(next() * (delivery.length + 1)), 0, item);
