@@ -13,11 +13,7 @@
  * the same but for its fresh nonce; the other address registers throughout.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  eventually,
-  startTwinVoicePath,
-  type TwinVoicePath,
-} from '../../app/test-twin-voice-path.ts';
+import { startTwinVoicePath, type TwinVoicePath } from '../../app/test-twin-voice-path.ts';
 import { digestHa1, expectedDigestResponse } from '../../media/registrar/digest-auth.ts';
 import {
   RecordedResponse,
