@@ -90,17 +90,20 @@ describe.each([
 });
 
 describe('FileCallRecordSpool on disk', () => {
-  it('keeps its segments for the next process, and skips a line cut short by a crash', () => {
+  it('keeps its segments for the next process, marked as earlier, and skips a line cut short by a crash', () => {
     const dir = tempDir();
     const first = new FileCallRecordSpool({ dir, segmentSize: 2 });
     for (let n = 1; n <= 3; n++) first.append(event(n));
     first.prepend([event(0)]);
+    expect(first.headFromEarlierProcess).toBe(false);
     first.close();
     const last = readdirSync(dir).sort().at(-1) ?? '';
     appendFileSync(join(dir, last), '{"kind":"event","ev');
 
     const next = new FileCallRecordSpool({ dir, segmentSize: 2 });
     expect(next.size).toBe(5);
+    // Left by the process before: written without naming this one as the calls' owner.
+    expect(next.headFromEarlierProcess).toBe(true);
     expect(takeAll(next)).toEqual(['e0', 'e1', 'e2', 'e3']);
     expect(next.skippedLines).toBe(1);
     expect(readdirSync(dir)).toEqual([]);

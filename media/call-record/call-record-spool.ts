@@ -29,4 +29,6 @@ export interface CallRecordSpool {
   head(): readonly CallRecordItem[] | undefined;
   /** Forgets the head segment (its records are in Postgres). */
   dropHead(): void;
+  /** Whether the head segment was left by an earlier process (found at start-up). */
+  readonly headFromEarlierProcess: boolean;
 }

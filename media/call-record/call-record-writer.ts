@@ -69,6 +69,8 @@ export class CallRecordWriter implements CallRecordSink {
   private coalesceTimer: unknown;
   /** The spool's head segment is in the queue; the spool forgets it once the queue is written. */
   private headLoaded = false;
+  /** The loaded head was left by an earlier process (see WriteBatchOptions). */
+  private headInherited = false;
   /** How many of the head segment's items are still at the queue's front. */
   private headLeft = 0;
   private closed = false;
@@ -276,6 +278,7 @@ export class CallRecordWriter implements CallRecordSink {
       return this.refillFromSpool();
     }
     this.queue.push(...head);
+    this.headInherited = spool.headFromEarlierProcess;
     this.headLoaded = true;
     this.headLeft = head.length;
     return true;
@@ -330,7 +333,8 @@ export class CallRecordWriter implements CallRecordSink {
 
   /** Writes `items`; offers whose call row is missing wait for it, from `since`. */
   private async writeItems(items: readonly CallRecordItem[], since = this.options.clock.now()) {
-    const waiting = (await this.options.store.writeBatch(items)) ?? [];
+    const fromEarlierProcess = this.headLoaded && this.headInherited && this.headLeft > 0;
+    const waiting = (await this.options.store.writeBatch(items, { fromEarlierProcess })) ?? [];
     this.awaiting.supersede(items);
     for (const item of waiting) this.awaiting.add(item, since);
   }

@@ -30,5 +30,8 @@ export interface CallRecordStore {
    * row is not there yet (offer times), if any; rejects with SQLSTATE 23503
    * for a leg, event or recording of such a call.
    */
-  writeBatch(items: readonly CallRecordItem[]): Promise<readonly CallRecordItem[] | void>;
+  writeBatch(
+    items: readonly CallRecordItem[],
+    options?: { readonly fromEarlierProcess?: boolean },
+  ): Promise<readonly CallRecordItem[] | void>;
 }

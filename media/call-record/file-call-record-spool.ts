@@ -23,6 +23,8 @@ export interface FileCallRecordSpoolOptions {
 interface Segment {
   readonly seq: number;
   count: number;
+  /** Found at start-up: left by an earlier process. */
+  readonly inherited?: boolean;
 }
 
 /** First segment number; prepends count down from here, so names stay positive. */
@@ -58,8 +60,13 @@ export class FileCallRecordSpool implements CallRecordSpool {
       .sort((a, b) => a - b);
     for (const seq of found) {
       const text = readFileSync(this.path(seq), 'utf8');
-      this.segments.push({ seq, count: text.split('\n').filter((line) => line !== '').length });
+      const count = text.split('\n').filter((line) => line !== '').length;
+      this.segments.push({ seq, count, inherited: true });
     }
+  }
+
+  get headFromEarlierProcess(): boolean {
+    return this.segments[0]?.inherited === true;
   }
 
   get size(): number {

@@ -12,6 +12,9 @@ export class MemoryCallRecordSpool implements CallRecordSpool {
 
   constructor(private readonly segmentSize = 1_000) {}
 
+  /** Nothing outlives the process: every segment is this one's. */
+  readonly headFromEarlierProcess = false;
+
   get size(): number {
     return this.segments.reduce((total, segment) => total + segment.length, 0);
   }

@@ -73,6 +73,16 @@ export interface CallOffered {
   readonly offeredAt: Date;
 }
 
+/** How a batch is written. */
+export interface WriteBatchOptions {
+  /**
+   * The rows were left unwritten by an earlier process (its spool): they do
+   * not name this process as the calls' owner, so a call that process left
+   * open is closed by the open-call sweep, not kept open by this one.
+   */
+  readonly fromEarlierProcess?: boolean;
+}
+
 /** Rows as the voice layer hands them over (media/call-record/). */
 export type CallRecordRow =
   | { readonly kind: 'call'; readonly call: CallSnapshot }
@@ -113,7 +123,10 @@ export class CallRecordRepository {
    * them, and they can be written again later. A leg, event or recording of
    * a missing call fails the batch with a foreign key violation (23503).
    */
-  async writeBatch(rows: readonly CallRecordRow[]): Promise<CallRecordRow[]> {
+  async writeBatch(
+    rows: readonly CallRecordRow[],
+    options: WriteBatchOptions = {},
+  ): Promise<CallRecordRow[]> {
     const calls = new Map<string, CallSnapshot>();
     const offers = new Map<string, Date>();
     const legs = new Map<string, CallLegSnapshot>();
@@ -144,7 +157,7 @@ export class CallRecordRepository {
           ...callColumns([...calls.values()]),
           ...legColumns([...legs.values()]),
           ...eventColumns([...events.values()]),
-          this.instanceId,
+          options.fromEarlierProcess === true ? null : this.instanceId,
           [...offers.keys()],
           [...offers.values()].map((at) => at.toISOString()),
         ]);
@@ -166,11 +179,14 @@ export class CallRecordRepository {
 // into rows: fixed text for any batch size (an empty table's arrays insert
 // nothing), so it is prepared once per connection. Data-modifying CTEs all
 // run, read or not. Routing and flows name a queue by name, the API by id:
-// either finds the row. The rows returned are offers whose call is not in
-// the table (the snapshot the statement sees, from before its own inserts:
-// offers of calls in the batch were folded into their snapshots). An unknown queue (deleted, mistyped in a flow) or a
+// either finds the row. An unknown queue (deleted, mistyped in a flow) or a
 // user that no longer exists is recorded as none rather than failing the
-// whole batch.
+// whole batch. A call keeps the process that first wrote it as its owner,
+// and an ended call is never reopened by a snapshot from before its end
+// (say one replayed from a spool after the open-call sweep closed it). The
+// rows returned are offers whose call is not in the table (the snapshot the
+// statement sees, from before its own inserts: offers of calls in the batch
+// were folded into their snapshots).
 const writeRecordsStatement = preparedStatement<{ call_id: string }>(
   'call_records_write',
   `WITH upserted_calls AS (
@@ -198,7 +214,9 @@ const writeRecordsStatement = preparedStatement<{ call_id: string }>(
        offered_at = LEAST(calls.offered_at, excluded.offered_at),
        bridged_at = excluded.bridged_at, ended_at = excluded.ended_at,
        hangup_cause = excluded.hangup_cause, disposition = excluded.disposition,
-       sip_status = excluded.sip_status, instance_id = excluded.instance_id
+       sip_status = excluded.sip_status,
+       instance_id = COALESCE(calls.instance_id, excluded.instance_id)
+     WHERE calls.ended_at IS NULL OR excluded.ended_at IS NOT NULL
    ), upserted_legs AS (
      INSERT INTO call_legs (id, call_id, role, user_id, sip_uri, sip_call_id, media_uuid,
        started_at, answered_at, ended_at, hangup_cause, sip_status)
