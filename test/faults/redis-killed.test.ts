@@ -7,7 +7,8 @@
  * clock, so no ring or wrap-up timer fires on its own.
  *
  * Pass criterion (issue 22): 0 callers lost, order within each priority
- * kept, 0 double assignments, every agent consistent after recovery.
+ * kept, 0 double assignments, every agent consistent after recovery; and
+ * the ring timeouts of offers left ringing across the kill still fire.
  */
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -177,6 +178,13 @@ describe('Redis killed (SIGKILL) and restarted with production settings', () => 
     }
     expect(missing).toEqual([]);
     expect(acknowledged.size).toBe(200);
+    // Timers live in Redis too: offers left ringing across the kill still time out and move on.
+    clock.advance(601_000);
+    expect(await r.deadlines.fireDue()).toBeGreaterThan(0);
+    expect((await eventsOf(r)).filter((e) => e.type === 'offer.timed-out').length).toBeGreaterThan(
+      0,
+    );
+    expect(await checkRoutingStore(r.commands.redis, r.commands.keys)).toEqual([]);
 
     await serveEveryone(r);
     expect(await checkRoutingStore(r.commands.redis, r.commands.keys)).toEqual([]);
