@@ -9,9 +9,9 @@ module.exports = {
     {
       name: 'nothing-imports-app',
       comment:
-        'app/ is the composition root: only its own files (and its tests) import it, and the real-server sipp suite, which starts the voice path as the service does.',
+        'app/ is the composition root: only its own files (and its tests) import it, and the real-server sipp suite and the reliability suite (test/faults), which start the voice path as the service does.',
       severity: 'error',
-      from: { pathNot: '^(app|test/sipp)/' },
+      from: { pathNot: '^(app|test/sipp|test/faults)/' },
       to: { path: '^app/' },
     },
     {

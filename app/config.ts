@@ -138,6 +138,10 @@ const environmentSchema = z.object({
   // checksum and streaming of what FreeSWITCH wrote. Relative by default, for
   // a checkout; docker/compose.yaml mounts one volume at the same path for both.
   RECORDINGS_DIR: z.string().min(1, 'must not be empty').default('var/recordings'),
+  // Where call records go while Postgres is unreachable, past the 50,000 kept
+  // in memory, and what is still unwritten at shutdown; the next start writes
+  // them. One directory per process, on a disk that survives restarts.
+  CALL_RECORD_SPOOL_DIR: z.string().min(1, 'must not be empty').default('var/spool/call-records'),
   // How long SIGTERM waits for live calls and requests before closing anyway.
   SHUTDOWN_DRAIN_SECONDS: positiveSeconds.default(30),
   LOG_LEVEL: z
@@ -167,6 +171,8 @@ export interface Config {
     readonly orphanSweepMs: number;
     readonly listenAddress: string | undefined;
     readonly listenPort: number | undefined;
+    /** Call records past the memory bound while Postgres is away (a directory). */
+    readonly callRecordSpoolDir: string;
   };
   readonly voice: {
     readonly enabled: boolean;
@@ -234,6 +240,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       orphanSweepMs: e.MEDIA_ORPHAN_SWEEP_SECONDS * 1000,
       listenAddress: e.FSMRF_LISTEN_ADDRESS,
       listenPort: e.FSMRF_LISTEN_PORT,
+      callRecordSpoolDir: e.CALL_RECORD_SPOOL_DIR,
     },
     voice: {
       enabled: e.VOICE_ENABLED,

@@ -2,6 +2,9 @@
 // proxy the test can cut, and a real HTTP server on a free port. The voice
 // path is on, with real drachtio-srf and fsmrf pointed at ports where nothing
 // listens: the service must run, report them, and stop cleanly.
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../platform/clock.ts';
 import { SequentialIdGenerator } from '../platform/id-generator.ts';
@@ -17,6 +20,7 @@ let database: TestDatabase;
 let proxy: TcpProxy;
 let service: RunningService;
 let testRedis: TestRedis;
+let spoolDir: string;
 const unhandled: unknown[] = [];
 const captureUnhandled = (reason: unknown) => unhandled.push(reason);
 
@@ -27,6 +31,7 @@ beforeAll(async () => {
   const redis = new URL(testRedis.url);
   proxy = new TcpProxy(redis.hostname, Number(redis.port || 6379));
   const port = await proxy.start();
+  spoolDir = join(tmpdir(), `sb-spool-${testRedis.keyPrefix.slice(7, 15)}`);
   const config = loadConfig({
     DATABASE_URL: database.url,
     REDIS_URL: `redis://127.0.0.1:${port}`,
@@ -38,6 +43,7 @@ beforeAll(async () => {
     DRACHTIO_PORT: '1',
     FREESWITCH_PORT: '1',
     SHUTDOWN_DRAIN_SECONDS: '2',
+    CALL_RECORD_SPOOL_DIR: spoolDir,
   });
   service = await startService({
     config,
@@ -52,6 +58,7 @@ afterAll(async () => {
   await proxy.cut();
   await testRedis.cleanup();
   await database.cleanup();
+  await rm(spoolDir, { recursive: true, force: true });
   process.off('unhandledRejection', captureUnhandled);
 });
 

@@ -17,6 +17,7 @@ import { uuidGenerator, type IdGenerator } from '../platform/id-generator.ts';
 import type { Logger } from '../platform/logger.ts';
 import { guardProcess, processFaults } from '../platform/process-faults.ts';
 import { createRedisRouting } from '../routing/create-redis-routing.ts';
+import { checkRedisDurability } from '../routing/redis-durability-check.ts';
 import { connectDatabase } from '../sql/connect-database.ts';
 import type { Config } from './config.ts';
 import { RoutingDirectorySync } from './routing-directory-sync.ts';
@@ -91,6 +92,8 @@ export async function startService(deps: ServiceDependencies): Promise<RunningSe
     logger.child({ part: 'routing-sync' }),
   );
 
+  // Eviction or no persistence loses queued callers; say so before taking any.
+  await checkRedisDurability(redis, logger.child({ part: 'routing' }));
   // Routing first: a flow may enqueue the moment calls are taken.
   await routing.start();
   await directory.syncNow().catch((error: unknown) => {

@@ -2,6 +2,9 @@
 // in-process twins of drachtio-srf and FreeSWITCH, with routing on a real
 // Redis and records in a real Postgres. Shared by the app/ voice tests, with
 // the caller's INVITE from media/sip/sip-request-from-text.ts.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { systemCallClock } from '../ivr/call-clock.ts';
@@ -71,7 +74,10 @@ export async function startTwinVoicePath(options: {
   const srf = new SrfTwin();
   const freeswitch = new MediaServerTwin(systemCallClock);
   if (options.speechMs !== undefined) freeswitch.speechMs = options.speechMs;
+  // A spool of its own: test files run in parallel, and one's leftovers must not reach another.
+  const spoolDir = await mkdtemp(join(tmpdir(), 'sb-spool-'));
   const config = loadConfig({
+    CALL_RECORD_SPOOL_DIR: spoolDir,
     DATABASE_URL: options.databaseUrl,
     REDIS_URL: testRedis.url,
     REDIS_KEY_PREFIX: testRedis.keyPrefix,
@@ -116,6 +122,7 @@ export async function startTwinVoicePath(options: {
     async close() {
       await voice.close();
       await routing.close();
+      await rm(spoolDir, { recursive: true, force: true });
     },
   };
 }

@@ -8,6 +8,7 @@ import type { LiveCallControl } from '../api/live-call/live-call-control.ts';
 import { PostgresVoicemailBox } from '../channels/voicemail/postgres-voicemail-box.ts';
 import { settleWithin, type CallClock } from '../ivr/call-clock.ts';
 import { CallRecordWriter } from '../media/call-record/call-record-writer.ts';
+import { openCallRecordSpool } from './open-call-record-spool.ts';
 import { OpenCallSweeper } from '../media/call-record/open-call-sweeper.ts';
 import { MediaAdmission } from '../media/admission/media-admission.ts';
 import { FreeSwitchCallSession } from '../media/freeswitch/free-switch-call-session.ts';
@@ -203,10 +204,12 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
     logger: logger.child({ component: 'open-calls' }),
   });
   openCalls.start();
+  const spool = openCallRecordSpool(config.media.callRecordSpoolDir, logger);
   const records = new CallRecordWriter({
     store: new CallRecordRepository(db, instanceId),
     clock,
     logger: logger.child({ component: 'call-records' }),
+    ...(spool === undefined ? {} : { spool }),
   });
   const registrations = new RegistrationStore(redis, clock, prefix);
   const authenticator = new DigestAuthenticator({
@@ -463,8 +466,15 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
     closed ??= (async () => {
       await drain();
       if (!(await records.drain())) {
-        logger.error({ pending: records.pending }, 'voice: call records left unwritten');
+        logger.error(
+          { pending: records.pending, spooled: spool !== undefined },
+          spool === undefined
+            ? 'voice: call records left unwritten'
+            : 'voice: call records left in the spool for the next start',
+        );
       }
+      records.close();
+      spool?.close();
       await openCalls.stop();
       freeswitch.close();
       signalling.close();

@@ -25,5 +25,13 @@ export interface CallRecordSink {
 
 /** Writes a batch of items in order, idempotently; the Postgres repository implements it. */
 export interface CallRecordStore {
-  writeBatch(items: readonly CallRecordItem[]): Promise<void>;
+  /**
+   * Resolves with the items that could not be applied because their call's
+   * row is not there yet (offer times), if any; rejects with SQLSTATE 23503
+   * for a leg, event or recording of such a call.
+   */
+  writeBatch(
+    items: readonly CallRecordItem[],
+    options?: { readonly fromEarlierProcess?: boolean },
+  ): Promise<readonly CallRecordItem[] | void>;
 }

@@ -149,37 +149,52 @@ describe('transfers', () => {
     expect((error as SwitchboardError).code).toBe('conflict');
   });
 
-  /** The agent's phone sends REFER to `target`; resolves with the response it got. */
-  async function referFromPhone(t: Awaited<ReturnType<typeof liveCall>>, target: string) {
+  /** A REFER from the agent's phone to `target`. */
+  const referTo = (target: string) =>
+    sipRequestFromText(
+      [
+        'REFER sip:switchboard@192.0.2.1 SIP/2.0',
+        'Via: SIP/2.0/UDP 198.51.100.7:5062;branch=z9hG4bK1',
+        'From: <sip:alice@example.com>;tag=a',
+        'To: <sip:switchboard@192.0.2.1>;tag=b',
+        'Call-ID: agent',
+        'CSeq: 3 REFER',
+        `Refer-To: <${target}>`,
+        'Referred-By: <sip:alice@example.com>',
+        'Content-Length: 0',
+        '',
+        '',
+      ].join('\n'),
+    );
+
+  const watchRefers = (t: Awaited<ReturnType<typeof liveCall>>) =>
     new AgentRefer({
       calls: t.calls,
       dialer: t.dialer,
       logger,
       allowedNumberPrefixes: ['+1'],
     }).watch(callId, t.agentLeg);
+
+  /** The agent's phone sends REFER to `target`; resolves with the response it got. */
+  async function referFromPhone(t: Awaited<ReturnType<typeof liveCall>>, target: string) {
+    watchRefers(t);
     const response = new RecordedResponse();
-    t.agentDialog.receive(
-      'refer',
-      sipRequestFromText(
-        [
-          'REFER sip:switchboard@192.0.2.1 SIP/2.0',
-          'Via: SIP/2.0/UDP 198.51.100.7:5062;branch=z9hG4bK1',
-          'From: <sip:alice@example.com>;tag=a',
-          'To: <sip:switchboard@192.0.2.1>;tag=b',
-          'Call-ID: agent',
-          'CSeq: 3 REFER',
-          `Refer-To: <${target}>`,
-          'Referred-By: <sip:alice@example.com>',
-          'Content-Length: 0',
-          '',
-          '',
-        ].join('\n'),
-      ),
-      response,
-    );
+    t.agentDialog.receive('refer', referTo(target), response);
     await t.clock.advance(0);
     return response;
   }
+
+  it('refuses a second REFER while the first transfer dials (491): one call dials once', async () => {
+    const t = await liveCall();
+    watchRefers(t);
+    const first = new RecordedResponse();
+    const second = new RecordedResponse();
+    t.agentDialog.receive('refer', referTo('sip:+15559990000@example.com'), first);
+    t.agentDialog.receive('refer', referTo('sip:+15559990001@example.com'), second);
+    await t.clock.advance(0);
+    expect([first.final?.status, second.final?.status]).toEqual([202, 491]);
+    expect(t.sip.ringing()).toHaveLength(1);
+  });
 
   it("transfers on a REFER from the agent's phone and reports it with NOTIFY", async () => {
     const t = await liveCall();

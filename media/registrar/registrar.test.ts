@@ -218,6 +218,14 @@ describe('Registrar', () => {
     expect(await store.bindings(aliceId)).toEqual([]);
   });
 
+  it('challenges a phone whose Authorization header drachtio-srf cannot parse, as if it sent none', async () => {
+    const desk = phone('198.51.100.7');
+    for (const authorization of ['Digest username=', 'Digest username="alice", realm']) {
+      const challenge = await send(registerText(desk, { authorization }));
+      expect(challenge.status, authorization).toBe(401);
+    }
+  });
+
   it('refuses an address after repeated failures, even with the right password', async () => {
     const attacker = phone('192.0.2.66');
     for (let attempt = 0; attempt < 3; attempt++) {

@@ -5,6 +5,8 @@ import {
   headerUri,
   unquote,
   uriUser,
+  type ParsedAuthorization,
+  type ParsedNameAddr,
   type SipRequest,
   type SipResponse,
 } from '../sip/sip-message.ts';
@@ -90,9 +92,7 @@ export class Registrar {
     const source = request.source_address;
     if (await throttle.isBlocked(source)) throw callRefused('throttled', 'too many failures');
 
-    const credentials = request.has('Authorization')
-      ? digestCredentialsFrom(request.getParsedHeader('Authorization')[0])
-      : undefined;
+    const credentials = digestCredentialsFrom(parsedAuthorization(request));
     if (credentials === undefined) {
       this.challenge(response);
       return;
@@ -142,7 +142,11 @@ export class Registrar {
     const { store, clock } = this.options;
     const headerExpires = parseSeconds(request.get('Expires'));
     // drachtio parses `Contact: *` as one contact whose URI is `*`.
-    const parsed = request.has('Contact') ? request.getParsedHeader('Contact') : [];
+    const parsed = parsedContacts(request);
+    if (parsed === undefined) {
+      response.send(400, 'Malformed Contact', {});
+      return;
+    }
     const contacts = parsed === '*' || parsed.some((c) => c.uri.trim() === '*') ? '*' : parsed;
     const callId = request.get('Call-ID') ?? '';
     const cseq = Number.parseInt(request.get('CSeq') ?? '0', 10);
@@ -218,4 +222,28 @@ export class Registrar {
 function parseSeconds(value: string | undefined): number | undefined {
   if (value === undefined || !/^\s*\d+\s*$/.test(value)) return undefined;
   return Number.parseInt(value, 10);
+}
+
+/**
+ * The Authorization header as drachtio-srf parses it, or undefined when
+ * there is none or its parser throws (it does on some malformed values, such
+ * as one cut short): such a header carries no answer to check, so the phone
+ * is challenged as if it had sent none, not answered 500 and logged as a
+ * failure of ours.
+ */
+function parsedAuthorization(request: SipRequest): ParsedAuthorization | undefined {
+  try {
+    return request.has('Authorization') ? request.getParsedHeader('Authorization')[0] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The Contact header's entries (`*` for the wildcard); undefined when drachtio-srf cannot parse it. */
+function parsedContacts(request: SipRequest): readonly ParsedNameAddr[] | '*' | undefined {
+  try {
+    return request.has('Contact') ? request.getParsedHeader('Contact') : [];
+  } catch {
+    return undefined;
+  }
 }

@@ -25,7 +25,42 @@ export function sipRequestFromText(
   source: { readonly address: string; readonly port?: number } = { address: '192.0.2.10' },
 ): SipRequest & EventEmitter {
   const text = raw.replace(/\r?\n/g, '\r\n');
-  return new DrachtioRequest(new SipMessage(text), {
+  return requestOf(new SipMessage(text), source);
+}
+
+/** What drachtio-srf's agent makes of a message drachtio-server passes on. */
+export type ReceivedSip =
+  | { readonly kind: 'dropped' }
+  | { readonly kind: 'response' }
+  | { readonly kind: 'request'; readonly request: SipRequest & EventEmitter };
+
+/**
+ * Raw SIP bytes (no line-ending repair) as drachtio-srf's agent receives
+ * them (`DrachtioAgent#_onMsg`): text its parser refuses is logged and
+ * dropped there, responses go to the requests awaiting them, and only
+ * requests reach an application's handlers. The Request is built outside
+ * the parser's try, as the agent does, so a throw there is one the agent
+ * would not catch either.
+ */
+export function receiveSip(
+  raw: string,
+  source: { readonly address: string; readonly port?: number },
+): ReceivedSip {
+  let message: { readonly type?: string };
+  try {
+    message = new SipMessage(raw) as { readonly type?: string };
+  } catch {
+    return { kind: 'dropped' };
+  }
+  if (message.type !== 'request') return { kind: 'response' };
+  return { kind: 'request', request: requestOf(message, source) };
+}
+
+function requestOf(
+  message: unknown,
+  source: { readonly address: string; readonly port?: number },
+): SipRequest & EventEmitter {
+  return new DrachtioRequest(message, {
     source: 'network',
     address: source.address,
     port: String(source.port ?? 5060),

@@ -33,12 +33,16 @@ export interface AgentReferOptions {
  * prefixes (anything else, SIP URIs included, gets 403: toll fraud), the
  * number is dialled through the carrier, and when it answers the caller is handed
  * over to it and the agent's leg ends. The phone is told how it went with a
- * NOTIFY carrying a `message/sipfrag` status line (RFC 3515).
+ * NOTIFY carrying a `message/sipfrag` status line (RFC 3515). One transfer
+ * at a time per call: a REFER while one is dialling gets 491.
  *
  * @example
  * refers.watch(contactId, agentLeg); // when the agent's leg is answered
  */
 export class AgentRefer {
+  /** Calls with a REFER's transfer under way: one at a time per call. */
+  private readonly transferring = new Set<string>();
+
   constructor(private readonly options: AgentReferOptions) {}
 
   watch(callId: string, leg: ConnectedLeg): void {
@@ -73,7 +77,27 @@ export class AgentRefer {
       response.send(403, 'Transfer Destination Not Allowed');
       return;
     }
-    response.send(202);
+    if (this.transferring.has(callId)) {
+      // A phone taken over must not dial the world several times over for one call.
+      response.send(491, 'Request Pending');
+      return;
+    }
+    this.transferring.add(callId);
+    try {
+      response.send(202);
+      await this.dialAndHandOver(callId, session, leg, destination);
+    } finally {
+      this.transferring.delete(callId);
+    }
+  }
+
+  private async dialAndHandOver(
+    callId: string,
+    session: NonNullable<ReturnType<LiveCalls['get']>>,
+    leg: ConnectedLeg,
+    destination: string,
+  ): Promise<void> {
+    const log = this.options.logger.child({ callId });
     const result = await this.options.dialer.dial(destination, {
       timeoutMs: this.options.timeoutMs ?? 30_000,
       callerNumber: session.callerNumber,

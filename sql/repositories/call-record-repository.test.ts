@@ -106,4 +106,34 @@ describe('CallRecordRepository', () => {
       .execute();
     expect(rows).toEqual([]);
   });
+
+  it('never reopens an ended call with a snapshot from before its end', async () => {
+    const id = randomUUID();
+    const ended = snapshot(id, {
+      endedAt: new Date('2026-12-07T10:05:00Z'),
+      hangupCause: 'instanceLost',
+      disposition: 'failed',
+    });
+    await repository.writeBatch([{ kind: 'call', call: ended }]);
+    await repository.writeBatch([{ kind: 'call', call: snapshot(id, { sipStatus: 200 }) }]);
+    expect((await callRow(id)).hangup_cause).toBe('instanceLost');
+    const later = { ...ended, hangupCause: 'callerHungUp', disposition: 'completed' as const };
+    await repository.writeBatch([{ kind: 'call', call: later }]);
+    expect((await callRow(id)).disposition).toBe('completed');
+  });
+
+  it("keeps a call's first owner, and names none for rows an earlier process left in its spool", async () => {
+    const owned = randomUUID();
+    const inherited = randomUUID();
+    await new CallRecordRepository(database.db, 'host/1/a').writeBatch([
+      { kind: 'call', call: snapshot(owned) },
+    ]);
+    const restarted = new CallRecordRepository(database.db, 'host/2/b');
+    await restarted.writeBatch([{ kind: 'call', call: snapshot(owned, { sipStatus: 200 }) }]);
+    await restarted.writeBatch([{ kind: 'call', call: snapshot(inherited) }], {
+      fromEarlierProcess: true,
+    });
+    expect((await callRow(owned)).instance_id).toBe('host/1/a');
+    expect((await callRow(inherited)).instance_id).toBeNull();
+  });
 });

@@ -73,6 +73,16 @@ export interface CallOffered {
   readonly offeredAt: Date;
 }
 
+/** How a batch is written. */
+export interface WriteBatchOptions {
+  /**
+   * The rows were left unwritten by an earlier process (its spool): they do
+   * not name this process as the calls' owner, so a call that process left
+   * open is closed by the open-call sweep, not kept open by this one.
+   */
+  readonly fromEarlierProcess?: boolean;
+}
+
 /** Rows as the voice layer hands them over (media/call-record/). */
 export type CallRecordRow =
   | { readonly kind: 'call'; readonly call: CallSnapshot }
@@ -106,8 +116,17 @@ export class CallRecordRepository {
     private readonly instanceId: string | null = null,
   ) {}
 
-  /** Writes `rows` in one transaction; of several snapshots of one call or leg the last wins. */
-  async writeBatch(rows: readonly CallRecordRow[]): Promise<void> {
+  /**
+   * Writes `rows` in one transaction; of several snapshots of one call or leg
+   * the last wins. Returns the offer times whose call row is not there yet
+   * (another process's records, still on their way): nothing was written for
+   * them, and they can be written again later. A leg, event or recording of
+   * a missing call fails the batch with a foreign key violation (23503).
+   */
+  async writeBatch(
+    rows: readonly CallRecordRow[],
+    options: WriteBatchOptions = {},
+  ): Promise<CallRecordRow[]> {
     const calls = new Map<string, CallSnapshot>();
     const offers = new Map<string, Date>();
     const legs = new Map<string, CallLegSnapshot>();
@@ -131,22 +150,28 @@ export class CallRecordRepository {
       offers.delete(callId);
     }
     const hasRecords = calls.size + offers.size + legs.size + events.size > 0;
+    const missingCalls = new Set<string>();
     const write = async (db: Kysely<Database>) => {
       if (hasRecords) {
-        await writeRecordsStatement(db, [
+        const missing = await writeRecordsStatement(db, [
           ...callColumns([...calls.values()]),
           ...legColumns([...legs.values()]),
           ...eventColumns([...events.values()]),
-          this.instanceId,
+          options.fromEarlierProcess === true ? null : this.instanceId,
           [...offers.keys()],
           [...offers.values()].map((at) => at.toISOString()),
         ]);
+        for (const row of missing) missingCalls.add(row.call_id);
       }
       if (recordings.size > 0) await insertRecordings(db, [...recordings.values()]);
     };
     // The records statement is a transaction of its own; only both together need one.
     if (hasRecords && recordings.size > 0) await this.db.transaction().execute(write);
     else await write(this.db);
+    return [...missingCalls].map((callId) => ({
+      kind: 'offered',
+      offered: { callId, offeredAt: offers.get(callId) ?? new Date(0) },
+    }));
   }
 }
 
@@ -156,8 +181,13 @@ export class CallRecordRepository {
 // run, read or not. Routing and flows name a queue by name, the API by id:
 // either finds the row. An unknown queue (deleted, mistyped in a flow) or a
 // user that no longer exists is recorded as none rather than failing the
-// whole batch.
-const writeRecordsStatement = preparedStatement(
+// whole batch. A call keeps the process that first wrote it as its owner,
+// and an ended call is never reopened by a snapshot from before its end
+// (say one replayed from a spool after the open-call sweep closed it). The
+// rows returned are offers whose call is not in the table (the snapshot the
+// statement sees, from before its own inserts: offers of calls in the batch
+// were folded into their snapshots).
+const writeRecordsStatement = preparedStatement<{ call_id: string }>(
   'call_records_write',
   `WITH upserted_calls AS (
      INSERT INTO calls (id, direction, from_number, to_number, did, sip_call_id, flow_id,
@@ -184,7 +214,9 @@ const writeRecordsStatement = preparedStatement(
        offered_at = LEAST(calls.offered_at, excluded.offered_at),
        bridged_at = excluded.bridged_at, ended_at = excluded.ended_at,
        hangup_cause = excluded.hangup_cause, disposition = excluded.disposition,
-       sip_status = excluded.sip_status, instance_id = excluded.instance_id
+       sip_status = excluded.sip_status,
+       instance_id = COALESCE(calls.instance_id, excluded.instance_id)
+     WHERE calls.ended_at IS NULL OR excluded.ended_at IS NOT NULL
    ), upserted_legs AS (
      INSERT INTO call_legs (id, call_id, role, user_id, sip_uri, sip_call_id, media_uuid,
        started_at, answered_at, ended_at, hangup_cause, sip_status)
@@ -211,7 +243,8 @@ const writeRecordsStatement = preparedStatement(
      FROM unnest($37::uuid[], $38::timestamptz[]) AS m(call_id, offered_at)
      WHERE c.id = m.call_id
    )
-   SELECT 1`,
+   SELECT m.call_id::text AS call_id FROM unnest($37::uuid[]) AS m(call_id)
+   WHERE NOT EXISTS (SELECT 1 FROM calls c WHERE c.id = m.call_id)`,
 );
 
 /** The earlier of two times; LEAST in SQL ignores a null the same way. */

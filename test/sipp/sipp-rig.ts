@@ -168,6 +168,7 @@ export async function startRealVoicePath(options: {
     FREESWITCH_PROMPTS_DIR: path.join(repository, 'flows/prompts'),
     FREESWITCH_RECORDINGS_DIR: recordings,
     RECORDINGS_DIR: recordings,
+    CALL_RECORD_SPOOL_DIR: path.join(recordings, 'spool'),
     SIP_REALM: options.realm,
     SIP_NONCE_SECRET: randomUUID(),
     SHUTDOWN_DRAIN_SECONDS: '2',
