@@ -41,6 +41,7 @@ import { apiBasePath, createApi } from '../api/api-router.ts';
 import { startLiveEventServer } from '../api/events/live-event-server.ts';
 import { createHttpApp } from '../api/http-app.ts';
 import { toLiveEvent } from '../api/events/live-event.ts';
+import { InMemoryClickToDial } from '../api/agent-desk/in-memory-click-to-dial.ts';
 import { InMemoryLiveCallControl } from '../api/live-call/in-memory-live-call-control.ts';
 import { defaultWebRoot, webAppRouter } from '../api/web-app/web-app-router.ts';
 import { systemClock } from '../platform/clock.ts';
@@ -181,6 +182,7 @@ async function main() {
       clock: systemClock,
       desk: routing.desk,
       liveCalls: new InMemoryLiveCallControl(),
+      clickToDial: new InMemoryClickToDial(undefined),
       flowValidator: { validate: () => [] },
       recordingsDir: '/nonexistent',
       secureCookies: false,
