@@ -142,6 +142,82 @@ describe.skipIf(browserSkipReason !== undefined)(
     );
 
     it(
+      'is pushed, never polled: idle, it asks nothing; an offer, it re-reads',
+      { timeout: 90_000 },
+      async () => {
+        const { context, page, problems } = await availableDesk();
+        try {
+          const reads: string[] = [];
+          page.on('request', (request) => {
+            if (request.url().includes('/api/v1/agent/status')) reads.push(request.url());
+          });
+          await page.waitForTimeout(5_000);
+          expect(reads).toEqual([]);
+          await world.queueCaller();
+          await page.getByRole('button', { name: /Accept/ }).waitFor();
+          expect(reads.length).toBeGreaterThanOrEqual(1);
+          expect(problems.errors).toEqual([]);
+        } catch (error) {
+          await shootFailure(page);
+          throw error;
+        } finally {
+          await context.close();
+          await world.resetAgent();
+        }
+      },
+    );
+
+    it(
+      'accepts offers by itself once the agent turns auto-accept on',
+      { timeout: 90_000 },
+      async () => {
+        const { context, page, problems } = await availableDesk();
+        try {
+          await page.getByRole('button', { name: /Account/ }).click();
+          await page.getByRole('menuitem', { name: 'Preferences' }).click();
+          const dialog = page.getByRole('dialog', { name: 'Preferences' });
+          await dialog.getByRole('switch', { name: 'Accept offers automatically' }).click();
+          await dialog.getByRole('button', { name: 'Save' }).click();
+          await dialog.waitFor({ state: 'hidden' });
+          await world.queueCaller();
+          await expect.poll(async () => (await agentStatus(page)).state).toBe('busy');
+          await expect.poll(() => page.locator('.sb-tab').count()).toBe(1);
+          expect(problems.errors).toEqual([]);
+        } catch (error) {
+          await shootFailure(page);
+          throw error;
+        } finally {
+          await context.close();
+          await world.t.db.db
+            .updateTable('users')
+            .set({ auto_accept: false })
+            .where('id', '=', world.t.a.agentId)
+            .execute();
+          await world.resetAgent();
+        }
+      },
+    );
+
+    it('tells a user outside every queue how to get a desk', { timeout: 60_000 }, async () => {
+      const { context, page, problems } = await openPage(browser, {
+        locale: 'en',
+        timezoneId: 'Europe/London',
+        baseURL: world.t.url,
+      });
+      try {
+        await page.goto('/login');
+        await page.getByLabel('Email').fill(world.t.emails.supA!);
+        await page.getByLabel('Password').fill(testPassword);
+        await page.getByRole('button', { name: 'Log in' }).click();
+        await page.getByText('You are not in any queue yet').waitFor();
+        expect(await seriousAccessibilityFindings(page)).toEqual([]);
+        expect(problems.errors).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    });
+
+    it(
       'lists its shortcuts on ?, keeps the language on the server and changes the password',
       { timeout: 90_000 },
       async () => {

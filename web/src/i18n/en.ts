@@ -99,6 +99,11 @@ export const en = {
     email: 'email',
     callback: 'callback',
   },
+  desk: {
+    noProfile: 'You are not in any queue yet',
+    noProfileHelp:
+      'Offers come to members of a queue. An admin adds you to one (Queues → members); this page starts working the moment they do.',
+  },
   work: {
     title: 'Work',
     empty: 'No interactions. Go available to receive offers.',

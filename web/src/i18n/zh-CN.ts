@@ -96,6 +96,10 @@ export const zhCN: Messages = {
     email: '邮件',
     callback: '回拨',
   },
+  desk: {
+    noProfile: '你还没有加入任何队列',
+    noProfileHelp: '分配只会给队列成员。请管理员把你加入队列（队列 → 成员），加入后本页立即可用。',
+  },
   work: {
     title: '工作列表',
     empty: '暂无联系。置为空闲后即可接收分配。',
