@@ -217,6 +217,8 @@ describe('supervisor actions', () => {
     });
     expect(res.status).toBe(200);
     expect(t.liveCalls.supervision.get(t.a.callId)?.get(t.a.supervisorId)).toBe('whisper');
+    // The agent's banner will name the supervisor by their display name.
+    expect(t.liveCalls.supervisorNames.get(t.a.supervisorId)).toBe('supA');
     const [entry] = await auditEntries('supervisor.supervise');
     expect(entry?.targetId).toBe(t.a.callId);
     expect(entry?.details.mode).toBe('whisper');

@@ -203,7 +203,7 @@ export function createApi(deps: ApiDependencies): Api {
     ...phoneNumberRoutes({ numbers: new PhoneNumberRepository(db) }),
     ...flowRoutes({ flows: new FlowRepository(db), validator: deps.flowValidator, clock }),
     ...callRoutes({ calls }),
-    ...liveCallRoutes({ calls, control: deps.liveCalls }),
+    ...liveCallRoutes({ calls, users, control: deps.liveCalls }),
     ...recordingRoutes({ calls, audit, recordingsDir: deps.recordingsDir }),
     ...contactRoutes({ contacts, calls, conversations, tickets }),
     ...conversationRoutes({ conversations, redactStoredMessages: deps.redactStoredMessages }),

@@ -6,6 +6,8 @@ export class InMemoryLiveCallControl implements LiveCallControl {
   private readonly live = new Set<string>();
   /** callId -> supervisorId -> mode. */
   readonly supervision = new Map<string, Map<string, SupervisionMode>>();
+  /** supervisorId -> the name the agent's banner would show. */
+  readonly supervisorNames = new Map<string, string>();
   readonly transfers: { callId: string; requestedBy: string; target: TransferTarget }[] = [];
   /** Calls whose recording is paused now. */
   readonly pausedRecordings = new Set<string>();
@@ -22,9 +24,11 @@ export class InMemoryLiveCallControl implements LiveCallControl {
   supervise(request: {
     callId: string;
     supervisorId: string;
+    supervisorName: string;
     mode: SupervisionMode;
   }): Promise<void> {
     this.requireLive(request.callId);
+    this.supervisorNames.set(request.supervisorId, request.supervisorName);
     const joined = this.supervision.get(request.callId) ?? new Map<string, SupervisionMode>();
     joined.set(request.supervisorId, request.mode);
     this.supervision.set(request.callId, joined);

@@ -23,6 +23,8 @@ export interface LiveCallControl {
   supervise(request: {
     readonly callId: string;
     readonly supervisorId: string;
+    /** How the agent's banner names the supervisor ("Monitored by Sam Lee"). */
+    readonly supervisorName: string;
     readonly mode: SupervisionMode;
   }): Promise<void>;
   /**

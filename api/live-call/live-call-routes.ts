@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { UserRepository } from '../../sql/repositories/user-repository.ts';
 import type { CallRepository } from '../../sql/repositories/call-repository.ts';
 import { requireVisible } from '../access/access-scope-resolver.ts';
 import { scopeCovers, type AccessScope } from '../access/access-scope.ts';
@@ -10,6 +11,7 @@ import type { LiveCallControl } from './live-call-control.ts';
 /** Supervisor listen/whisper/barge and transfer of a call in progress. */
 export function liveCallRoutes(deps: {
   calls: CallRepository;
+  users: Pick<UserRepository, 'findById'>;
   control: LiveCallControl;
 }): RouteDefinition[] {
   const params = z.object({ callId: uuid });
@@ -80,9 +82,11 @@ export function liveCallRoutes(deps: {
       },
       handler: async ({ params: p, body, principal, auditDetails }) => {
         auditDetails({ mode: body.mode });
+        const supervisor = await deps.users.findById(principal.userId);
         await deps.control.supervise({
           callId: p.callId,
           supervisorId: principal.userId,
+          supervisorName: supervisor?.display_name ?? principal.label,
           mode: body.mode,
         });
         return { body: { callId: p.callId, mode: body.mode } };

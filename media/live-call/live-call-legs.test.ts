@@ -22,7 +22,12 @@ describe('legs of supervisors and transfer targets', () => {
     const t = await liveCall();
     const { dialog, endpoint } = await answered(
       t,
-      t.control.supervise({ callId, supervisorId: 'sam', mode: 'listen' }),
+      t.control.supervise({
+        callId,
+        supervisorId: 'sam',
+        supervisorName: 'Sam Lee',
+        mode: 'listen',
+      }),
     );
     await t.clock.advance(45_000);
     dialog?.hangUpFromFarEnd();
@@ -48,7 +53,7 @@ describe('legs of supervisors and transfer targets', () => {
   it("writes a supervisor's leg that rang out", async () => {
     const t = await liveCall();
     const joining = t.control
-      .supervise({ callId, supervisorId: 'sam', mode: 'listen' })
+      .supervise({ callId, supervisorId: 'sam', supervisorName: 'Sam Lee', mode: 'listen' })
       .catch((e: unknown) => e);
     await t.clock.advance(30_000);
     expect(((await joining) as SwitchboardError).code).toBe('unavailable');

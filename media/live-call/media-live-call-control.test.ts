@@ -18,7 +18,12 @@ describe('supervisor listen / whisper / barge', () => {
     const t = await liveCall();
     const { endpoint } = await answered(
       t,
-      t.control.supervise({ callId, supervisorId: 'sam', mode: 'listen' }),
+      t.control.supervise({
+        callId,
+        supervisorId: 'sam',
+        supervisorName: 'Sam Lee',
+        mode: 'listen',
+      }),
     );
     expect(t.sip.invites[0]?.uri).toBe('sip:sam@198.51.100.9');
     expect(endpoint.commands).toContain('set eavesdrop_enable_dtmf=true');
@@ -32,10 +37,20 @@ describe('supervisor listen / whisper / barge', () => {
     const t = await liveCall();
     const { endpoint } = await answered(
       t,
-      t.control.supervise({ callId, supervisorId: 'sam', mode: 'whisper' }),
+      t.control.supervise({
+        callId,
+        supervisorId: 'sam',
+        supervisorName: 'Sam Lee',
+        mode: 'whisper',
+      }),
     );
     expect(endpoint.commands).toContain(`api uuid_recv_dtmf ${endpoint.uuid} 2`);
-    await t.control.supervise({ callId, supervisorId: 'sam', mode: 'barge' });
+    await t.control.supervise({
+      callId,
+      supervisorId: 'sam',
+      supervisorName: 'Sam Lee',
+      mode: 'barge',
+    });
     expect(endpoint.commands).toContain(`api uuid_recv_dtmf ${endpoint.uuid} 3`);
     expect(t.sip.invites).toHaveLength(1);
     expect(t.changes.map((c) => `${c.type}:${c.mode}:${c.via}`)).toEqual([
@@ -49,7 +64,12 @@ describe('supervisor listen / whisper / barge', () => {
     const t = await liveCall();
     const { endpoint, dialog } = await answered(
       t,
-      t.control.supervise({ callId, supervisorId: 'sam', mode: 'listen' }),
+      t.control.supervise({
+        callId,
+        supervisorId: 'sam',
+        supervisorName: 'Sam Lee',
+        mode: 'listen',
+      }),
     );
     endpoint.receiveDtmf('2');
     endpoint.receiveDtmf('2');
@@ -73,7 +93,12 @@ describe('supervisor listen / whisper / barge', () => {
     const t = await liveCall();
     const { dialog } = await answered(
       t,
-      t.control.supervise({ callId, supervisorId: 'sam', mode: 'listen' }),
+      t.control.supervise({
+        callId,
+        supervisorId: 'sam',
+        supervisorName: 'Sam Lee',
+        mode: 'listen',
+      }),
     );
     t.callerDialog.hangUpFromFarEnd();
     await t.bridged.catch(() => undefined);
@@ -89,7 +114,7 @@ describe('supervisor listen / whisper / barge', () => {
   ])('refuses %s', async (_, call, supervisorId, code) => {
     const t = await liveCall();
     const error = await t.control
-      .supervise({ callId: call, supervisorId, mode: 'listen' })
+      .supervise({ callId: call, supervisorId, supervisorName: 'Sam Lee', mode: 'listen' })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SwitchboardError);
     expect((error as SwitchboardError).code).toBe(code);
@@ -98,7 +123,7 @@ describe('supervisor listen / whisper / barge', () => {
   it("reports unavailable when the supervisor's phone does not answer", async () => {
     const t = await liveCall();
     const joining = t.control
-      .supervise({ callId, supervisorId: 'sam', mode: 'listen' })
+      .supervise({ callId, supervisorId: 'sam', supervisorName: 'Sam Lee', mode: 'listen' })
       .catch((e: unknown) => e);
     await t.clock.advance(30_000);
     expect(((await joining) as SwitchboardError).code).toBe('unavailable');
@@ -259,7 +284,12 @@ describe('supervision notices on real Postgres and Redis', () => {
     });
     const { endpoint, dialog } = await answered(
       t,
-      t.control.supervise({ callId, supervisorId: 'sam', mode: 'whisper' }),
+      t.control.supervise({
+        callId,
+        supervisorId: 'sam',
+        supervisorName: 'Sam Lee',
+        mode: 'whisper',
+      }),
     );
     // Joining and the mode change came through the API, which audits the request itself.
     const auditRows = () => database.db.selectFrom('audit_log').selectAll().orderBy('id').execute();
@@ -304,6 +334,8 @@ describe('supervision notices on real Postgres and Redis', () => {
       mode: 'whisper',
       via: 'api',
       callId,
+      // The agent's banner names who is listening.
+      supervisorName: 'Sam Lee',
     });
   });
 
@@ -311,7 +343,15 @@ describe('supervision notices on real Postgres and Redis', () => {
     const rowsBefore = await database.db.selectFrom('audit_log').select('id').execute();
     const audit = auditLogNotice(new AuditRepository(database.db));
     const t = await liveCall(audit);
-    await answered(t, t.control.supervise({ callId, supervisorId: 'sam', mode: 'listen' }));
+    await answered(
+      t,
+      t.control.supervise({
+        callId,
+        supervisorId: 'sam',
+        supervisorName: 'Sam Lee',
+        mode: 'listen',
+      }),
+    );
     t.callerDialog.hangUpFromFarEnd();
     await t.bridged.catch(() => undefined);
     await t.clock.advance(0);

@@ -61,6 +61,7 @@ export class MediaLiveCallControl {
   async supervise(request: {
     readonly callId: string;
     readonly supervisorId: string;
+    readonly supervisorName: string;
     readonly mode: SupervisionMode;
   }): Promise<void> {
     const key = `${request.callId}|${request.supervisorId}`;
@@ -108,6 +109,7 @@ export class MediaLiveCallControl {
       callId: request.callId,
       agentId: agent.agentId,
       supervisorId: request.supervisorId,
+      supervisorName: request.supervisorName,
       supervisor: outcome.leg,
       supervisorAddress:
         phones.find((phone) => phone.contact === outcome.uri)?.sourceAddress ?? null,

@@ -144,7 +144,12 @@ describe('callback calls', () => {
     expect(t.items.find((item) => item.kind === 'call')).toMatchObject({
       call: { direction: 'callback', agentId: 'alice', queueId: 'support' },
     });
-    const joining = t.control.supervise({ callId, supervisorId: 'sam', mode: 'listen' });
+    const joining = t.control.supervise({
+      callId,
+      supervisorId: 'sam',
+      supervisorName: 'Sam Lee',
+      mode: 'listen',
+    });
     await t.clock.advance(0);
     const supervisorPhone = t.sip.ringing('sip:sam@198.51.100.9')[0];
     const supervisorDialog = supervisorPhone?.answer();
@@ -152,8 +157,18 @@ describe('callback calls', () => {
     await joining;
     const supervisorEndpoint = t.server.endpoints.at(-1) as EndpointTwin;
     expect(supervisorEndpoint.commands).toContain(`execute eavesdrop ${t.agentEndpoint.uuid}`);
-    await t.control.supervise({ callId, supervisorId: 'sam', mode: 'whisper' });
-    await t.control.supervise({ callId, supervisorId: 'sam', mode: 'barge' });
+    await t.control.supervise({
+      callId,
+      supervisorId: 'sam',
+      supervisorName: 'Sam Lee',
+      mode: 'whisper',
+    });
+    await t.control.supervise({
+      callId,
+      supervisorId: 'sam',
+      supervisorName: 'Sam Lee',
+      mode: 'barge',
+    });
     expect(supervisorEndpoint.commands).toContain(
       `api uuid_recv_dtmf ${supervisorEndpoint.uuid} 2`,
     );
@@ -182,7 +197,7 @@ describe('callback calls', () => {
   it('is not supervisable before the customer answers', async () => {
     const t = await rig();
     const error = await t.control
-      .supervise({ callId: 'cb-1', supervisorId: 'sam', mode: 'listen' })
+      .supervise({ callId: 'cb-1', supervisorId: 'sam', supervisorName: 'Sam Lee', mode: 'listen' })
       .catch((e: unknown) => e);
     expect((error as SwitchboardError).code).toBe('conflict');
   });

@@ -8,6 +8,8 @@ export interface EavesdropOptions {
   readonly callId: string;
   readonly agentId: string;
   readonly supervisorId: string;
+  /** Shown on the agent's desktop banner. */
+  readonly supervisorName: string;
   /** The supervisor's answered phone. */
   readonly supervisor: ConnectedLeg;
   /** Where that phone registered from, for the audit log; null when unknown. */
@@ -94,12 +96,14 @@ export class Eavesdrop {
     type: 'supervision.joined' | 'supervision.mode-changed' | 'supervision.left',
     via: 'api' | 'phone' | 'system',
   ) {
-    const { callId, agentId, supervisorId, supervisorAddress, notice, clock } = this.options;
+    const { callId, agentId, supervisorId, supervisorName, supervisorAddress, notice, clock } =
+      this.options;
     return notice.tell({
       type,
       callId,
       agentId,
       supervisorId,
+      supervisorName,
       mode: this.current,
       via,
       sourceAddress: supervisorAddress,

@@ -8,6 +8,8 @@ export interface SupervisionChange {
   readonly callId: string;
   readonly agentId: string;
   readonly supervisorId: string;
+  /** The supervisor's display name, for the agent's "Monitored by" banner. */
+  readonly supervisorName: string;
   readonly mode: SupervisionMode;
   /**
    * Who made the change: `api` (the supervisor's screen, through the HTTP
@@ -79,6 +81,8 @@ export function eventStreamNotice(redis: Redis, streamKey: string, maxLength = 1
       change.agentId,
       'supervisorId',
       change.supervisorId,
+      'supervisorName',
+      change.supervisorName,
       'mode',
       change.mode,
       'via',

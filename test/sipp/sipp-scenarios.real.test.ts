@@ -225,6 +225,7 @@ describe.skipIf(skipReason !== undefined)(
       await voice.liveCalls.supervise({
         callId: bridged?.id ?? '',
         supervisorId: people.sippsupervisor ?? '',
+        supervisorName: 'Sipp Supervisor',
         mode: 'listen',
       });
       const events = await testRedis.connect().xrange(routing.commands.keys.events(), '-', '+');

@@ -9,6 +9,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventStreamNotice } from '../../media/supervision/supervision-notice.ts';
 import { testPassword } from '../api-test-server.ts';
 import {
   browserSkipReason,
@@ -216,6 +217,44 @@ describe.skipIf(browserSkipReason !== undefined)(
         await context.close();
       }
     });
+
+    it(
+      'names the supervisor listening or coaching on the call, as the voice layer tells it',
+      { timeout: 90_000 },
+      async () => {
+        const { context, page, problems } = await availableDesk();
+        try {
+          const { callId } = await world.queueCaller();
+          await page.getByRole('button', { name: /Accept/ }).click();
+          await expect.poll(async () => (await agentStatus(page)).state).toBe('busy');
+          // The voice layer's own writer of supervision changes (media/supervision).
+          const tell = eventStreamNotice(world.t.routing.redisHandle.connect(), world.t.streamKey);
+          const change = {
+            callId,
+            agentId: world.t.a.agentId,
+            supervisorId: world.t.a.supervisorId,
+            supervisorName: 'Sam Lee',
+            via: 'api' as const,
+            sourceAddress: null,
+            at: world.now(),
+          };
+          await tell({ ...change, type: 'supervision.joined', mode: 'listen' });
+          await page.getByText('Monitored by Sam Lee').waitFor();
+          await tell({ ...change, type: 'supervision.mode-changed', mode: 'whisper' });
+          await page.getByText('Coached by Sam Lee').waitFor();
+          expect(await page.getByText('Monitored by Sam Lee').count()).toBe(0);
+          await tell({ ...change, type: 'supervision.left', mode: 'whisper' });
+          await page.getByText('Coached by Sam Lee').waitFor({ state: 'detached' });
+          expect(problems.errors).toEqual([]);
+        } catch (error) {
+          await shootFailure(page);
+          throw error;
+        } finally {
+          await context.close();
+          await world.resetAgent();
+        }
+      },
+    );
 
     it(
       'lists its shortcuts on ?, keeps the language on the server and changes the password',
