@@ -91,13 +91,6 @@ async function expectLooksRight(page: Page, name: string, problems: PageProblems
   expect(problems.errors, name).toEqual([]);
 }
 
-async function agentStatus(cookieOf: Page) {
-  const cookies = await cookieOf.context().cookies();
-  const cookie = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
-  const res = await world.t.request('get', '/agent/status', { cookie });
-  return res.body as { state: string; reason: string; offers: { offerId: string }[] };
-}
-
 describe.skipIf(browserSkipReason !== undefined)(
   `agent desktop in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`,
   () => {
@@ -130,7 +123,7 @@ describe.skipIf(browserSkipReason !== undefined)(
             await page
               .getByRole('menuitem', { name: locale === 'en' ? 'Go available' : '置为空闲' })
               .click();
-            await expect.poll(async () => (await agentStatus(page)).state).toBe('available');
+            await expect.poll(async () => (await world.statusOf(page)).state).toBe('available');
             await expect.poll(() => stateButton.textContent()).toContain(words.available);
 
             // A caller reaches the queue: the offer rings on the desktop, with the 360 view.
@@ -142,7 +135,7 @@ describe.skipIf(browserSkipReason !== undefined)(
             await expectLooksRight(page, `desk-offer-${locale}`, problems);
 
             await accept.click();
-            await expect.poll(async () => (await agentStatus(page)).state).toBe('busy');
+            await expect.poll(async () => (await world.statusOf(page)).state).toBe('busy');
             await world.bridged(callId);
             await expect.poll(() => stateButton.textContent()).toContain(words.onCall);
             await page.clock.setFixedTime(world.now() + 65_000);
@@ -153,7 +146,7 @@ describe.skipIf(browserSkipReason !== undefined)(
                 name: locale === 'en' ? 'End and wrap up' : '结束并进入话后处理',
               })
               .click();
-            await expect.poll(async () => (await agentStatus(page)).state).toBe('wrap-up');
+            await expect.poll(async () => (await world.statusOf(page)).state).toBe('wrap-up');
             const notes = page.getByLabel(locale === 'en' ? 'Notes' : '备注');
             await notes.waitFor();
             await notes.fill(
@@ -168,7 +161,7 @@ describe.skipIf(browserSkipReason !== undefined)(
             await page.clock.setFixedTime(world.now() + 15_000);
             await expectLooksRight(page, `desk-wrap-up-${locale}`, problems);
             await page.getByRole('button', { name: words.done }).click();
-            await expect.poll(async () => (await agentStatus(page)).state).toBe('available');
+            await expect.poll(async () => (await world.statusOf(page)).state).toBe('available');
             const stored = await world.t.db.db
               .selectFrom('calls')
               .select(['wrap_up_code', 'wrap_up_notes'])
@@ -182,24 +175,26 @@ describe.skipIf(browserSkipReason !== undefined)(
             // Reject: that offer goes away.
             await world.queueCaller();
             await page.getByRole('button', { name: new RegExp(words.reject) }).waitFor();
-            const rejected = (await agentStatus(page)).offers[0]!.offerId;
+            const rejected = (await world.statusOf(page)).offers[0]!.offerId;
             await page.getByRole('button', { name: new RegExp(words.reject) }).click();
             await expect
               .poll(async () =>
-                (await agentStatus(page)).offers.some((o) => o.offerId === rejected),
+                (await world.statusOf(page)).offers.some((o) => o.offerId === rejected),
               )
               .toBe(false);
 
             // Missed: an offer (the rejected caller again, or a new one) rings out.
-            if ((await agentStatus(page)).offers.length === 0) await world.queueCaller();
+            if ((await world.statusOf(page)).offers.length === 0) await world.queueCaller();
             await page.getByRole('button', { name: new RegExp(words.accept) }).waitFor();
             await world.ringOut();
-            await expect.poll(async () => (await agentStatus(page)).reason).toBe('missed-offers');
+            await expect
+              .poll(async () => (await world.statusOf(page)).reason)
+              .toBe('missed-offers');
             await expect.poll(() => stateButton.textContent()).toContain(words.missed);
             await expectLooksRight(page, `desk-missed-${locale}`, problems);
             await world.clearQueue();
             await page.getByRole('button', { name: words.back }).click();
-            await expect.poll(async () => (await agentStatus(page)).state).toBe('available');
+            await expect.poll(async () => (await world.statusOf(page)).state).toBe('available');
 
             // Log out: back to the log-in page, and the desk needs a session again.
             await page

@@ -43,9 +43,27 @@ async function cookieOf(page: Page): Promise<string> {
   return (await page.context().cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
 }
 
-async function agentStatus(page: Page) {
-  const res = await world.t.request('get', '/agent/status', { cookie: await cookieOf(page) });
-  return res.body as { state: string; offers: { offerId: string }[]; contacts: unknown[] };
+/**
+ * `journey` on an English desktop logged in as agent A and available: the
+ * page's CSP violations and errors must stay none; a failure leaves a
+ * screenshot; afterwards `cleanup`, then the agent is reset whatever happened.
+ */
+async function onAvailableDesk(
+  journey: (page: Page) => Promise<void>,
+  cleanup?: () => Promise<void>,
+): Promise<void> {
+  const { context, page, problems } = await availableDesk();
+  try {
+    await journey(page);
+    expect(problems.errors).toEqual([]);
+  } catch (error) {
+    await shootFailure(page);
+    throw error;
+  } finally {
+    await context.close();
+    await cleanup?.();
+    await world.resetAgent();
+  }
 }
 
 /** An English desktop, logged in as agent A and available. */
@@ -64,7 +82,7 @@ async function availableDesk() {
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.locator('.sb-state').waitFor();
   await page.getByRole('button', { name: /Go available/ }).click();
-  await expect.poll(async () => (await agentStatus(page)).state).toBe('available');
+  await expect.poll(async () => (await world.statusOf(page)).state).toBe('available');
   return opened;
 }
 
@@ -75,13 +93,12 @@ describe.skipIf(browserSkipReason !== undefined)(
       'keeps the call when the session ends mid-call and logs in again over the page',
       { timeout: 90_000 },
       async () => {
-        const { context, page, problems } = await availableDesk();
-        try {
+        await onAvailableDesk(async (page) => {
           await world.queueCaller();
           // The keyboard accepts: A.
           await page.getByRole('button', { name: /Accept/ }).waitFor();
           await page.keyboard.press('a');
-          await expect.poll(async () => (await agentStatus(page)).state).toBe('busy');
+          await expect.poll(async () => (await world.statusOf(page)).state).toBe('busy');
           await expect.poll(() => page.locator('.sb-state').textContent()).toContain('On a call');
           const cookie = await cookieOf(page);
 
@@ -97,18 +114,11 @@ describe.skipIf(browserSkipReason !== undefined)(
           await dialog.getByLabel('Password').fill(testPassword);
           await dialog.getByRole('button', { name: 'Log in' }).click();
           await dialog.waitFor({ state: 'hidden' });
-          expect((await agentStatus(page)).state).toBe('busy');
+          expect((await world.statusOf(page)).state).toBe('busy');
           // The keyboard ends it: E.
           await page.keyboard.press('e');
-          await expect.poll(async () => (await agentStatus(page)).state).toBe('wrap-up');
-          expect(problems.errors).toEqual([]);
-        } catch (error) {
-          await shootFailure(page);
-          throw error;
-        } finally {
-          await context.close();
-          await world.resetAgent();
-        }
+          await expect.poll(async () => (await world.statusOf(page)).state).toBe('wrap-up');
+        });
       },
     );
 
@@ -116,8 +126,7 @@ describe.skipIf(browserSkipReason !== undefined)(
       're-reads its state after the event server restarts: an offer that rang out meanwhile leaves no ghost',
       { timeout: 90_000 },
       async () => {
-        const { context, page, problems } = await availableDesk();
-        try {
+        await onAvailableDesk(async (page) => {
           await world.queueCaller();
           await page.getByRole('button', { name: /Accept/ }).waitFor();
           await world.t.restartLive(async () => {
@@ -127,18 +136,11 @@ describe.skipIf(browserSkipReason !== undefined)(
           });
           await page.getByText('Connection lost. Reconnecting…').waitFor({ state: 'hidden' });
           await expect.poll(() => page.getByRole('button', { name: /Accept/ }).count()).toBe(0);
-          expect((await agentStatus(page)).offers).toEqual([]);
+          expect((await world.statusOf(page)).offers).toEqual([]);
           await expect
             .poll(() => page.locator('.sb-state').textContent())
             .toContain('Missed offer');
-          expect(problems.errors).toEqual([]);
-        } catch (error) {
-          await shootFailure(page);
-          throw error;
-        } finally {
-          await context.close();
-          await world.resetAgent();
-        }
+        });
       },
     );
 
@@ -146,8 +148,7 @@ describe.skipIf(browserSkipReason !== undefined)(
       'is pushed, never polled: idle, it asks nothing; an offer, it re-reads',
       { timeout: 90_000 },
       async () => {
-        const { context, page, problems } = await availableDesk();
-        try {
+        await onAvailableDesk(async (page) => {
           const reads: string[] = [];
           page.on('request', (request) => {
             if (request.url().includes('/api/v1/agent/status')) reads.push(request.url());
@@ -157,14 +158,7 @@ describe.skipIf(browserSkipReason !== undefined)(
           await world.queueCaller();
           await page.getByRole('button', { name: /Accept/ }).waitFor();
           expect(reads.length).toBeGreaterThanOrEqual(1);
-          expect(problems.errors).toEqual([]);
-        } catch (error) {
-          await shootFailure(page);
-          throw error;
-        } finally {
-          await context.close();
-          await world.resetAgent();
-        }
+        });
       },
     );
 
@@ -172,30 +166,26 @@ describe.skipIf(browserSkipReason !== undefined)(
       'accepts offers by itself once the agent turns auto-accept on',
       { timeout: 90_000 },
       async () => {
-        const { context, page, problems } = await availableDesk();
-        try {
-          await page.getByRole('button', { name: /Account/ }).click();
-          await page.getByRole('menuitem', { name: 'Preferences' }).click();
-          const dialog = page.getByRole('dialog', { name: 'Preferences' });
-          await dialog.getByRole('switch', { name: 'Accept offers automatically' }).click();
-          await dialog.getByRole('button', { name: 'Save' }).click();
-          await dialog.waitFor({ state: 'hidden' });
-          await world.queueCaller();
-          await expect.poll(async () => (await agentStatus(page)).state).toBe('busy');
-          await expect.poll(() => page.locator('.sb-tab').count()).toBe(1);
-          expect(problems.errors).toEqual([]);
-        } catch (error) {
-          await shootFailure(page);
-          throw error;
-        } finally {
-          await context.close();
-          await world.t.db.db
-            .updateTable('users')
-            .set({ auto_accept: false })
-            .where('id', '=', world.t.a.agentId)
-            .execute();
-          await world.resetAgent();
-        }
+        await onAvailableDesk(
+          async (page) => {
+            await page.getByRole('button', { name: /Account/ }).click();
+            await page.getByRole('menuitem', { name: 'Preferences' }).click();
+            const dialog = page.getByRole('dialog', { name: 'Preferences' });
+            await dialog.getByRole('switch', { name: 'Accept offers automatically' }).click();
+            await dialog.getByRole('button', { name: 'Save' }).click();
+            await dialog.waitFor({ state: 'hidden' });
+            await world.queueCaller();
+            await expect.poll(async () => (await world.statusOf(page)).state).toBe('busy');
+            await expect.poll(() => page.locator('.sb-tab').count()).toBe(1);
+          },
+          async () => {
+            await world.t.db.db
+              .updateTable('users')
+              .set({ auto_accept: false })
+              .where('id', '=', world.t.a.agentId)
+              .execute();
+          },
+        );
       },
     );
 
@@ -222,11 +212,10 @@ describe.skipIf(browserSkipReason !== undefined)(
       'names the supervisor listening or coaching on the call, as the voice layer tells it',
       { timeout: 90_000 },
       async () => {
-        const { context, page, problems } = await availableDesk();
-        try {
+        await onAvailableDesk(async (page) => {
           const { callId } = await world.queueCaller();
           await page.getByRole('button', { name: /Accept/ }).click();
-          await expect.poll(async () => (await agentStatus(page)).state).toBe('busy');
+          await expect.poll(async () => (await world.statusOf(page)).state).toBe('busy');
           // The voice layer's own writer of supervision changes (media/supervision).
           const tell = eventStreamNotice(world.t.routing.redisHandle.connect(), world.t.streamKey);
           const change = {
@@ -245,14 +234,7 @@ describe.skipIf(browserSkipReason !== undefined)(
           expect(await page.getByText('Monitored by Sam Lee').count()).toBe(0);
           await tell({ ...change, type: 'supervision.left', mode: 'whisper' });
           await page.getByText('Coached by Sam Lee').waitFor({ state: 'detached' });
-          expect(problems.errors).toEqual([]);
-        } catch (error) {
-          await shootFailure(page);
-          throw error;
-        } finally {
-          await context.close();
-          await world.resetAgent();
-        }
+        });
       },
     );
 

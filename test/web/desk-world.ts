@@ -5,12 +5,22 @@
  * queue through the real ACD the way the IVR's `enqueue` step does.
  */
 import { randomUUID } from 'node:crypto';
+import type { Page } from 'playwright-core';
 import { startApiTestServer, type ApiTestServer } from '../api-test-server.ts';
+
+export interface DeskStatus {
+  readonly state: string;
+  readonly reason: string;
+  readonly offers: readonly { readonly offerId: string }[];
+  readonly contacts: readonly unknown[];
+}
 
 export interface DeskWorld {
   readonly t: ApiTestServer;
   /** A call from customer A's number, queued in queue A; the offer goes to agent A. */
   queueCaller(): Promise<{ callId: string }>;
+  /** Agent A's desk as the server has it, asked with the page's own session. */
+  statusOf(page: Page): Promise<DeskStatus>;
   /** Routing's clock (manual): offers, states and wrap-up are timed by it. */
   now(): number;
   /** What the voice layer writes when the agent's leg is bridged to the caller. */
@@ -110,6 +120,11 @@ export async function startDeskWorld(): Promise<DeskWorld> {
       for (const callId of queued.splice(0)) {
         await t.routing.acd.cancel(callId, 'abandoned').catch(() => undefined);
       }
+    },
+    async statusOf(page) {
+      const cookies = await page.context().cookies();
+      const cookie = cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+      return (await t.request('get', '/agent/status', { cookie })).body as DeskStatus;
     },
     now: () => t.routing.clock.now(),
     async ringOut() {
