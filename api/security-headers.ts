@@ -49,7 +49,7 @@ export const contentSecurityPolicy = {
  */
 function styleSources(_req: IncomingMessage, res: ServerResponse): string {
   const nonce = styleNonceOf(res as unknown as { locals: Record<string, unknown> });
-  return nonce === undefined ? "'self'" : `'nonce-${nonce}'`;
+  return nonce === undefined ? "'self'" : `'self' 'nonce-${nonce}'`;
 }
 
 /**
@@ -73,7 +73,7 @@ export function securityHeaders(): RequestHandler[] {
         useDefaults: false,
         directives: {
           ...contentSecurityPolicy,
-          'style-src': [...contentSecurityPolicy['style-src'], styleSources],
+          'style-src': [styleSources],
         },
       },
       frameguard: { action: 'deny' },

@@ -126,7 +126,9 @@ export function CustomerPane() {
             renderItem={(c) => (
               <List.Item>
                 <span>{c.subject || t(`channel.${c.channel ?? 'chat'}`)}</span>
-                <Tag>{c.status}</Tag>
+                <Tag>
+                  {t(`customer.conversationStatus.${c.status}`, { defaultValue: c.status })}
+                </Tag>
               </List.Item>
             )}
           />
@@ -141,7 +143,9 @@ export function CustomerPane() {
             renderItem={(ticket) => (
               <List.Item>
                 <span>{ticket.subject}</span>
-                <Tag>{ticket.status}</Tag>
+                <Tag>
+                  {t(`customer.ticketStatus.${ticket.status}`, { defaultValue: ticket.status })}
+                </Tag>
               </List.Item>
             )}
           />

@@ -173,6 +173,20 @@ export const en = {
     noTickets: 'No tickets',
     recording: 'Recording',
     notAnswered: 'Not answered',
+    conversationStatus: {
+      open: 'Open',
+      queued: 'Queued',
+      assigned: 'Assigned',
+      closed: 'Closed',
+    },
+    ticketStatus: {
+      new: 'New',
+      open: 'Open',
+      pending: 'Pending',
+      'on-hold': 'On hold',
+      solved: 'Solved',
+      closed: 'Closed',
+    },
     screenPop: 'From the IVR',
   },
   shortcuts: {

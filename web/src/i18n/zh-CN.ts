@@ -169,6 +169,20 @@ export const zhCN: Messages = {
     noTickets: '没有工单',
     recording: '录音',
     notAnswered: '未接通',
+    conversationStatus: {
+      open: '打开',
+      queued: '排队中',
+      assigned: '已分配',
+      closed: '已关闭',
+    },
+    ticketStatus: {
+      new: '新建',
+      open: '处理中',
+      pending: '待回复',
+      'on-hold': '挂起',
+      solved: '已解决',
+      closed: '已关闭',
+    },
     screenPop: 'IVR 收集的信息',
   },
   shortcuts: {
