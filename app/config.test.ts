@@ -30,6 +30,8 @@ describe('loadConfig', () => {
     ['SIP_OUTBOUND_URI', 'carrier.example', 'sip: URI containing {number}'],
     ['VOICE_ENABLED', 'maybe', 'true or false'],
     ['MEDIA_ORPHAN_SWEEP_SECONDS', '0', 'greater than 0'],
+    ['AUDIT_REFUSALS_PER_MINUTE', '0', 'at least 1'],
+    ['AUDIT_REFUSALS_PER_MINUTE', 'lots', 'must be a number'],
   ])('names %s=%s and says what is wrong', (variable, value, problem) => {
     let error: unknown;
     try {
@@ -41,6 +43,11 @@ describe('loadConfig', () => {
     const message = (error as Error).message;
     expect(message).toContain(`${variable}="${value}"`);
     expect(message).toContain(problem);
+  });
+
+  it('bounds the audit entries anyone can cause at 10 a minute unless set', () => {
+    expect(loadConfig({}).auditRefusalsPerMinute).toBe(10);
+    expect(loadConfig({ AUDIT_REFUSALS_PER_MINUTE: '60' }).auditRefusalsPerMinute).toBe(60);
   });
 
   it('reports every bad variable at once', () => {

@@ -58,6 +58,14 @@ const environmentSchema = z.object({
     .positive('must be greater than 0')
     .max(168, 'must be at most 168')
     .default(12),
+  // Audit entries anyone can cause (refused log-ins per address, refusals per user) per minute;
+  // the rest are counted into the next entry (api/audit/audit-budget.ts).
+  AUDIT_REFUSALS_PER_MINUTE: z.coerce
+    .number({ message: 'must be a number of entries' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(10_000, 'must be at most 10000')
+    .default(10),
   // Strip card and national-id numbers from chat/email bodies before they are stored (PCI scope).
   REDACT_MESSAGE_BODIES: flag.default(true),
   // SIP digest realm for agent phones; must match sip_credentials.realm.
@@ -160,6 +168,8 @@ export interface Config {
   readonly drachtio: { readonly host: string; readonly port: number; readonly secret: string };
   readonly freeswitch: { readonly host: string; readonly port: number; readonly secret: string };
   readonly sessions: { readonly secureCookies: boolean; readonly seconds: number };
+  /** Audit entries anyone can cause, per source address or user and minute. */
+  readonly auditRefusalsPerMinute: number;
   readonly redactMessageBodies: boolean;
   readonly sip: { readonly realm: string; readonly nonceSecret: string | undefined };
   readonly media: {
@@ -229,6 +239,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       secureCookies: e.SESSION_COOKIE_SECURE,
       seconds: Math.round(e.SESSION_HOURS * 3600),
     },
+    auditRefusalsPerMinute: e.AUDIT_REFUSALS_PER_MINUTE,
     redactMessageBodies: e.REDACT_MESSAGE_BODIES,
     sip: { realm: e.SIP_REALM, nonceSecret: e.SIP_NONCE_SECRET },
     media: {

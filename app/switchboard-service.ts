@@ -127,6 +127,7 @@ export async function startService(deps: ServiceDependencies): Promise<RunningSe
     secureCookies: config.sessions.secureCookies,
     sessionSeconds: config.sessions.seconds,
     redactStoredMessages: config.redactMessageBodies,
+    auditBudget: { entriesPerMinute: config.auditRefusalsPerMinute },
     onWrite: (write) => {
       if (directoryTargets.has(write.targetType)) directory.requestSync();
     },
