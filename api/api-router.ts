@@ -119,6 +119,8 @@ export interface Api {
   readonly routes: readonly RouteDefinition[];
   readonly auth: AuthService;
   readonly scopes: AccessScopeResolver;
+  /** Audits refused requests; the event socket's server reports its refusals here too. */
+  readonly denials: AccessDenials;
   /** The principal behind request or upgrade headers (cookie or bearer token), or null. */
   authenticate(headers: IncomingHttpHeaders): Promise<Principal | null>;
   /**
@@ -221,13 +223,14 @@ export function createApi(deps: ApiDependencies): Api {
   const router = Router();
   // The resource routes first: the desktop's hot reads should not be matched
   // against the document routes on every request.
+  const denials = new AccessDenials(audit, auditBudget);
   router.use(
     mountRoutes({
       routes,
       authenticate: (req) => authenticate(req.headers),
       scopes,
       audit,
-      denials: new AccessDenials(audit, auditBudget),
+      denials,
       onWrite: (write) => {
         // A changed user (role, team, disabled, password) is looked up afresh on their next request.
         if (write.targetType === 'user' && write.targetId !== null) auth.forgetUser(write.targetId);
@@ -241,7 +244,7 @@ export function createApi(deps: ApiDependencies): Api {
     auth.close();
     scopes.close();
   };
-  return { router, routes, auth, scopes, authenticate, ready, close };
+  return { router, routes, auth, scopes, denials, authenticate, ready, close };
 }
 
 /** The OpenAPI document (`/openapi.json`) and its docs page (`/docs`), public. */

@@ -161,6 +161,8 @@ export async function startService(deps: ServiceDependencies): Promise<RunningSe
     redis,
     streamKey: routing.commands.keys.events(),
     logger: logger.child({ part: 'live-events' }),
+    onRefused: ({ request, principal, reason }) =>
+      void api.denials.record(request, principal, request.path, reason),
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

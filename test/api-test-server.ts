@@ -258,6 +258,8 @@ export async function startApiTestServer(): Promise<ApiTestServer> {
       redis: commands,
       streamKey,
       logger,
+      onRefused: ({ request, principal, reason }) =>
+        void api.denials.record(request, principal, request.path, reason),
     });
   let live = await startLive();
 

@@ -1,11 +1,20 @@
-import type { Request } from 'express';
+import type { Logger } from '../../platform/logger.ts';
 import type { Principal } from '../access/principal.ts';
 import type { AuditBudget } from './audit-budget.ts';
 import type { AuditTrail } from './audit-trail.ts';
 
+/** What a refusal is told about the request: an express request fits, and so does an upgrade's. */
+export interface RefusedRequest {
+  readonly ip?: string | undefined;
+  readonly method: string;
+  readonly path: string;
+  readonly log: Pick<Logger, 'warn' | 'error'>;
+}
+
 /**
  * Refused requests (403: a role or token scope too small, a cross-site
- * write, a token asking for more than its creator holds) are logged and
+ * write, a token asking for more than its creator holds; an event socket
+ * refused for its scope, its origin or one too many) are logged and
  * audited as `access.denied`, within the audit budget per user (or per
  * source address when nobody is logged in), so probing shows in the audit
  * log without anyone being able to flood it.
@@ -22,7 +31,7 @@ export class AccessDenials {
    * leave even when the audit log cannot be written.
    */
   async record(
-    req: Request,
+    req: RefusedRequest,
     principal: Principal | null,
     routePath: string,
     reason: string,

@@ -6,6 +6,7 @@
  * default budget of 10 entries a minute.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import {
   startApiTestServer,
   testPassword,
@@ -13,6 +14,22 @@ import {
 } from '../../test/api-test-server.ts';
 
 let t: ApiTestServer;
+
+/** The HTTP status an event-socket upgrade with `headers` is answered with (101 when opened). */
+function upgradeStatus(headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`${t.url.replace('http', 'ws')}/api/v1/events`, { headers });
+    socket.on('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      socket.terminate();
+    });
+    socket.on('open', () => {
+      resolve(101);
+      socket.close();
+    });
+    socket.on('error', reject);
+  });
+}
 let admin: string;
 
 beforeAll(async () => {
@@ -112,6 +129,27 @@ describe('refused requests (403)', () => {
       /^Cross-site request refused/,
     );
     expect(byTarget.get('GET /audit')?.sourceAddress).toMatch(/127\.0\.0\.1/);
+  });
+
+  it('include event sockets refused for their scope or their origin', async () => {
+    const agent = await t.login(t.emails.agentA!);
+    const token = await t.request('post', '/tokens', {
+      cookie: agent,
+      body: { name: 'no events', scopes: ['read'] },
+    });
+    const { secret } = token.body as { secret: string };
+    expect(await upgradeStatus({ authorization: `Bearer ${secret}` })).toBe(403);
+    expect(await upgradeStatus({ cookie: agent, origin: 'https://evil.example' })).toBe(403);
+    // Nobody known: a 401, not an audit entry anyone could cause.
+    expect(await upgradeStatus({})).toBe(401);
+    const denied = (await entries('access.denied')).filter(
+      (e) => e.targetId === 'GET /api/v1/events',
+    );
+    expect(denied.map((e) => e.actorId)).toEqual([t.a.agentId, t.a.agentId]);
+    expect(denied.map((e) => String(e.details.reason)).toSorted()).toEqual([
+      expect.stringMatching(/^Cross-site request refused/),
+      'the token lacks the events scope',
+    ]);
   });
 
   it('cannot flood the audit log: one user gets a budget of entries a minute', async () => {

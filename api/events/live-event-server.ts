@@ -5,6 +5,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../../platform/logger.ts';
 import type { AccessScopeResolver } from '../access/access-scope-resolver.ts';
 import type { Principal } from '../access/principal.ts';
+import type { RefusedRequest } from '../audit/access-denials.ts';
 import { credentialChangeOf, credentialChangedType } from '../auth/credential-notices.ts';
 import { contactMaskerFor } from '../privacy/contact-masking.ts';
 import { CredentialRecheck } from './credential-recheck.ts';
@@ -40,6 +41,15 @@ export interface LiveEventServerOptions {
    * one per tab); past it an upgrade gets 429. Default 20.
    */
   readonly maxSocketsPerUser?: number;
+  /**
+   * Told of each refusal of someone known (403: scope or origin, 429: too
+   * many sockets), e.g. to audit it as `access.denied` like a refused request.
+   */
+  readonly onRefused?: (refused: {
+    readonly request: RefusedRequest;
+    readonly principal: Principal;
+    readonly reason: string;
+  }) => void;
   /**
    * How often every socket's credentials are checked again (default 30 s),
    * besides at once on a credential notice: ends sockets whose session
@@ -126,9 +136,17 @@ export async function startLiveEventServer(
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== path) return;
+    const refuse = (refusal: UpgradeRefusal) => {
+      if (refusal.principal !== undefined && options.onRefused !== undefined) {
+        const request = { ip: req.socket.remoteAddress, method: 'GET', path, log };
+        const reason = refusal.reason ?? refusal.text;
+        options.onRefused({ request, principal: refusal.principal, reason });
+      }
+      refuseUpgrade(socket, refusal);
+    };
     admitUpgrade(req, url.searchParams, { ...options, logger: log }).then(
       (admission) => {
-        if (!admission.admitted) return refuseUpgrade(socket, admission);
+        if (!admission.admitted) return refuse(admission);
         const crowded = socketLimitRefusal(
           subscribers,
           admission.principal,
@@ -136,7 +154,7 @@ export async function startLiveEventServer(
         );
         if (crowded !== undefined) {
           log.info({ userId: admission.principal.userId }, 'event socket refused: too many');
-          return refuseUpgrade(socket, crowded);
+          return refuse(crowded);
         }
         wss.handleUpgrade(req, socket, head, (ws) => open(ws, socket, req, admission));
       },
@@ -190,6 +208,8 @@ function socketLimitRefusal(
       code: 'rate_limited',
       message: `at most ${limit} event sockets per user are open at once; close one first`,
     },
+    principal,
+    reason: `already holds ${held} event sockets (at most ${limit})`,
   };
 }
 

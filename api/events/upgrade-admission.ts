@@ -14,6 +14,9 @@ export interface UpgradeRefusal {
   readonly text: string;
   /** For the JSON error body, as the HTTP API words it. */
   readonly error?: { readonly code: string; readonly message: string };
+  /** Who was refused (403, 429), for the audit log's `access.denied`. */
+  readonly principal?: Principal;
+  readonly reason?: string;
 }
 
 export type UpgradeAdmission =
@@ -43,13 +46,23 @@ export async function admitUpgrade(
 ): Promise<UpgradeAdmission> {
   const principal = await deps.authenticate(req.headers);
   if (principal === null) return { admitted: false, status: 401, text: 'Unauthorized' };
-  if (!hasScope(principal, 'events')) return { admitted: false, status: 403, text: 'Forbidden' };
+  if (!hasScope(principal, 'events')) {
+    const reason = 'the token lacks the events scope';
+    return { admitted: false, status: 403, text: 'Forbidden', principal, reason };
+  }
   const byCookie = requestCredentials(req.headers).sessionToken !== undefined;
   const origin = byCookie ? foreignOrigin(req.headers, requestHost(req)) : undefined;
   if (origin !== undefined) {
     deps.logger.info({ origin: origin.slice(0, 200) }, 'cross-site event socket refused');
     const error = { code: 'forbidden', message: crossSiteRefusal(origin).message };
-    return { admitted: false, status: 403, text: 'Forbidden', error };
+    return {
+      admitted: false,
+      status: 403,
+      text: 'Forbidden',
+      error,
+      principal,
+      reason: error.message,
+    };
   }
   const query = parseUpgradeQuery(search);
   if ('field' in query) {
