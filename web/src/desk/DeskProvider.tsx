@@ -166,6 +166,17 @@ export function DeskProvider(props: { children: ReactNode; onShortcutHelp: () =>
     }
   }, [current?.offers, me.autoAccept, accept, alert, queues, t]);
   useEffect(() => () => alert.stop(), [alert]);
+  // Browsers allow sound only after a gesture: the first click or key on the
+  // page (not only a status change) readies the ring, e.g. after a reload.
+  useEffect(() => {
+    const prepare = () => alert.prepare();
+    window.addEventListener('pointerdown', prepare, { once: true });
+    window.addEventListener('keydown', prepare, { once: true });
+    return () => {
+      window.removeEventListener('pointerdown', prepare);
+      window.removeEventListener('keydown', prepare);
+    };
+  }, [alert]);
 
   const desk: Desk = {
     status: current,

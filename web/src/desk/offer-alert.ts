@@ -10,6 +10,7 @@ export class OfferAlert {
   /** Asked on a click (browsers allow audio and permission prompts only after one). */
   prepare(): void {
     this.context ??= new AudioContext();
+    if (this.context.state === 'suspended') void this.context.resume().catch(() => undefined);
     if (typeof Notification !== 'undefined' && Notification.permission === 'default') {
       void Notification.requestPermission().catch(() => undefined);
     }
