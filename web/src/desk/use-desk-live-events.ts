@@ -1,0 +1,44 @@
+import { useEffect, useState } from 'react';
+import { LiveEvents, type LiveConnection } from '../api/live-events.ts';
+import type { Supervision } from './desk-context.ts';
+
+/**
+ * The agent's event socket: `refresh` on every event about the agent and
+ * after every (re)connection, supervisors on the agent's calls from the
+ * `supervision.*` events, and the connection's state for the banner.
+ */
+export function useDeskLiveEvents(agentId: string, refresh: () => void) {
+  const [connection, setConnection] = useState<LiveConnection>('connecting');
+  const [supervision, setSupervision] = useState<readonly Supervision[]>([]);
+  useEffect(() => {
+    const live = new LiveEvents({
+      topics: ['agent', 'offer', 'contact', 'supervision'],
+      onEvent: (event) => {
+        if (event.topic === 'supervision') {
+          setSupervision((current) => nextSupervision(current, event.type, event.data));
+          return;
+        }
+        if (event.data.agentId === agentId) refresh();
+      },
+      onReady: refresh,
+      onConnection: setConnection,
+      onCredentialEnded: refresh,
+    });
+    live.start();
+    return () => live.stop();
+  }, [agentId, refresh]);
+  return { connection, supervision };
+}
+
+function nextSupervision(
+  current: readonly Supervision[],
+  type: string,
+  data: Readonly<Record<string, string>>,
+): readonly Supervision[] {
+  const callId = data.callId ?? '';
+  const supervisorId = data.supervisorId ?? '';
+  const others = current.filter((s) => !(s.callId === callId && s.supervisorId === supervisorId));
+  if (type === 'supervision.left') return others;
+  const supervisorName = data.supervisorName ?? null;
+  return [...others, { callId, supervisorId, supervisorName, mode: data.mode ?? 'listen' }];
+}
