@@ -1,12 +1,9 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
-import { api } from '../api/api-client.ts';
-import type { Me } from '../api/api-types.ts';
 import { LanguageSwitch } from '../app/LanguageSwitch.tsx';
 import { loginErrorText } from './login-error.ts';
-import { meKey, signedInMemory } from './session.ts';
+import { useLogIn } from './session.ts';
 
 interface Credentials {
   readonly email: string;
@@ -22,15 +19,7 @@ export function LoginPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const [params] = useSearchParams();
-  const queryClient = useQueryClient();
-  const login = useMutation({
-    mutationFn: (credentials: Credentials) => api.post<Me>('/auth/login', credentials),
-    onSuccess: (me) => {
-      queryClient.setQueryData(meKey, me);
-      signedInMemory.set();
-      void navigate(safeNext(params.get('next')), { replace: true });
-    },
-  });
+  const login = useLogIn(() => void navigate(safeNext(params.get('next')), { replace: true }));
 
   return (
     <main className="sb-login">

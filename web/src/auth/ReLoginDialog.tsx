@@ -1,10 +1,8 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Form, Input, Modal } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { api } from '../api/api-client.ts';
-import type { Me } from '../api/api-types.ts';
 import { loginErrorText } from './login-error.ts';
-import { meKey } from './session.ts';
+import { useLogIn } from './session.ts';
 
 /**
  * Log in again over the page when the session ends mid-shift: the page, its
@@ -13,13 +11,9 @@ import { meKey } from './session.ts';
 export function ReLoginDialog(props: { open: boolean; email: string; onDone: () => void }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
-  const login = useMutation({
-    mutationFn: (password: string) => api.post<Me>('/auth/login', { email: props.email, password }),
-    onSuccess: (me) => {
-      queryClient.setQueryData(meKey, me);
-      void queryClient.invalidateQueries();
-      props.onDone();
-    },
+  const login = useLogIn(() => {
+    void queryClient.invalidateQueries();
+    props.onDone();
   });
   return (
     <Modal
@@ -40,7 +34,10 @@ export function ReLoginDialog(props: { open: boolean; email: string; onDone: () 
           title={loginErrorText(login.error, t)}
         />
       )}
-      <Form<{ password: string }> layout="vertical" onFinish={(v) => login.mutate(v.password)}>
+      <Form<{ password: string }>
+        layout="vertical"
+        onFinish={(v) => login.mutate({ email: props.email, password: v.password })}
+      >
         <Form.Item label={t('login.email')} htmlFor="relogin-email">
           <Input id="relogin-email" value={props.email} disabled />
         </Form.Item>

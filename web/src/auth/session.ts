@@ -1,4 +1,4 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../api/api-client.ts';
 import type { Me } from '../api/api-types.ts';
 
@@ -30,3 +30,21 @@ export const signedInMemory = {
   clear: () => localStorage.removeItem(signedInKey),
   was: () => localStorage.getItem(signedInKey) === '1',
 };
+
+/**
+ * POST /auth/login: on success the user is the session's (meKey) and is
+ * remembered as signed in; `onLoggedIn` then moves on (a page, or the page
+ * under a dialog, whose data it re-reads).
+ */
+export function useLogIn(onLoggedIn: (me: Me) => void) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (credentials: { email: string; password: string }) =>
+      api.post<Me>('/auth/login', credentials),
+    onSuccess: (me) => {
+      queryClient.setQueryData(meKey, me);
+      signedInMemory.set();
+      onLoggedIn(me);
+    },
+  });
+}

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api/api-client.ts';
 import type { AgentStatus, Offer } from '../api/api-types.ts';
 import { useSignedInUser } from '../auth/session.ts';
+import { isCallId } from './call-queries.ts';
 import { DeskContext, type Desk } from './desk-context.ts';
 import { OfferAlert } from './offer-alert.ts';
 import { useDeskLiveEvents } from './use-desk-live-events.ts';
@@ -14,9 +15,6 @@ import { useQueues } from './use-queues.ts';
 import { useWrappingContact } from './use-wrapping-contact.ts';
 
 export const statusKey = ['agent-status'] as const;
-
-const isCallId = (id: string) =>
-  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id);
 
 /**
  * The agent's desk as the server has it: GET /agent/status, re-read when a

@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next';
 import { DownOutlined } from '@ant-design/icons';
 import { Button, Dropdown, type MenuProps } from 'antd';
 import { useEffect, useState } from 'react';
@@ -82,8 +83,7 @@ export function StateMenu() {
   );
 }
 
-export function reasonLabel(reason: string, t: (key: string) => string): string {
-  const key = `state.reasons.${reason}`;
-  const text = t(key);
-  return text === key ? reason : text;
+/** A break reason in the user's language when the app knows it, else the code as routing has it. */
+export function reasonLabel(reason: string, t: TFunction): string {
+  return t(`state.reasons.${reason}`, { defaultValue: reason });
 }

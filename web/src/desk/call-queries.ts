@@ -43,14 +43,16 @@ export interface Customer360 {
   }[];
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** A voice contact's id is its call's id, a UUID; other channels' ids are not. */
+export const isCallId = (id: string) =>
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id);
 
 /** A voice contact's call record (its id is the call id); nothing for other channels. */
 export function useCall(contactId: string | null) {
   return useQuery({
     queryKey: ['call', contactId],
     queryFn: () => api.get<CallDetail>(`/calls/${contactId}`),
-    enabled: contactId !== null && uuidPattern.test(contactId),
+    enabled: contactId !== null && isCallId(contactId),
     retry: false,
   });
 }

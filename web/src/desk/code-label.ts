@@ -5,7 +5,5 @@ import type { TFunction } from 'i18next';
  * app knows, else as the admin wrote it (their label, or the code itself).
  */
 export function codeLabel(code: string, t: TFunction, label?: string): string {
-  const key = `wrapUp.codes.${code}`;
-  const text = t(key);
-  return text === key ? (label ?? code) : text;
+  return t(`wrapUp.codes.${code}`, { defaultValue: label ?? code });
 }
