@@ -43,7 +43,8 @@ export function InteractionPane() {
     return (
       <section className="sb-pane sb-interaction" aria-label={t('interaction.title')}>
         <h2 className="sb-pane-title">{t('interaction.title')}</h2>
-        {desk.status?.state === 'offline' || desk.status?.state === 'break' ? (
+        {desk.status?.state === 'offline' ||
+        (desk.status?.state === 'break' && desk.status.reason !== 'missed-offers') ? (
           <div className="sb-idle">
             <p className="sb-muted">{t('work.empty')}</p>
             <Button type="primary" size="large" onClick={() => desk.setState('available')}>

@@ -51,6 +51,9 @@ describe('web app strings', () => {
       }
     }
     expect(asked.size).toBeGreaterThan(50);
-    expect([...asked].filter((key) => !english.has(key))).toEqual([]);
+    // A key asked with a count is found by its plural forms (i18next's _one/_other).
+    expect([...asked].filter((key) => !english.has(key) && !english.has(`${key}_other`))).toEqual(
+      [],
+    );
   });
 });

@@ -71,7 +71,9 @@ export const zhCN: Messages = {
       coaching: '辅导',
       'missed-offers': '未接分配',
     },
-    missedBanner: '你错过了 {{count}} 个分配，已被置为小休。',
+    // Chinese has no plural: both forms read the same.
+    missedBanner_one: '你错过了 {{count}} 个分配，已被置为小休。',
+    missedBanner_other: '你错过了 {{count}} 个分配，已被置为小休。',
     backToAvailable: '恢复空闲',
     cannotLogOut: '请先处理完当前联系，再签出队列。',
   },
