@@ -48,6 +48,7 @@ import { phoneNumberRoutes } from './numbers/phone-number-routes.ts';
 import { docsPage } from './openapi/docs-page.ts';
 import { buildOpenApiDocument } from './openapi/openapi-document.ts';
 import { preferenceRoutes } from './people/preference-routes.ts';
+import { softphoneRoutes, type SoftphoneSettings } from './softphone/softphone-routes.ts';
 import { teamRoutes } from './people/team-routes.ts';
 import { userRoutes } from './people/user-routes.ts';
 import { queueRoutes } from './queues/queue-routes.ts';
@@ -80,6 +81,8 @@ export interface ApiDependencies {
   readonly liveCalls: LiveCallControl;
   /** The voice layer's click-to-dial; InMemoryClickToDial in tests. */
   readonly clickToDial: ClickToDial;
+  /** The browser softphone's WebSocket servers and realm; absent or without servers: none. */
+  readonly softphone?: SoftphoneSettings;
   /** The IVR flow validator. */
   readonly flowValidator: FlowValidator;
   readonly recordingsDir: string;
@@ -198,6 +201,7 @@ export function createApi(deps: ApiDependencies): Api {
       secureCookies: deps.secureCookies,
     }),
     ...preferenceRoutes({ users }),
+    ...softphoneRoutes({ users, settings: deps.softphone }),
     ...userRoutes({ users, sessions, hasher, clock, credentials }),
     ...teamRoutes({ organisation: new OrganisationRepository(db), credentials }),
     ...queueRoutes({ queues }),

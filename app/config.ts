@@ -128,6 +128,22 @@ const environmentSchema = z.object({
     .string()
     .regex(/^\+\d{1,15}(,\+\d{1,15})*$/, 'must be E.164 prefixes separated by commas, e.g. +1,+44')
     .optional(),
+  // Where agents' browsers reach drachtio-server's SIP-over-WebSocket contact (the browser softphone), e.g. wss://sip.example.com:8443; commas for several. Unset: no browser softphone.
+  SIP_WS_URI: z
+    .string()
+    .regex(
+      /^wss?:\/\/[^\s,]+(,wss?:\/\/[^\s,]+)*$/i,
+      'must be ws:// or wss:// addresses separated by commas',
+    )
+    .optional(),
+  // STUN/TURN servers for the browser softphone's media, e.g. stun:stun.example.com:3478; commas for several. Unset: host candidates only (same network as FreeSWITCH).
+  WEBRTC_ICE_SERVERS: z
+    .string()
+    .regex(
+      /^(stuns?|turns?):[^\s,]+(,(stuns?|turns?):[^\s,]+)*$/i,
+      'must be stun: or turn: URLs separated by commas',
+    )
+    .optional(),
   // The number customers see when an agent calls them back. Unset: the call is anonymous.
   SIP_CALLBACK_CALLER_ID: z.string().min(1, 'must not be empty').optional(),
   // Language the agent hears the offer whisper in (queue, caller); FreeSWITCH needs a TTS voice for it.
@@ -171,7 +187,13 @@ export interface Config {
   /** Audit entries anyone can cause, per source address or user and minute. */
   readonly auditRefusalsPerMinute: number;
   readonly redactMessageBodies: boolean;
-  readonly sip: { readonly realm: string; readonly nonceSecret: string | undefined };
+  readonly sip: {
+    readonly realm: string;
+    readonly nonceSecret: string | undefined;
+    /** The browser softphone's WebSocket servers (SIP_WS_URI); empty: no softphone. */
+    readonly webSocketUris: readonly string[];
+    readonly iceServerUrls: readonly string[];
+  };
   readonly media: {
     readonly promptsDir: string;
     readonly recordingsDir: string;
@@ -241,7 +263,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     },
     auditRefusalsPerMinute: e.AUDIT_REFUSALS_PER_MINUTE,
     redactMessageBodies: e.REDACT_MESSAGE_BODIES,
-    sip: { realm: e.SIP_REALM, nonceSecret: e.SIP_NONCE_SECRET },
+    sip: {
+      realm: e.SIP_REALM,
+      nonceSecret: e.SIP_NONCE_SECRET,
+      webSocketUris: e.SIP_WS_URI?.split(',') ?? [],
+      iceServerUrls: e.WEBRTC_ICE_SERVERS?.split(',') ?? [],
+    },
     media: {
       promptsDir: e.FREESWITCH_PROMPTS_DIR,
       recordingsDir: e.FREESWITCH_RECORDINGS_DIR,

@@ -120,6 +120,11 @@ export async function startService(deps: ServiceDependencies): Promise<RunningSe
     desk: routing.desk,
     liveCalls: voice.liveCalls,
     clickToDial: voice.clickToDial,
+    softphone: {
+      realm: config.sip.realm,
+      webSocketUris: config.sip.webSocketUris,
+      iceServerUrls: config.sip.iceServerUrls,
+    },
     flowValidator: ivrFlowValidator({
       promptExists: (name, language) => prompts.exists(name, language),
     }),

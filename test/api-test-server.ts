@@ -7,6 +7,7 @@
  * mocked; live calls go through the in-memory LiveCallControl twin because
  * there is no FreeSWITCH here.
  */
+import type { SoftphoneSettings } from '../api/softphone/softphone-routes.ts';
 import { once } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
@@ -87,7 +88,12 @@ export interface ApiTestServer {
   close(): Promise<void>;
 }
 
-export async function startApiTestServer(): Promise<ApiTestServer> {
+export async function startApiTestServer(
+  options: {
+    /** The browser softphone's settings; absent: `POST /me/softphone` says not configured. */
+    readonly softphone?: SoftphoneSettings;
+  } = {},
+): Promise<ApiTestServer> {
   const database = await createTestDatabase();
   const testRedis = createTestRedis();
   const routing = createTestRouting({ testRedis });
@@ -230,6 +236,7 @@ export async function startApiTestServer(): Promise<ApiTestServer> {
     desk: routing.desk,
     liveCalls,
     clickToDial,
+    ...(options.softphone === undefined ? {} : { softphone: options.softphone }),
     flowValidator: ivrFlowValidator({ promptExists: () => true }),
     recordingsDir,
     secureCookies: false,

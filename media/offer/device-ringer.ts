@@ -4,10 +4,13 @@ import { connectedLeg, type ConnectedLeg } from '../freeswitch/connected-leg.ts'
 import type { MediaEndpoint, MediaServer } from '../freeswitch/media-server.ts';
 import type { SipDialog } from '../sip/sip-message.ts';
 import {
+  inviteForOffer,
+  isWebRtcContact,
   sentInvite,
   uacFailureStatus,
   type OutgoingInvite,
   type UacFactory,
+  type UacProgress,
 } from '../sip/sip-uac.ts';
 
 /** How ringing one or more devices ended. */
@@ -52,14 +55,25 @@ export function isDecline(status: number): boolean {
   return declineStatuses.has(status);
 }
 
+/** A device that answered, before its media is joined (see {@link DeviceRinger}). */
+interface DeviceAnswer {
+  /** Joins the device's media to FreeSWITCH; resolves with the connected dialog and endpoint. */
+  connect(): Promise<{ dialog: SipDialog; endpoint: MediaEndpoint }>;
+  /** Hangs the answered device up without joining it. */
+  abandon(): Promise<unknown>;
+}
+
 /**
- * Rings SIP devices in parallel from one FreeSWITCH endpoint (third-party
- * call control: the endpoint makes the SDP offer, drachtio-srf `createUAC`
- * carries it to each device, the first answer's SDP goes back to the
- * endpoint with `modify`). The first device to answer wins; the others are
+ * Rings SIP devices in parallel. Desk phones get third-party call control
+ * from one shared FreeSWITCH endpoint: the endpoint makes the SDP offer,
+ * drachtio-srf `createUAC` carries it to each phone, the first answer's SDP
+ * goes back to the endpoint with `modify`. Browsers (Contacts with
+ * `transport=ws`/`wss`) get an INVITE without SDP: their answer carries
+ * their own WebRTC offer, FreeSWITCH answers it on a new endpoint and that
+ * answer goes in the ACK. The first device to answer wins; the others are
  * cancelled, and one that answers in the same instant gets a BYE. Nothing
  * outlives the ring: on timeout, abort or failure every INVITE is cancelled
- * and the endpoint released.
+ * and the endpoints released.
  *
  * @example
  * const outcome = await ringer.ring(['sip:alice@198.51.100.7:5062'], { timeoutMs: 20_000, signal });
@@ -73,23 +87,62 @@ export class DeviceRinger {
     if (options.signal?.aborted) return { kind: 'cancelled' };
     const server = this.options.mediaServer();
     if (server === undefined) return { kind: 'failed', reason: 'FreeSWITCH is not connected' };
-    let endpoint: MediaEndpoint;
-    try {
-      endpoint = await server.createEndpoint();
-    } catch (error) {
-      return { kind: 'failed', reason: error instanceof Error ? error.message : String(error) };
+    let shared: MediaEndpoint | undefined;
+    if (uris.some((uri) => !isWebRtcContact(uri))) {
+      try {
+        shared = await server.createEndpoint();
+      } catch (error) {
+        return { kind: 'failed', reason: error instanceof Error ? error.message : String(error) };
+      }
     }
     if (options.signal?.aborted) {
-      await endpoint.destroy().catch(() => undefined);
+      await shared?.destroy().catch(() => undefined);
       return { kind: 'cancelled' };
     }
-    const outcome = await this.fork(endpoint, uris, options);
-    if (outcome.kind !== 'answered') await endpoint.destroy().catch(() => undefined);
+    const outcome = await this.fork(server, shared, uris, options);
+    if (outcome.kind !== 'answered' || outcome.leg.endpoint !== shared) {
+      await shared?.destroy().catch(() => undefined);
+    }
     return outcome;
   }
 
+  /** Sends the INVITE for one device; resolves when it answers, rejects with its failure. */
+  private invite(
+    server: MediaServer,
+    shared: MediaEndpoint | undefined,
+    uri: string,
+    options: RingOptions,
+    progress: UacProgress,
+  ): Promise<DeviceAnswer> {
+    const { sip } = this.options;
+    if (shared === undefined || isWebRtcContact(uri)) {
+      return inviteForOffer(sip, uri, options.headers, progress).then((offer) => ({
+        connect: async () => {
+          const endpoint = await server.createEndpoint({ remoteSdp: offer.sdp });
+          try {
+            return { dialog: await offer.ack(endpoint.local.sdp), endpoint };
+          } catch (error) {
+            await endpoint.destroy().catch(() => undefined);
+            throw error;
+          }
+        },
+        abandon: () => offer.destroy(),
+      }));
+    }
+    return sip
+      .createUAC(uri, { localSdp: shared.local.sdp, headers: options.headers }, progress)
+      .then((dialog) => ({
+        connect: async () => {
+          await shared.modify(dialog.remote.sdp);
+          return { dialog, endpoint: shared };
+        },
+        abandon: () => dialog.destroy(),
+      }));
+  }
+
   private fork(
-    endpoint: MediaEndpoint,
+    server: MediaServer,
+    shared: MediaEndpoint | undefined,
     uris: readonly string[],
     options: RingOptions,
   ): Promise<RingOutcome> {
@@ -130,27 +183,28 @@ export class DeviceRinger {
       );
       options.signal?.addEventListener('abort', onAbort, { once: true });
 
-      const answered = async (index: number, dialog: SipDialog) => {
+      const answered = async (index: number, answer: DeviceAnswer) => {
         if (settled) {
           // Answered as we were cancelling: this device gets a BYE.
-          await dialog.destroy().catch(() => undefined);
+          await answer.abandon().catch(() => undefined);
           return;
         }
         settled = true;
         clock.clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
         cancelAll(index);
+        let joined: { dialog: SipDialog; endpoint: MediaEndpoint };
         try {
-          await endpoint.modify(dialog.remote.sdp);
+          joined = await answer.connect();
         } catch (error) {
           logger.warn({ err: error, uri: uris[index] }, 'FreeSWITCH refused the device answer');
-          await Promise.allSettled([dialog.destroy(), endpoint.destroy()]);
+          await answer.abandon().catch(() => undefined);
           resolve({ kind: 'failed', reason: 'media negotiation failed' });
           return;
         }
         resolve({
           kind: 'answered',
-          leg: connectedLeg(dialog, endpoint, clock),
+          leg: connectedLeg(joined.dialog, joined.endpoint, clock),
           uri: uris[index] ?? '',
         });
       };
@@ -168,21 +222,17 @@ export class DeviceRinger {
       };
 
       uris.forEach((uri, index) => {
-        this.options.sip
-          .createUAC(
-            uri,
-            { localSdp: endpoint.local.sdp, headers: options.headers },
-            {
-              cbRequest: (first, second) => {
-                const invite = sentInvite(first, second);
-                if (invite === undefined) return;
-                invites.set(index, invite);
-                if (cancelled.has(index)) cancelSafely(invite);
-              },
-            },
-          )
+        const progress: UacProgress = {
+          cbRequest: (first, second) => {
+            const invite = sentInvite(first, second);
+            if (invite === undefined) return;
+            invites.set(index, invite);
+            if (cancelled.has(index)) cancelSafely(invite);
+          },
+        };
+        this.invite(server, shared, uri, options, progress)
           .then(
-            (dialog) => answered(index, dialog),
+            (answer) => answered(index, answer),
             (error: unknown) => failed(index, uacFailureStatus(error)),
           )
           .catch((error: unknown) => logger.error({ err: error, uri }, 'device ring failed'));

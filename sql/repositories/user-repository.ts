@@ -124,6 +124,34 @@ export class UserRepository {
       .executeTakeFirstOrThrow();
   }
 
+  /** The HA1 of one credential of `userId`, for handing to that user's own browser softphone. */
+  async sipCredentialHa1(userId: string, realm: string, username: string) {
+    const row = await this.db
+      .selectFrom('sip_credentials')
+      .select('ha1')
+      .where('user_id', '=', userId)
+      .where('realm', '=', realm)
+      .where('username', '=', username)
+      .executeTakeFirst();
+    return row?.ha1;
+  }
+
+  /** Inserts unless (realm, username) exists; true when this call inserted it. */
+  async insertSipCredentialIfAbsent(row: {
+    user_id: string;
+    username: string;
+    realm: string;
+    ha1: string;
+  }): Promise<boolean> {
+    const inserted = await this.db
+      .insertInto('sip_credentials')
+      .values(row)
+      .onConflict((conflict) => conflict.columns(['realm', 'username']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return inserted !== undefined;
+  }
+
   async deleteSipCredential(userId: string, credentialId: string): Promise<boolean> {
     const result = await this.db
       .deleteFrom('sip_credentials')
