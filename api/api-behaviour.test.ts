@@ -288,6 +288,20 @@ describe('sensitive data', () => {
     expect(asSupervisor.phones[0]!.phone).toBe(t.a.phone);
   });
 
+  it("lists each past call's recordings in the 360 view, for a player", async () => {
+    const agent = await t.login(t.emails.agentA!);
+    const view = (await t.request('get', `/contacts/${t.a.contactId}`, { cookie: agent })).body as {
+      calls: { id: string; recordings: { id: string; durationMs: number }[] }[];
+    };
+    const call = view.calls.find((c) => c.id === t.a.callId);
+    expect(call?.recordings.map((r) => r.id)).toEqual([t.a.recordingId]);
+    expect(call?.recordings[0]?.durationMs).toBeGreaterThan(0);
+    const audio = await t.request('get', `/recordings/${t.a.recordingId}/audio`, {
+      cookie: agent,
+    });
+    expect(audio.status).toBe(200);
+  });
+
   it('redacts card numbers from stored message bodies', async () => {
     const agent = await t.login(t.emails.agentA!);
     const res = await t.request('post', `/conversations/${t.a.conversationId}/messages`, {

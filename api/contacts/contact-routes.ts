@@ -148,7 +148,7 @@ export function contactRoutes(deps: ContactRouteDeps): RouteDefinition[] {
             ...toProfile(row, mask),
             calls: row.calls
               .filter((c) => scopeCovers(s, { agentId: c.agent_id, queueId: c.queue_id }))
-              .map((c) => toCallView(c, mask.phone)),
+              .map((c) => ({ ...toCallView(c, mask.phone), recordings: c.recordings })),
             conversations: row.conversations
               .filter((c) => scopeCovers(s, { agentId: c.assignee_id, queueId: c.queue_id }))
               .map(toConversationView),

@@ -168,8 +168,11 @@ function view360Sql(owned: boolean): string {
         FROM contact_phones p WHERE p.contact_id = c.id), '[]') AS phones,
       COALESCE((SELECT json_agg(json_build_object('email', e.email, 'label', e.label))
         FROM contact_emails e WHERE e.contact_id = c.id), '[]') AS emails,
-      COALESCE((SELECT json_agg(x) FROM (SELECT * FROM calls WHERE contact_id = c.id
-        ORDER BY started_at DESC LIMIT $2) x), '[]') AS calls,
+      COALESCE((SELECT json_agg(x) FROM (SELECT k.*,
+          COALESCE((SELECT json_agg(json_build_object('id', r.id, 'durationMs', r.duration_ms)
+            ORDER BY r.started_at) FROM recordings r WHERE r.call_id = k.id), '[]') AS recordings
+        FROM calls k WHERE k.contact_id = c.id
+        ORDER BY k.started_at DESC LIMIT $2) x), '[]') AS calls,
       COALESCE((SELECT json_agg(x) FROM (SELECT * FROM conversations WHERE contact_id = c.id
         ORDER BY created_at DESC LIMIT $2) x), '[]') AS conversations,
       COALESCE((SELECT json_agg(x) FROM (SELECT * FROM tickets WHERE requester_id = c.id
@@ -184,15 +187,22 @@ interface Contact360Row extends Selectable<ContactsTable> {
   readonly linked: boolean;
   readonly phones: { phone: string; label: string }[];
   readonly emails: { email: string; label: string }[];
-  readonly calls: JsonRow<Selectable<CallsTable>>[];
+  readonly calls: JsonRow<Selectable<CallsTable> & { recordings: CallRecordingRef[] }>[];
   readonly conversations: JsonRow<Selectable<ConversationsTable>>[];
   readonly tickets: JsonRow<Selectable<TicketsTable>>[];
+}
+
+/** A recording of a call in the 360 view: enough to offer a player. */
+export interface CallRecordingRef {
+  readonly id: string;
+  readonly durationMs: number;
 }
 
 export interface Contact360 extends Selectable<ContactsTable> {
   readonly phones: { phone: string; label: string }[];
   readonly emails: { email: string; label: string }[];
-  readonly calls: Selectable<CallsTable>[];
+  /** Each with its recordings (id and length), oldest first. */
+  readonly calls: (Selectable<CallsTable> & { readonly recordings: CallRecordingRef[] })[];
   readonly conversations: Selectable<ConversationsTable>[];
   readonly tickets: Selectable<TicketsTable>[];
 }

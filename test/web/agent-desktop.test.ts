@@ -141,6 +141,25 @@ describe.skipIf(browserSkipReason !== undefined)(
             await page.clock.setFixedTime(world.now() + 65_000);
             await expectLooksRight(page, `desk-on-call-${locale}`, problems);
 
+            // The customer's last call was recorded: the agent plays it from the 360 view.
+            await page
+              .getByRole('button', { name: locale === 'en' ? /Play recording/ : /播放录音/ })
+              .click();
+            const player = page.getByLabel(locale === 'en' ? 'Recording' : '录音', { exact: true });
+            await player.waitFor();
+            expect(await player.getAttribute('src')).toContain(world.t.a.recordingId);
+            await expect
+              .poll(() =>
+                world.t.db.db
+                  .selectFrom('audit_log')
+                  .select('target_id')
+                  .where('action', '=', 'recording.access')
+                  .where('target_id', '=', world.t.a.recordingId)
+                  .execute()
+                  .then((rows) => rows.length),
+              )
+              .toBeGreaterThan(0);
+
             await page
               .getByRole('button', {
                 name: locale === 'en' ? 'End and wrap up' : '结束并进入话后处理',

@@ -3,16 +3,9 @@ import { App, Descriptions, Empty, List, Select, Tag, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/api-client.ts';
 import { userTimeZone, useSignedInUser } from '../auth/session.ts';
-import { dateTime, spokenDuration } from '../format/formatters.ts';
-import { useLanguage } from '../i18n/language-context.ts';
-import { useCall, useCustomer, type CallDetail, type Customer360 } from './call-queries.ts';
-import { codeLabel } from './code-label.ts';
+import { useCall, useCustomer, type Customer360 } from './call-queries.ts';
 import { useDesk } from './desk-context.ts';
-
-function callSeconds(call: CallDetail): number {
-  if (call.answeredAt === null || call.endedAt === null) return 0;
-  return Math.max(0, (Date.parse(call.endedAt) - Date.parse(call.answeredAt)) / 1000);
-}
+import { PastCallItem } from './PastCallItem.tsx';
 
 function TagEditor({ customer }: { customer: Customer360 }) {
   const { t } = useTranslation();
@@ -52,7 +45,6 @@ export function CustomerPane() {
   const { t } = useTranslation();
   const desk = useDesk();
   const me = useSignedInUser();
-  const { language } = useLanguage();
   const zone = userTimeZone(me);
   const contacts = desk.status?.contacts ?? [];
   const focus =
@@ -101,19 +93,7 @@ export function CustomerPane() {
           <List
             size="small"
             dataSource={pastCalls.slice(0, 10)}
-            renderItem={(c) => (
-              <List.Item>
-                <span>{dateTime(c.startedAt, language, zone)}</span>
-                <span className="sb-muted">
-                  {c.answeredAt === null
-                    ? t('customer.notAnswered')
-                    : c.endedAt === null
-                      ? ''
-                      : spokenDuration(callSeconds(c), language)}
-                </span>
-                {c.wrapUpCode !== null && <Tag>{codeLabel(c.wrapUpCode, t)}</Tag>}
-              </List.Item>
-            )}
+            renderItem={(c) => <PastCallItem call={c} zone={zone} />}
           />
         )}
         <h3 className="sb-pane-subtitle">{t('customer.conversations')}</h3>

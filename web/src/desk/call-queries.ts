@@ -15,7 +15,8 @@ export interface CallDetail {
   readonly disposition: string | null;
   readonly wrapUpCode: string | null;
   readonly wrapUpNotes?: string | null;
-  readonly recordings?: readonly { id: string }[];
+  /** In the 360 view, with each recording's length. */
+  readonly recordings?: readonly { id: string; durationMs: number }[];
 }
 
 export interface Customer360 {

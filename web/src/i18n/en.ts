@@ -173,6 +173,7 @@ export const en = {
     tickets: 'Tickets',
     noTickets: 'No tickets',
     recording: 'Recording',
+    playRecording: 'Play recording ({{duration}})',
     notAnswered: 'Not answered',
     conversationStatus: {
       open: 'Open',

@@ -170,6 +170,7 @@ export const zhCN: Messages = {
     tickets: '工单',
     noTickets: '没有工单',
     recording: '录音',
+    playRecording: '播放录音（{{duration}}）',
     notAnswered: '未接通',
     conversationStatus: {
       open: '打开',
