@@ -42,6 +42,8 @@ import { contactRoutes } from './contacts/contact-routes.ts';
 import { conversationRoutes } from './conversations/conversation-routes.ts';
 import type { FlowValidator } from './flows/flow-validator.ts';
 import { flowRoutes } from './flows/flow-routes.ts';
+import { CallControlEvents } from './live-call/call-control-events.ts';
+import { callControlRoutes } from './live-call/call-control-routes.ts';
 import type { LiveCallControl } from './live-call/live-call-control.ts';
 import { liveCallRoutes } from './live-call/live-call-routes.ts';
 import { phoneNumberRoutes } from './numbers/phone-number-routes.ts';
@@ -204,8 +206,17 @@ export function createApi(deps: ApiDependencies): Api {
     ...dispositionCodeRoutes({ codes: dispositionCodes, queues }),
     ...phoneNumberRoutes({ numbers: new PhoneNumberRepository(db) }),
     ...flowRoutes({ flows: new FlowRepository(db), validator: deps.flowValidator, clock }),
-    ...callRoutes({ calls }),
+    ...callRoutes({ calls, controls: deps.liveCalls }),
     ...liveCallRoutes({ calls, users, control: deps.liveCalls }),
+    ...callControlRoutes({
+      calls,
+      control: deps.liveCalls,
+      events: new CallControlEvents(
+        deps.redis,
+        deps.eventStreamKey ?? createAcdKeys(deps.keyPrefix).events(),
+        clock,
+      ),
+    }),
     ...recordingRoutes({ calls, audit, recordingsDir: deps.recordingsDir }),
     ...contactRoutes({ contacts, calls, conversations, tickets }),
     ...conversationRoutes({ conversations, redactStoredMessages: deps.redactStoredMessages }),
