@@ -10,6 +10,7 @@ import { ApiTokenRepository } from '../sql/repositories/api-token-repository.ts'
 import { AuditRepository } from '../sql/repositories/audit-repository.ts';
 import { CallRepository } from '../sql/repositories/call-repository.ts';
 import { ContactRepository } from '../sql/repositories/contact-repository.ts';
+import { DirectoryRepository } from '../sql/repositories/directory-repository.ts';
 import { ConversationRepository } from '../sql/repositories/conversation-repository.ts';
 import { DispositionCodeRepository } from '../sql/repositories/disposition-code-repository.ts';
 import { FlowRepository } from '../sql/repositories/flow-repository.ts';
@@ -40,6 +41,7 @@ import { requestCredentials } from './auth/request-credentials.ts';
 import { callRoutes } from './calls/call-routes.ts';
 import { contactRoutes } from './contacts/contact-routes.ts';
 import { conversationRoutes } from './conversations/conversation-routes.ts';
+import { directoryRoutes } from './directory/directory-routes.ts';
 import type { FlowValidator } from './flows/flow-validator.ts';
 import { flowRoutes } from './flows/flow-routes.ts';
 import { CallControlEvents } from './live-call/call-control-events.ts';
@@ -82,6 +84,8 @@ export interface ApiDependencies {
   readonly liveCalls: LiveCallControl;
   /** The voice layer's click-to-dial; InMemoryClickToDial in tests. */
   readonly clickToDial: ClickToDial;
+  /** Contacts waiting per queue, by routing name (routing's `insight`), for GET /directory. */
+  readonly queueInsight?: { snapshot(queueName: string): Promise<{ readonly waiting: number }> };
   /** The IVR flow validator. */
   readonly flowValidator: FlowValidator;
   readonly recordingsDir: string;
@@ -227,6 +231,12 @@ export function createApi(deps: ApiDependencies): Api {
     }),
     ...interactionRoutes({ calls }),
     ...clickToDialRoutes({ desk: deps.desk, dialer: deps.clickToDial }),
+    ...directoryRoutes({
+      directory: new DirectoryRepository(db),
+      desk: deps.desk,
+      insight: deps.queueInsight,
+      clock,
+    }),
     ...auditRoutes({ audit: auditRepository }),
   ];
   const authenticate = (headers: IncomingHttpHeaders) =>

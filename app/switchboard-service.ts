@@ -120,6 +120,7 @@ export async function startService(deps: ServiceDependencies): Promise<RunningSe
     desk: routing.desk,
     liveCalls: voice.liveCalls,
     clickToDial: voice.clickToDial,
+    queueInsight: routing.insight,
     flowValidator: ivrFlowValidator({
       promptExists: (name, language) => prompts.exists(name, language),
     }),

@@ -230,6 +230,7 @@ export async function startApiTestServer(): Promise<ApiTestServer> {
     desk: routing.desk,
     liveCalls,
     clickToDial,
+    queueInsight: routing.insight,
     flowValidator: ivrFlowValidator({ promptExists: () => true }),
     recordingsDir,
     secureCookies: false,
