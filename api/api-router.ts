@@ -10,6 +10,7 @@ import { ApiTokenRepository } from '../sql/repositories/api-token-repository.ts'
 import { AuditRepository } from '../sql/repositories/audit-repository.ts';
 import { CallRepository } from '../sql/repositories/call-repository.ts';
 import { ContactRepository } from '../sql/repositories/contact-repository.ts';
+import { DirectoryRepository } from '../sql/repositories/directory-repository.ts';
 import { ConversationRepository } from '../sql/repositories/conversation-repository.ts';
 import { DispositionCodeRepository } from '../sql/repositories/disposition-code-repository.ts';
 import { FlowRepository } from '../sql/repositories/flow-repository.ts';
@@ -40,8 +41,11 @@ import { requestCredentials } from './auth/request-credentials.ts';
 import { callRoutes } from './calls/call-routes.ts';
 import { contactRoutes } from './contacts/contact-routes.ts';
 import { conversationRoutes } from './conversations/conversation-routes.ts';
+import { directoryRoutes } from './directory/directory-routes.ts';
 import type { FlowValidator } from './flows/flow-validator.ts';
 import { flowRoutes } from './flows/flow-routes.ts';
+import { CallControlEvents } from './live-call/call-control-events.ts';
+import { callControlRoutes } from './live-call/call-control-routes.ts';
 import type { LiveCallControl } from './live-call/live-call-control.ts';
 import { liveCallRoutes } from './live-call/live-call-routes.ts';
 import { phoneNumberRoutes } from './numbers/phone-number-routes.ts';
@@ -83,6 +87,8 @@ export interface ApiDependencies {
   readonly clickToDial: ClickToDial;
   /** The browser softphone's WebSocket servers and realm; absent or without servers: none. */
   readonly softphone?: SoftphoneSettings;
+  /** Contacts waiting per queue, by routing name (routing's `insight`), for GET /directory. */
+  readonly queueInsight?: { snapshot(queueName: string): Promise<{ readonly waiting: number }> };
   /** The IVR flow validator. */
   readonly flowValidator: FlowValidator;
   readonly recordingsDir: string;
@@ -208,8 +214,17 @@ export function createApi(deps: ApiDependencies): Api {
     ...dispositionCodeRoutes({ codes: dispositionCodes, queues }),
     ...phoneNumberRoutes({ numbers: new PhoneNumberRepository(db) }),
     ...flowRoutes({ flows: new FlowRepository(db), validator: deps.flowValidator, clock }),
-    ...callRoutes({ calls }),
+    ...callRoutes({ calls, controls: deps.liveCalls }),
     ...liveCallRoutes({ calls, users, control: deps.liveCalls }),
+    ...callControlRoutes({
+      calls,
+      control: deps.liveCalls,
+      events: new CallControlEvents(
+        deps.redis,
+        deps.eventStreamKey ?? createAcdKeys(deps.keyPrefix).events(),
+        clock,
+      ),
+    }),
     ...recordingRoutes({ calls, audit, recordingsDir: deps.recordingsDir }),
     ...contactRoutes({ contacts, calls, conversations, tickets }),
     ...conversationRoutes({ conversations, redactStoredMessages: deps.redactStoredMessages }),
@@ -220,6 +235,12 @@ export function createApi(deps: ApiDependencies): Api {
     }),
     ...interactionRoutes({ calls }),
     ...clickToDialRoutes({ desk: deps.desk, dialer: deps.clickToDial }),
+    ...directoryRoutes({
+      directory: new DirectoryRepository(db),
+      desk: deps.desk,
+      insight: deps.queueInsight,
+      clock,
+    }),
     ...auditRoutes({ audit: auditRepository }),
   ];
   const authenticate = (headers: IncomingHttpHeaders) =>

@@ -125,6 +125,7 @@ export async function startService(deps: ServiceDependencies): Promise<RunningSe
       webSocketUris: config.sip.webSocketUris,
       iceServerUrls: config.sip.iceServerUrls,
     },
+    queueInsight: routing.insight,
     flowValidator: ivrFlowValidator({
       promptExists: (name, language) => prompts.exists(name, language),
     }),

@@ -532,6 +532,12 @@ function disabledVoicePath(): VoicePath {
       transfer: unavailable,
       pauseRecording: unavailable,
       resumeRecording: unavailable,
+      hold: unavailable,
+      resume: unavailable,
+      mute: unavailable,
+      unmute: unavailable,
+      sendDtmf: unavailable,
+      controls: () => Promise.resolve(undefined),
     },
     clickToDial: {
       unavailable: voiceOff,

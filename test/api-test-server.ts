@@ -237,6 +237,7 @@ export async function startApiTestServer(
     liveCalls,
     clickToDial,
     ...(options.softphone === undefined ? {} : { softphone: options.softphone }),
+    queueInsight: routing.insight,
     flowValidator: ivrFlowValidator({ promptExists: () => true }),
     recordingsDir,
     secureCookies: false,

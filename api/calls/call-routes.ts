@@ -6,6 +6,7 @@ import { contactMaskerFor } from '../privacy/contact-masking.ts';
 import { callPersonalFields, maskPersonalData } from '../privacy/personal-data.ts';
 import { isoDateTime, limit, timestamp, uuid } from '../routes/common-schemas.ts';
 import { defineRoute, type RouteDefinition } from '../routes/route-definition.ts';
+import type { LiveCallControl } from '../live-call/live-call-control.ts';
 import { decodeCallCursor, encodeCallCursor } from './call-cursor.ts';
 
 const disposition = z.enum([
@@ -45,7 +46,11 @@ export type CallView = z.infer<typeof callView>;
 type CallRow = Awaited<ReturnType<CallRepository['list']>>[number];
 
 /** Call records: filtered lists with cursor paging, and one call with legs, events, recordings. */
-export function callRoutes(deps: { calls: CallRepository }): RouteDefinition[] {
+export function callRoutes(deps: {
+  calls: CallRepository;
+  /** Hold and mute of a call in progress (`controls` in GET /calls/:callId); absent: null. */
+  controls?: Pick<LiveCallControl, 'controls'>;
+}): RouteDefinition[] {
   const { calls } = deps;
   return [
     defineRoute({
@@ -123,6 +128,10 @@ export function callRoutes(deps: { calls: CallRepository }): RouteDefinition[] {
         recordings: z.array(
           z.object({ id: uuid, durationMs: z.number(), bytes: z.number(), startedAt: timestamp }),
         ),
+        controls: z
+          .object({ held: z.boolean(), muted: z.boolean() })
+          .nullable()
+          .describe("The agent's hold and mute while the call is bridged to them; null otherwise"),
       }),
       authorize: async ({ params, scope }) => {
         const call = await calls.findById(params.callId);
@@ -135,10 +144,11 @@ export function callRoutes(deps: { calls: CallRepository }): RouteDefinition[] {
       handler: async ({ params, principal }) => {
         const mask = contactMaskerFor(principal);
         const call = (await calls.findById(params.callId))!;
-        const [legs, events, recordings] = await Promise.all([
+        const [legs, events, recordings, controls] = await Promise.all([
           calls.legs(call.id),
           calls.events(call.id),
           calls.recordings(call.id),
+          call.ended_at === null ? deps.controls?.controls(call.id) : undefined,
         ]);
         return {
           body: {
@@ -166,6 +176,7 @@ export function callRoutes(deps: { calls: CallRepository }): RouteDefinition[] {
               bytes: Number(r.bytes),
               startedAt: r.started_at.toISOString(),
             })),
+            controls: controls ?? null,
           },
         };
       },

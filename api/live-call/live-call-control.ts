@@ -5,6 +5,17 @@ export type TransferTarget =
   | { readonly kind: 'number'; readonly number: string }
   | { readonly kind: 'queue'; readonly queueId: string };
 
+/** The agent's hold and mute on a call in progress, as the desktop shows them. */
+export interface CallControls {
+  /** The customer hears music on hold; agent and customer do not hear each other. */
+  readonly held: boolean;
+  /** The agent's audio does not reach the customer (the agent still hears them). */
+  readonly muted: boolean;
+}
+
+/** Keys an agent may send to the customer's side: DTMF's 16 symbols, 1 to 32 of them. */
+export const dtmfDigitsPattern = /^[0-9*#A-D]{1,32}$/;
+
 /**
  * What the API asks of the voice layer for calls in progress. Owned here, by
  * its caller; the voice layer (media/ + ivr/, issue 6) implements it over
@@ -40,4 +51,25 @@ export interface LiveCallControl {
     readonly requestedBy: string;
     readonly target: TransferTarget;
   }): Promise<void>;
+  /**
+   * Puts the customer on hold: they hear music on hold, agent and customer
+   * stop hearing each other; the recording keeps running. Holding a held
+   * call answers the same. `conflict` when the call is not bridged to an
+   * agent. Resolves with the call's controls after the change.
+   */
+  hold(callId: string): Promise<CallControls>;
+  /** Reconnects a held customer with the agent (a call not held answers the same). */
+  resume(callId: string): Promise<CallControls>;
+  /** The agent's audio stops reaching the customer; the agent still hears them. Idempotent. */
+  mute(callId: string): Promise<CallControls>;
+  /** Undoes {@link mute}. Idempotent. */
+  unmute(callId: string): Promise<CallControls>;
+  /**
+   * Sends `digits` (checked against {@link dtmfDigitsPattern}) as DTMF to the
+   * customer's side, e.g. to work an IVR the agent dialled. `conflict` when
+   * the call is not bridged to an agent.
+   */
+  sendDtmf(callId: string, digits: string): Promise<void>;
+  /** Hold and mute of the call when it is bridged to an agent here; undefined otherwise. */
+  controls(callId: string): Promise<CallControls | undefined>;
 }

@@ -330,6 +330,11 @@ export class FreeSwitchCallSession implements CallSession {
     return [this.endpoint.uuid, ...(this.peer === undefined ? [] : [this.peer.leg.endpoint.uuid])];
   }
 
+  /** The caller's channel (hold music and DTMF from the agent's controls). */
+  get customerEndpoint(): MediaEndpoint {
+    return this.endpoint;
+  }
+
   /** The recording of the bridged call, while there is one (for pause/resume). */
   get recording(): CallRecording | undefined {
     return this.callRecording;

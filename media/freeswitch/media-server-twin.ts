@@ -4,7 +4,8 @@
  * FreeSWITCH behaviour our adapters depend on: playback runs for the media's
  * length and stops at `uuid_break`; `record` stops at a key listed in
  * `playback_terminators`, at its time limit, at silence or at `uuid_break`;
- * DTMF is reported as `dtmf` events; `destroy` hangs up. Every command is
+ * DTMF is reported as `dtmf` events; `uuid_transfer ... park` takes the
+ * channel out of its bridge; `destroy` hangs up. Every command is
  * logged so tests can assert on what FreeSWITCH was asked to do.
  */
 import { EventEmitter } from 'node:events';
@@ -81,6 +82,11 @@ export class EndpointTwin extends EventEmitter implements MediaEndpoint {
     const joined = Array.isArray(args) ? args.join(' ') : (args as string);
     this.log(`api ${command} ${joined}`.trim());
     if (command === 'uuid_break') this.activity?.finish({});
+    // Out of any bridge and any application, as FreeSWITCH's transfer to park.
+    if (command === 'uuid_transfer' && joined.includes(' park')) {
+      this.activity?.finish({});
+      this.bridgedWith = undefined;
+    }
     return this.alive().then(() => eslEvent('+OK'));
   }
 

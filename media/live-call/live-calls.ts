@@ -1,4 +1,5 @@
 import type { BridgedPeer, FreeSwitchCallSession } from '../freeswitch/free-switch-call-session.ts';
+import type { MediaEndpoint } from '../freeswitch/media-server.ts';
 import type { CallRecording } from '../recording/call-recording.ts';
 
 /**
@@ -15,6 +16,8 @@ export interface ConnectedCall {
   readonly recording: CallRecording | undefined;
   /** FreeSWITCH channels this call holds. */
   mediaUuids(): string[];
+  /** The customer's channel (the caller, or the number dialled): hold music and DTMF go here. */
+  readonly customerEndpoint: MediaEndpoint;
   /** Calls `listener` once when the call ends; returns an unsubscribe function. */
   onHangup(listener: () => void): () => void;
 }

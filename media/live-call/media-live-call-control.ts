@@ -1,5 +1,5 @@
 import type { Logger } from '../../platform/logger.ts';
-import type { Clock } from '../../platform/clock.ts';
+import type { CallClock } from '../../ivr/call-clock.ts';
 import { SwitchboardError } from '../../platform/switchboard-error.ts';
 import type { CallRecordSink } from '../call-record/call-record.ts';
 import { LegRecord } from '../call-record/leg-record.ts';
@@ -11,6 +11,7 @@ import { Eavesdrop } from '../supervision/eavesdrop.ts';
 import type { SupervisionMode } from '../supervision/supervision-mode.ts';
 import type { SupervisionNotice } from '../supervision/supervision-notice.ts';
 import type { QueueTransfer } from '../transfer/queue-transfer.ts';
+import { AgentCallControls, type AgentCallControlState } from './agent-call-controls.ts';
 import type { LiveCalls } from './live-calls.ts';
 
 /** Where a call in progress is blind-transferred (the API's `TransferTarget`). */
@@ -35,8 +36,11 @@ export interface MediaLiveCallControlOptions {
   readonly queues?: Pick<QueueTransfer, 'transfer'>;
   /** How long a supervisor's phone, or a transfer target, rings. Default 30 s. */
   readonly ringTimeoutMs?: number;
-  readonly clock: Clock;
+  /** Rings and bounds on FreeSWITCH commands run on it. */
+  readonly clock: CallClock;
   readonly logger: Logger;
+  /** What a customer on hold hears. Default `local_stream://default`, the queues' music. */
+  readonly holdMusic?: string;
 }
 
 /**
@@ -56,7 +60,17 @@ export interface MediaLiveCallControlOptions {
 export class MediaLiveCallControl {
   private readonly eavesdrops = new Map<string, Eavesdrop>();
 
-  constructor(private readonly options: MediaLiveCallControlOptions) {}
+  /** Hold, mute and DTMF of the agent on a call (agent-call-controls.ts). */
+  private readonly agentControls: AgentCallControls;
+
+  constructor(private readonly options: MediaLiveCallControlOptions) {
+    this.agentControls = new AgentCallControls({
+      calls: options.calls,
+      holdMusic: options.holdMusic ?? 'local_stream://default',
+      clock: options.clock,
+      logger: options.logger,
+    });
+  }
 
   async supervise(request: {
     readonly callId: string;
@@ -191,6 +205,30 @@ export class MediaLiveCallControl {
 
   async resumeRecording(callId: string): Promise<void> {
     await this.recordingOf(callId).resume();
+  }
+
+  hold(callId: string): Promise<AgentCallControlState> {
+    return this.agentControls.hold(callId);
+  }
+
+  resume(callId: string): Promise<AgentCallControlState> {
+    return this.agentControls.resume(callId);
+  }
+
+  mute(callId: string): Promise<AgentCallControlState> {
+    return this.agentControls.mute(callId);
+  }
+
+  unmute(callId: string): Promise<AgentCallControlState> {
+    return this.agentControls.unmute(callId);
+  }
+
+  sendDtmf(callId: string, digits: string): Promise<void> {
+    return this.agentControls.sendDtmf(callId, digits);
+  }
+
+  controls(callId: string): Promise<AgentCallControlState | undefined> {
+    return Promise.resolve(this.agentControls.controls(callId));
   }
 
   /** Supervisors joined now, for drain and tests. */

@@ -201,4 +201,22 @@ describe('callback calls', () => {
       .catch((e: unknown) => e);
     expect((error as SwitchboardError).code).toBe('conflict');
   });
+
+  it("holds and mutes on the server, and sends keys to the customer's channel", async () => {
+    const t = await rig();
+    t.sip.ringing()[0]?.answer();
+    await t.clock.advance(0);
+    const customer = t.server.endpoints[1]!;
+    expect(await t.control.hold(t.callId())).toEqual({ held: true, muted: false });
+    expect(customer.commands).toContain('play local_stream://default');
+    expect(customer.bridgedWith).toBeUndefined();
+    expect(await t.control.mute(t.callId())).toEqual({ held: true, muted: true });
+    expect(t.agentEndpoint.commands).toContain(
+      `api uuid_audio ${t.agentEndpoint.uuid} start read mute 1`,
+    );
+    expect(await t.control.resume(t.callId())).toEqual({ held: false, muted: true });
+    expect(customer.bridgedWith).toBe(t.agentEndpoint.uuid);
+    await t.control.sendDtmf(t.callId(), '9#');
+    expect(customer.commands).toContain(`api uuid_send_dtmf ${customer.uuid} 9#`);
+  });
 });

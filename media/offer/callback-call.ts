@@ -138,6 +138,7 @@ export class CallbackCall implements CallbackConnector {
         return held.recording;
       },
       mediaUuids: () => [customer.endpoint.uuid, agentLeg.endpoint.uuid],
+      customerEndpoint: customer.endpoint,
       onHangup(listener) {
         if (over()) {
           listener();
