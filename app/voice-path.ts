@@ -370,6 +370,7 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
     callerNumber: config.voice.callbackCallerId ?? '',
     clock,
     ids,
+    engagements: routing.desk,
     logger: logger.child({ component: 'click-to-dial' }),
   });
   const offers = new OfferRinger({

@@ -220,7 +220,7 @@ export async function startApiTestServer(): Promise<ApiTestServer> {
 
   const logger = createLogger({ level: 'silent' });
   const liveCalls = new InMemoryLiveCallControl();
-  const clickToDial = new InMemoryClickToDial('sip:{number}@carrier.example');
+  const clickToDial = new InMemoryClickToDial('sip:{number}@carrier.example', routing.desk);
   const commands = testRedis.connect();
   const api = createApi({
     db,
