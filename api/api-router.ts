@@ -43,6 +43,7 @@ import { conversationRoutes } from './conversations/conversation-routes.ts';
 import type { FlowValidator } from './flows/flow-validator.ts';
 import { flowRoutes } from './flows/flow-routes.ts';
 import type { LiveCallControl } from './live-call/live-call-control.ts';
+import { consultRoutes } from './live-call/consult-routes.ts';
 import { liveCallRoutes } from './live-call/live-call-routes.ts';
 import { phoneNumberRoutes } from './numbers/phone-number-routes.ts';
 import { docsPage } from './openapi/docs-page.ts';
@@ -159,7 +160,8 @@ export function createApi(deps: ApiDependencies): Api {
   const authKeys = createAuthKeys(deps.keyPrefix);
   const auditBudget = new AuditBudget(deps.redis, authKeys, clock, deps.auditBudget);
   const sessionSeconds = deps.sessionSeconds ?? 12 * 3600;
-  const scopes = new AccessScopeResolver(new AccessScopeRepository(db), clock, deps.scopeCacheMs);
+  const scopeRepository = new AccessScopeRepository(db);
+  const scopes = new AccessScopeResolver(scopeRepository, clock, deps.scopeCacheMs);
   const throttle = new LoginThrottle(deps.redis, authKeys, deps.loginThrottle);
   const auth = new AuthService({
     users,
@@ -205,7 +207,8 @@ export function createApi(deps: ApiDependencies): Api {
     ...phoneNumberRoutes({ numbers: new PhoneNumberRepository(db) }),
     ...flowRoutes({ flows: new FlowRepository(db), validator: deps.flowValidator, clock }),
     ...callRoutes({ calls }),
-    ...liveCallRoutes({ calls, users, control: deps.liveCalls }),
+    ...liveCallRoutes({ calls, users, control: deps.liveCalls, memberships: scopeRepository }),
+    ...consultRoutes({ calls, memberships: scopeRepository, control: deps.liveCalls }),
     ...recordingRoutes({ calls, audit, recordingsDir: deps.recordingsDir }),
     ...contactRoutes({ contacts, calls, conversations, tickets }),
     ...conversationRoutes({ conversations, redactStoredMessages: deps.redactStoredMessages }),

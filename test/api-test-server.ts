@@ -219,7 +219,7 @@ export async function startApiTestServer(): Promise<ApiTestServer> {
   const b = await team('B');
 
   const logger = createLogger({ level: 'silent' });
-  const liveCalls = new InMemoryLiveCallControl();
+  const liveCalls = new InMemoryLiveCallControl(routing.desk);
   const clickToDial = new InMemoryClickToDial('sip:{number}@carrier.example', routing.desk);
   const commands = testRedis.connect();
   const api = createApi({
