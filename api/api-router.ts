@@ -47,6 +47,7 @@ import { flowRoutes } from './flows/flow-routes.ts';
 import { CallControlEvents } from './live-call/call-control-events.ts';
 import { callControlRoutes } from './live-call/call-control-routes.ts';
 import type { LiveCallControl } from './live-call/live-call-control.ts';
+import { consultRoutes } from './live-call/consult-routes.ts';
 import { liveCallRoutes } from './live-call/live-call-routes.ts';
 import { phoneNumberRoutes } from './numbers/phone-number-routes.ts';
 import { docsPage } from './openapi/docs-page.ts';
@@ -168,7 +169,8 @@ export function createApi(deps: ApiDependencies): Api {
   const authKeys = createAuthKeys(deps.keyPrefix);
   const auditBudget = new AuditBudget(deps.redis, authKeys, clock, deps.auditBudget);
   const sessionSeconds = deps.sessionSeconds ?? 12 * 3600;
-  const scopes = new AccessScopeResolver(new AccessScopeRepository(db), clock, deps.scopeCacheMs);
+  const scopeRepository = new AccessScopeRepository(db);
+  const scopes = new AccessScopeResolver(scopeRepository, clock, deps.scopeCacheMs);
   const throttle = new LoginThrottle(deps.redis, authKeys, deps.loginThrottle);
   const auth = new AuthService({
     users,
@@ -215,7 +217,7 @@ export function createApi(deps: ApiDependencies): Api {
     ...phoneNumberRoutes({ numbers: new PhoneNumberRepository(db) }),
     ...flowRoutes({ flows: new FlowRepository(db), validator: deps.flowValidator, clock }),
     ...callRoutes({ calls, controls: deps.liveCalls }),
-    ...liveCallRoutes({ calls, users, control: deps.liveCalls }),
+    ...liveCallRoutes({ calls, users, control: deps.liveCalls, memberships: scopeRepository }),
     ...callControlRoutes({
       calls,
       control: deps.liveCalls,
@@ -225,6 +227,7 @@ export function createApi(deps: ApiDependencies): Api {
         clock,
       ),
     }),
+    ...consultRoutes({ calls, memberships: scopeRepository, control: deps.liveCalls }),
     ...recordingRoutes({ calls, audit, recordingsDir: deps.recordingsDir }),
     ...contactRoutes({ contacts, calls, conversations, tickets }),
     ...conversationRoutes({ conversations, redactStoredMessages: deps.redactStoredMessages }),

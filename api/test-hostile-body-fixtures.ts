@@ -124,6 +124,11 @@ export function baseBodies(
     'post /calls/:callId/transfer': [
       { target: { kind: 'number', number: '+15550100100' } },
       { target: { kind: 'queue', queueId: t.a.queueId } },
+      { target: { kind: 'agent', agentId: t.a.agentId } },
+    ],
+    'post /calls/:callId/consult': [
+      { target: { kind: 'number', number: '+15550100100' } },
+      { target: { kind: 'agent', agentId: t.a.agentId } },
     ],
     'put /agent/state': [{ state: 'break', reason: 'lunch' }],
     'post /agent/wrap-up': [

@@ -53,6 +53,9 @@ import {
 } from '../media/supervision/supervision-notice.ts';
 import { AgentRefer } from '../media/transfer/agent-refer.ts';
 import { OutboundDialer } from '../media/transfer/outbound-dialer.ts';
+import { Consultations } from '../media/transfer/consultations.ts';
+import { consultationStreamNotice } from '../media/transfer/consultation-notice.ts';
+import { TransferTargetCall } from '../media/transfer/transfer-target-call.ts';
 import { QueueTransfer } from '../media/transfer/queue-transfer.ts';
 import type { IdGenerator } from '../platform/id-generator.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -370,6 +373,7 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
     callerNumber: config.voice.callbackCallerId ?? '',
     clock,
     ids,
+    engagements: routing.desk,
     logger: logger.child({ component: 'click-to-dial' }),
   });
   const offers = new OfferRinger({
@@ -403,7 +407,24 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
   orphans.start();
 
   const queueRows = new QueueRepository(db);
+  // Transfer and consultation targets: agents engaged in routing, numbers through the carrier.
+  const targets = new TransferTargetCall({
+    devices: registrations,
+    ringer,
+    dialer,
+    engagements: routing.desk,
+    records,
+    clock,
+    logger: logger.child({ component: 'transfer' }),
+  });
   const liveCalls = new MediaLiveCallControl({
+    targets,
+    consultations: new Consultations({
+      targets,
+      notice: consultationStreamNotice(redis, routing.commands.keys.events(), logger),
+      clock,
+      logger: logger.child({ component: 'consultation' }),
+    }),
     calls,
     devices: registrations,
     ringer,
@@ -538,6 +559,9 @@ function disabledVoicePath(): VoicePath {
       unmute: unavailable,
       sendDtmf: unavailable,
       controls: () => Promise.resolve(undefined),
+      consult: unavailable,
+      completeConsultation: unavailable,
+      cancelConsultation: unavailable,
     },
     clickToDial: {
       unavailable: voiceOff,

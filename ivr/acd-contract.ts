@@ -27,6 +27,14 @@ export interface AcdTestFixture {
   ): Promise<void>;
   /** The agent answers the offer they are ringing with. */
   acceptOffer(agentId: string, offerId: string): Promise<void>;
+  /**
+   * Marks the agent busy on a call no queue offered them (click-to-dial, a
+   * transfer to them): routing's `AgentDesk.engage`. Rejects with `conflict`
+   * when the agent is ringing or connected.
+   */
+  engageAgent(agentId: string, callId: string): Promise<void>;
+  /** Ends that engagement (no wrap-up configured here): the agent is free again. */
+  releaseAgent(agentId: string, callId: string): Promise<void>;
   /** Stops timers and closes connections. */
   close(): Promise<void>;
 }
@@ -231,6 +239,44 @@ export function describeAcdContract(
         await fixture.addAvailableAgent('alice', ['support'], {});
         await offered;
         expect(seen).toEqual([]);
+      }),
+    );
+
+    it(
+      'offers an agent engaged outside the queue nothing until released, then the waiting contact',
+      withFixture(async (fixture) => {
+        await fixture.addQueue('support');
+        const { acd } = fixture;
+        await fixture.addAvailableAgent('alice', ['support'], {});
+        await fixture.engageAgent('alice', 'dialled-1');
+        await fixture.engageAgent('alice', 'dialled-1');
+        expect(await acd.agentsAvailable('support')).toBe(0);
+        const seen: ContactUpdate[] = [];
+        acd.watch('c1', (update) => seen.push(update));
+        await acd.enqueue(contact('c1'));
+        expect(seen).toEqual([]);
+        const offered = nextUpdate(acd, 'c1', 'offered');
+        await fixture.releaseAgent('alice', 'dialled-1');
+        expect((await offered).agentId).toBe('alice');
+      }),
+    );
+
+    it(
+      'refuses to engage an agent who is ringing or connected, with conflict',
+      withFixture(async (fixture) => {
+        await fixture.addQueue('support');
+        const { acd } = fixture;
+        const offered = nextUpdate(acd, 'c1', 'offered');
+        await acd.enqueue(contact('c1'));
+        await fixture.addAvailableAgent('alice', ['support'], {});
+        const offer = await offered;
+        await expect(fixture.engageAgent('alice', 'dialled-1')).rejects.toMatchObject({
+          code: 'conflict',
+        });
+        await fixture.acceptOffer('alice', offer.offerId);
+        await expect(fixture.engageAgent('alice', 'dialled-1')).rejects.toMatchObject({
+          code: 'conflict',
+        });
       }),
     );
   });

@@ -13,6 +13,10 @@ describeAcdContract('InMemoryAcd', () => {
     addAvailableAgent: (agentId: string, queueIds: readonly string[], skills) =>
       Promise.resolve(acd.addAgent(agentId, { queueIds, skills })),
     acceptOffer: (_agentId: string, offerId: string) => Promise.resolve(acd.acceptOffer(offerId)),
+    engageAgent: (agentId: string, callId: string) =>
+      new Promise<void>((resolve) => resolve(acd.engage(agentId, callId))),
+    releaseAgent: (agentId: string, callId: string) =>
+      new Promise<void>((resolve) => resolve(acd.release(agentId, callId))),
     close: () => Promise.resolve(acd.close()),
   });
 });

@@ -37,6 +37,8 @@ interface Agent {
   readonly id: string;
   readonly options: InMemoryAgentOptions;
   state: 'available' | 'reserved' | 'busy' | 'break';
+  /** The call the agent is engaged on outside the queues (`engage`). */
+  engagedOn?: string;
 }
 
 interface Contact {
@@ -99,6 +101,35 @@ export class InMemoryAcd implements Acd {
       return;
     }
     throw new SwitchboardError('not_found', `no pending offer ${offerId}`);
+  }
+
+  /**
+   * Marks an available agent busy on a call no queue offered them (routing's
+   * `AgentDesk.engage`); again on the same call is a no-op. `conflict` when
+   * the agent is ringing, connected, on break or engaged on another call.
+   */
+  engage(agentId: string, callId: string): void {
+    const agent = this.agents.get(agentId);
+    if (agent === undefined) throw new SwitchboardError('not_found', `no agent ${agentId}`);
+    if (agent.engagedOn === callId) return;
+    if (agent.state !== 'available') {
+      throw new SwitchboardError('conflict', `agent ${agentId} is ${agent.state}`, {
+        reason: agent.state === 'reserved' ? 'ringing' : agent.state,
+      });
+    }
+    agent.engagedOn = callId;
+    agent.state = 'busy';
+  }
+
+  /** Ends the engagement: the agent is available and offered what waits. */
+  release(agentId: string, callId: string): void {
+    const agent = this.agents.get(agentId);
+    if (agent?.engagedOn !== callId) {
+      throw new SwitchboardError('not_found', `agent ${agentId} is not engaged on ${callId}`);
+    }
+    agent.engagedOn = undefined;
+    agent.state = 'available';
+    this.dispatch();
   }
 
   /** Stops every timer; the twin is unusable afterwards. */

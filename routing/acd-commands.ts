@@ -18,6 +18,7 @@ export type AcdScriptName =
   | 'contact-placement'
   | 'end-backoff'
   | 'end-wrap-up'
+  | 'engage-agent'
   | 'enqueue'
   | 'max-wait'
   | 'offer-unreachable'
@@ -26,6 +27,7 @@ export type AcdScriptName =
   | 'reconcile-agent'
   | 'reconcile-contact'
   | 'reject-offer'
+  | 'release-agent'
   | 'request-callback'
   | 'ring-timeout'
   | 'set-agent-state';
@@ -63,6 +65,8 @@ export interface OffersMade {
 interface ScriptReply {
   readonly error?: ErrorCode;
   readonly message?: string;
+  /** A stable word for why a script refused (e.g. `wrap-up`), passed on as `details.reason`. */
+  readonly reason?: string;
   readonly due?: readonly Deadline[] | Record<string, never>;
 }
 
@@ -149,7 +153,11 @@ export class AcdCommands {
     const reply = JSON.parse(raw) as ScriptReply & T & { offers?: unknown };
     if (reply.error) {
       const code: ErrorCode = errorCodes.has(reply.error) ? reply.error : 'internal';
-      throw new SwitchboardError(code, reply.message ?? `${name} refused`);
+      throw new SwitchboardError(
+        code,
+        reply.message ?? `${name} refused`,
+        reply.reason === undefined ? undefined : { reason: reply.reason },
+      );
     }
     const due = Array.isArray(reply.due) ? reply.due : [];
     if (due.length > 0 && this.options.scheduler) this.schedule(due);

@@ -19,6 +19,8 @@ import type { AgentState } from './agent/agent-state.ts';
  * - `offer.rejected` / `offer.timed-out` / `offer.unreachable` / `offer.withdrawn`: offerId, contactId, agentId, queueId, channel
  *   (`unreachable`: none of the agent's devices could take the call; not a miss, see AgentDesk.unreachable)
  * - `agent.state-changed`: agentId, state, previousState, reason (for break)
+ * - `agent.engaged`: agentId, contactId (the call), queueId ('' for none), channel, reason (click-to-dial | transfer | consult)
+ * - `agent.released`: agentId, contactId, queueId, channel, reason (as engaged), talkMs
  * - `agent.configured`: agentId; `agent.repaired`: agentId, repairs
  * - `queue.configured`: queueId, strategy
  */
@@ -37,6 +39,8 @@ export const acdEventTypes = [
   'offer.unreachable',
   'offer.withdrawn',
   'agent.state-changed',
+  'agent.engaged',
+  'agent.released',
   'agent.configured',
   'agent.repaired',
   'queue.configured',

@@ -20,6 +20,12 @@ describeAcdContract('RedisAcd', () => {
     acceptOffer: async (agentId: string, offerId: string) => {
       await routing.desk.accept(agentId, offerId);
     },
+    engageAgent: async (agentId: string, callId: string) => {
+      await routing.desk.engage(agentId, callId, 'transfer');
+    },
+    releaseAgent: async (agentId: string, callId: string) => {
+      await routing.desk.release(agentId, callId);
+    },
     close: () => routing.cleanup(),
   });
 });

@@ -232,6 +232,8 @@ export function contactUpdateOf(event: AcdEvent): ContactUpdate | null {
     case 'offer.unreachable':
     case 'offer.withdrawn':
     case 'agent.state-changed':
+    case 'agent.engaged':
+    case 'agent.released':
     case 'agent.configured':
     case 'agent.repaired':
     case 'queue.configured':

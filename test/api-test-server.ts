@@ -225,8 +225,8 @@ export async function startApiTestServer(
   const b = await team('B');
 
   const logger = createLogger({ level: 'silent' });
-  const liveCalls = new InMemoryLiveCallControl();
-  const clickToDial = new InMemoryClickToDial('sip:{number}@carrier.example');
+  const liveCalls = new InMemoryLiveCallControl(routing.desk);
+  const clickToDial = new InMemoryClickToDial('sip:{number}@carrier.example', routing.desk);
   const commands = testRedis.connect();
   const api = createApi({
     db,

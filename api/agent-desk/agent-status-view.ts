@@ -36,6 +36,10 @@ export const agentStatusView = z.object({
       queueId: z.string(),
       channel: z.string(),
       acceptedAt: z.number(),
+      engagement: z
+        .enum(['click-to-dial', 'transfer', 'consult'])
+        .optional()
+        .describe('a call that came through no queue: how it reached the agent'),
     }),
   ),
 });
@@ -76,6 +80,7 @@ export function toAgentStatusView(
       queueId: contact.queueId,
       channel: contact.channel,
       acceptedAt: contact.acceptedAt,
+      ...(contact.engagement === undefined ? {} : { engagement: contact.engagement }),
     })),
   };
 }

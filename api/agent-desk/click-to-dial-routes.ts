@@ -4,7 +4,7 @@ import { maskPhone } from '../privacy/contact-masking.ts';
 import { uuid } from '../routes/common-schemas.ts';
 import { defineRoute, type RouteDefinition } from '../routes/route-definition.ts';
 import type { AgentDeskPort } from './agent-desk-routes.ts';
-import type { ClickToDial } from './click-to-dial.ts';
+import { alreadyDialling, type ClickToDial } from './click-to-dial.ts';
 
 /** E.164: a plus, a country code not starting with 0, 7 to 15 digits in all. */
 const e164 = z
@@ -13,8 +13,11 @@ const e164 = z
 
 /**
  * Click-to-dial: the agent's phone rings, then the customer's. Refused while
- * the agent is logged out (routing would not know where they are) or is
- * handling or being offered a contact (one call at a time).
+ * the agent is logged out (routing would not know where they are), in
+ * wrap-up, or handling or being offered a contact (one call at a time); an
+ * agent on break may dial out. The voice layer engages the agent in routing
+ * for the call (busy: no queue call is offered meanwhile), which settles
+ * any race with an offer made since this check.
  */
 export function clickToDialRoutes(deps: {
   desk: Pick<AgentDeskPort, 'status'>;
@@ -36,13 +39,24 @@ export function clickToDialRoutes(deps: {
         if (unavailable !== undefined) throw unavailable;
         const status = await deps.desk.status(principal.userId);
         if (status.state === 'offline') {
-          throw new SwitchboardError('conflict', 'Log in to your queues before dialling out');
+          throw new SwitchboardError('conflict', 'Log in to your queues before dialling out', {
+            reason: 'offline',
+          });
+        }
+        if (status.contacts.some((contact) => contact.engagement === 'click-to-dial')) {
+          throw alreadyDialling();
         }
         if (status.contacts.length > 0 || status.offers.length > 0) {
           throw new SwitchboardError(
             'conflict',
             'Finish the contact you are on (or answer the one ringing) before dialling out',
+            { reason: status.offers.length > 0 ? 'ringing' : 'on-contact' },
           );
+        }
+        if (status.state === 'wrap-up') {
+          throw new SwitchboardError('conflict', 'Finish your wrap-up before dialling out', {
+            reason: 'wrap-up',
+          });
         }
         // The audit log is read by more people than may see customer numbers.
         auditDetails({ number: maskPhone(body.number) });

@@ -18,7 +18,7 @@ beforeAll(async () => {
 
 beforeEach(async () => {
   await t.routing.desk.logIn(t.a.agentId);
-  for (const callId of t.clickToDial.calls.keys()) t.clickToDial.hangUp(callId);
+  for (const callId of t.clickToDial.calls.keys()) await t.clickToDial.hangUp(callId);
   t.clickToDial.setOutboundUri('sip:{number}@carrier.example');
 });
 
@@ -106,5 +106,45 @@ describe('click-to-dial', () => {
     expect(refusal.code).toBe('unavailable');
     expect(refusal.details?.reason).toBe('voice-unavailable');
     expect(refusal.message).toContain('SIP_OUTBOUND_URI');
+  });
+
+  it('engages me for the call: my status shows it as my contact, and I am free once it ends', async () => {
+    const res = await dial('+442071234567');
+    const { callId } = res.body as { callId: string };
+    const status = await t.request('get', '/agent/status', { cookie: agent });
+    expect(status.body).toMatchObject({
+      state: 'busy',
+      contacts: [{ contactId: callId, queueId: '', channel: 'voice', engagement: 'click-to-dial' }],
+    });
+    await t.clickToDial.hangUp(callId);
+    const after = await t.request('get', '/agent/status', { cookie: agent });
+    expect(after.body).toMatchObject({ state: 'available', contacts: [] });
+  });
+
+  it('lets me dial out from a break, and puts me back on it after the call', async () => {
+    await t.routing.desk.setState(t.a.agentId, 'break', 'lunch');
+    const res = await dial('+442071234567');
+    expect(res.status, res.text).toBe(202);
+    expect((await t.routing.desk.status(t.a.agentId)).state).toBe('busy');
+    await t.clickToDial.hangUp((res.body as { callId: string }).callId);
+    expect(await t.routing.desk.status(t.a.agentId)).toMatchObject({
+      state: 'break',
+      reason: 'lunch',
+    });
+    await t.routing.desk.setState(t.a.agentId, 'available');
+  });
+
+  it('refuses with 409 naming the reason while I am ringing with an offer', async () => {
+    await t.routing.acd.enqueue({
+      contactId: 'ringing-contact',
+      channel: 'voice',
+      queueId: t.a.queueId,
+      requiredSkills: [],
+      priority: 3,
+    });
+    const res = await dial('+442071234567');
+    expect(res.status).toBe(409);
+    expect((res.body as Refusal).error.details?.reason).toBe('ringing');
+    await t.routing.acd.cancel('ringing-contact', 'abandoned');
   });
 });

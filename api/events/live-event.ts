@@ -1,5 +1,13 @@
 /** What a live client can subscribe to; the part of an event type before the dot. */
-export const liveTopics = ['agent', 'contact', 'offer', 'queue', 'call', 'supervision'] as const;
+export const liveTopics = [
+  'agent',
+  'contact',
+  'offer',
+  'queue',
+  'call',
+  'supervision',
+  'consultation',
+] as const;
 export type LiveTopic = (typeof liveTopics)[number];
 
 /**

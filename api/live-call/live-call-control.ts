@@ -3,7 +3,23 @@ export type SupervisionMode = 'listen' | 'whisper' | 'barge';
 
 export type TransferTarget =
   | { readonly kind: 'number'; readonly number: string }
-  | { readonly kind: 'queue'; readonly queueId: string };
+  | { readonly kind: 'queue'; readonly queueId: string }
+  /** An agent (user id): engaged in routing, their registered phones ring. */
+  | { readonly kind: 'agent'; readonly agentId: string };
+
+/** Whom a warm (consult) transfer consults first. */
+export type ConsultTarget =
+  | { readonly kind: 'agent'; readonly agentId: string }
+  | { readonly kind: 'number'; readonly number: string };
+
+/**
+ * Where a consultation stands: the target's phone is `ringing`, the target
+ * and the agent talk (`connected`, the caller on hold with music), the
+ * caller was handed to the target (`completed`), or the agent is back with
+ * the caller (`cancelled`: by the agent, or the target did not answer or
+ * hung up).
+ */
+export type ConsultationState = 'ringing' | 'connected' | 'completed' | 'cancelled';
 
 /** The agent's hold and mute on a call in progress, as the desktop shows them. */
 export interface CallControls {
@@ -72,4 +88,29 @@ export interface LiveCallControl {
   sendDtmf(callId: string, digits: string): Promise<void>;
   /** Hold and mute of the call when it is bridged to an agent here; undefined otherwise. */
   controls(callId: string): Promise<CallControls | undefined>;
+  /**
+   * Warm transfer, first step: the caller is put on hold hearing music, the
+   * target rings and, on answer, talks with the agent only. Resolves with
+   * `ringing` at once; each later step is a `consultation.*` live event.
+   * `conflict` when a consultation of the call is already under way or the
+   * target agent cannot be engaged (details.reason as routing's).
+   */
+  consult(request: {
+    readonly callId: string;
+    readonly requestedBy: string;
+    readonly target: ConsultTarget;
+  }): Promise<ConsultationState>;
+  /**
+   * Hands the caller to the consulted target; the agent's leg ends (wrap-up).
+   * `conflict` unless the target answered.
+   */
+  completeConsultation(request: {
+    readonly callId: string;
+    readonly requestedBy: string;
+  }): Promise<ConsultationState>;
+  /** Ends the target's leg; the agent is back with the caller. `conflict` when none is under way. */
+  cancelConsultation(request: {
+    readonly callId: string;
+    readonly requestedBy: string;
+  }): Promise<ConsultationState>;
 }

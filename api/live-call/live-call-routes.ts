@@ -6,6 +6,7 @@ import { scopeCovers, type AccessScope } from '../access/access-scope.ts';
 import type { Principal } from '../access/principal.ts';
 import { uuid } from '../routes/common-schemas.ts';
 import { defineRoute, type RouteDefinition } from '../routes/route-definition.ts';
+import { requireReachableAgent, type QueueMemberships } from './agent-reach.ts';
 import type { LiveCallControl } from './live-call-control.ts';
 
 /** Supervisor listen/whisper/barge and transfer of a call in progress. */
@@ -13,6 +14,8 @@ export function liveCallRoutes(deps: {
   calls: CallRepository;
   users: Pick<UserRepository, 'findById'>;
   control: LiveCallControl;
+  /** For transfers to an agent: whom the principal may reach (`requireReachableAgent`). */
+  memberships: QueueMemberships;
 }): RouteDefinition[] {
   const params = z.object({ callId: uuid });
   // An agent acts only on the call they are on, not any call of their queues;
@@ -96,7 +99,8 @@ export function liveCallRoutes(deps: {
       method: 'post',
       path: '/calls/:callId/transfer',
       tag: 'calls',
-      summary: 'Blind-transfer a live call to a number or queue (its agent, or a supervisor)',
+      summary:
+        'Blind-transfer a live call to a number, queue or agent (its agent, or a supervisor)',
       minimumRole: 'agent',
       params,
       body: z.object({
@@ -106,12 +110,16 @@ export function liveCallRoutes(deps: {
             number: z.string().regex(/^\+?[0-9]{2,20}$/, 'must be E.164 digits'),
           }),
           z.object({ kind: z.literal('queue'), queueId: uuid }),
+          z.object({ kind: z.literal('agent'), agentId: uuid }),
         ]),
       }),
       response: z.object({ callId: uuid, transferred: z.literal(true) }),
       audit: { action: 'call.transfer', targetType: 'call' },
       authorize: onTheCallOrSupervising,
-      handler: async ({ params: p, body, principal, auditDetails }) => {
+      handler: async ({ params: p, body, principal, scope, auditDetails }) => {
+        if (body.target.kind === 'agent') {
+          await requireReachableAgent(deps.memberships, await scope(), body.target.agentId);
+        }
         auditDetails({ target: body.target });
         await deps.control.transfer({
           callId: p.callId,

@@ -344,9 +344,10 @@ export class FreeSwitchCallSession implements CallSession {
    * Blind transfer of a bridged call: bridges the caller with `leg` and
    * hangs up the leg they were talking to. The pending `bridge`/`transfer`
    * keeps waiting, now on `leg`. Rejects with `conflict` (and hangs `leg`
-   * up) when the caller is not bridged.
+   * up) when the caller is not bridged. `agentId` names the agent on `leg`
+   * (a transfer to an agent), so supervision and consultations see one.
    */
-  async handOver(leg: ConnectedLeg): Promise<void> {
+  async handOver(leg: ConnectedLeg, agentId?: string): Promise<void> {
     const previous = this.peer;
     if (previous === undefined || this.ended) {
       await leg.hangup();
@@ -358,7 +359,7 @@ export class FreeSwitchCallSession implements CallSession {
       await leg.hangup();
       throw error;
     }
-    this.peer = { leg };
+    this.peer = { leg, agentId };
     await previous.leg.hangup();
   }
 

@@ -12,12 +12,17 @@ import type { SupervisionMode } from '../supervision/supervision-mode.ts';
 import type { SupervisionNotice } from '../supervision/supervision-notice.ts';
 import type { QueueTransfer } from '../transfer/queue-transfer.ts';
 import { AgentCallControls, type AgentCallControlState } from './agent-call-controls.ts';
+import { transferToAgent } from '../transfer/agent-transfer.ts';
+import type { ConsultationStep } from '../transfer/consultation.ts';
+import type { Consultations } from '../transfer/consultations.ts';
+import type { TransferTargetCall } from '../transfer/transfer-target-call.ts';
 import type { LiveCalls } from './live-calls.ts';
 
 /** Where a call in progress is blind-transferred (the API's `TransferTarget`). */
 export type LiveTransferTarget =
   | { readonly kind: 'number'; readonly number: string }
-  | { readonly kind: 'queue'; readonly queueId: string };
+  | { readonly kind: 'queue'; readonly queueId: string }
+  | { readonly kind: 'agent'; readonly agentId: string };
 
 export interface MediaLiveCallControlOptions {
   readonly calls: LiveCalls;
@@ -34,6 +39,10 @@ export interface MediaLiveCallControlOptions {
   readonly notice: SupervisionNotice;
   /** Transfers to a queue (`QueueTransfer`); absent: refused with `conflict`. */
   readonly queues?: Pick<QueueTransfer, 'transfer'>;
+  /** Calls transfer and consultation targets; absent: transfers to an agent are refused. */
+  readonly targets?: Pick<TransferTargetCall, 'reserve'>;
+  /** Warm transfers; absent: consultations are refused with `conflict`. */
+  readonly consultations?: Consultations;
   /** How long a supervisor's phone, or a transfer target, rings. Default 30 s. */
   readonly ringTimeoutMs?: number;
   /** Rings and bounds on FreeSWITCH commands run on it. */
@@ -165,6 +174,22 @@ export class MediaLiveCallControl {
       );
       return;
     }
+    if (request.target.kind === 'agent') {
+      if (this.options.targets === undefined) {
+        throw new SwitchboardError('conflict', 'Transfers to an agent are not set up here');
+      }
+      await transferToAgent(
+        session,
+        request.target.agentId,
+        this.options.targets,
+        this.options.logger,
+      );
+      this.options.logger.info(
+        { callId: request.callId, requestedBy: request.requestedBy, target: request.target },
+        'call transferred',
+      );
+      return;
+    }
     const target = `tel:${request.target.number}`;
     const record = new LegRecord(this.options.records, this.options.clock, {
       callId: request.callId,
@@ -278,6 +303,39 @@ export class MediaLiveCallControl {
     if (recording === undefined)
       throw new SwitchboardError('conflict', 'The call is not being recorded');
     return recording;
+  }
+
+  /** Warm transfer: see `Consultations` (media/transfer/consultations.ts). */
+  async consult(request: {
+    readonly callId: string;
+    readonly requestedBy: string;
+    readonly target: Exclude<LiveTransferTarget, { readonly kind: 'queue' }>;
+  }): Promise<ConsultationStep> {
+    const session = this.live(request.callId);
+    return this.consultationsHere().start(session, request.target, request.requestedBy);
+  }
+
+  async completeConsultation(request: {
+    readonly callId: string;
+    readonly requestedBy: string;
+  }): Promise<ConsultationStep> {
+    this.live(request.callId);
+    return this.consultationsHere().complete(request.callId);
+  }
+
+  async cancelConsultation(request: {
+    readonly callId: string;
+    readonly requestedBy: string;
+  }): Promise<ConsultationStep> {
+    this.live(request.callId);
+    return this.consultationsHere().cancel(request.callId);
+  }
+
+  private consultationsHere(): Consultations {
+    if (this.options.consultations === undefined) {
+      throw new SwitchboardError('conflict', 'Consultations are not set up here');
+    }
+    return this.options.consultations;
   }
 }
 

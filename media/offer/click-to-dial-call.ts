@@ -1,3 +1,4 @@
+import { releaseQuietly, type AgentEngagements } from '../../api/agent-desk/agent-engagements.ts';
 import {
   alreadyDialling,
   noPhone,
@@ -29,6 +30,12 @@ export interface ClickToDialCallOptions {
   readonly callerNumber: string;
   /** How long the agent's phone rings. Default 30 s. */
   readonly ringTimeoutMs?: number;
+  /**
+   * Routing's engage/release (`routing.desk`): the agent is busy on the call
+   * from before their phone rings until it ends, so no queue offers them a
+   * caller mid-call. Absent: routing is not told (tests of the voice path alone).
+   */
+  readonly engagements?: AgentEngagements;
   readonly clock: CallClock;
   readonly ids: IdGenerator;
   readonly logger: Logger;
@@ -41,7 +48,9 @@ export interface ClickToDialCallOptions {
  * carrier, bridged and recorded exactly as a callback is
  * ({@link CallbackCall}). The call row (`outbound`, with the agent) is
  * written from the first ring, so the id the API hands back names a call
- * whatever becomes of it. One dialled call per agent at a time.
+ * whatever becomes of it. One dialled call per agent at a time. The
+ * agent is engaged in routing before anything rings (refused with routing's
+ * `conflict` naming why) and released when the call ends or fails.
  *
  * @example
  * const outbound = new ClickToDialCall({ devices: registrations, ringer, customer: callbacks,
@@ -69,6 +78,12 @@ export class ClickToDialCall implements ClickToDial {
     if (this.dialling.has(agentId)) throw alreadyDialling();
     const callId = this.options.ids.next();
     this.dialling.set(agentId, callId);
+    try {
+      await this.options.engagements?.engage(agentId, callId, 'click-to-dial');
+    } catch (error) {
+      this.dialling.delete(agentId);
+      throw error;
+    }
     const placed = this.place(
       callId,
       agentId,
@@ -78,6 +93,7 @@ export class ClickToDialCall implements ClickToDial {
       .catch((error: unknown) => {
         this.options.logger.error({ err: error, callId }, 'click-to-dial call failed');
       })
+      .then(() => releaseQuietly(this.options.engagements, agentId, callId, this.options.logger))
       .finally(() => {
         this.dialling.delete(agentId);
         this.running.delete(placed);

@@ -3,15 +3,25 @@ import type { Channel } from '../../ivr/acd.ts';
 import type { AcdCommands, OfferNotice } from '../acd-commands.ts';
 import { parseInput } from '../parse-input.ts';
 import { contactIdSchema, routingName } from '../routing-ids.ts';
-import type { AgentState, AgentStatus, ConnectedContact, RingingOffer } from './agent-state.ts';
+import type {
+  AgentState,
+  AgentStatus,
+  ConnectedContact,
+  EngagementKind,
+  RingingOffer,
+} from './agent-state.ts';
 
 const breakReasonSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'use a lowercase code like lunch or training (max 64)');
 const offerIdSchema = z.string().min(1).max(200);
 const backoffSchema = z.number().int().min(0).max(3_600_000);
+const engagementKindSchema = z.enum(['click-to-dial', 'transfer', 'consult']);
 
 type StoredOffer = Omit<RingingOffer, 'attributes'> & { readonly attributes: string };
+type StoredContact = Omit<ConnectedContact, 'engagement'> & {
+  readonly engagement?: EngagementKind | '';
+};
 
 interface StatusReply {
   readonly state: AgentState;
@@ -21,7 +31,7 @@ interface StatusReply {
   readonly misses: number;
   readonly voiceBackoffUntil: number;
   readonly ringing: readonly StoredOffer[] | Record<string, never>;
-  readonly contacts: readonly ConnectedContact[] | Record<string, never>;
+  readonly contacts: readonly StoredContact[] | Record<string, never>;
 }
 
 /** What the HTTP layer learns when an agent completes a contact. */
@@ -130,6 +140,7 @@ export class AgentDesk {
   /**
    * Ends a connected contact: wrap-up starts (if the queue has one and this
    * was the agent's last contact), otherwise the agent is matched at once.
+   * A call the agent is engaged on ({@link engage}) is released instead.
    */
   async complete(agentId: string, contactId: string): Promise<CompletedContact> {
     const agent = parseInput(routingName, agentId, 'agentId');
@@ -138,6 +149,61 @@ export class AgentDesk {
       'complete-contact',
       [this.commands.keys.contact(contact), this.commands.keys.agent(agent)],
       [agent, contact],
+    );
+    return {
+      talkMs: reply.talkMs,
+      wrapUpUntil: reply.wrapUpUntil,
+      offersRinging: reply.offersRinging,
+      offers: reply.offers,
+    };
+  }
+
+  /**
+   * Marks the agent busy on a call no queue offered them (click-to-dial, a
+   * transfer or consultation to them), so routing offers them nothing until
+   * {@link release}. Refused with `conflict` (details.reason `offline`,
+   * `break`, `wrap-up`, `ringing`, `on-contact` or `engaged`) unless the
+   * agent is logged in with nothing ringing, connected or in wrap-up; an
+   * agent on break may engage for `click-to-dial` only (busy on the call,
+   * on break again after it). Engaging again on the same call is a no-op.
+   * `queueId` names the queue the call came through (its wrap-up applies).
+   *
+   * @example
+   * await desk.engage('alice', callId, 'click-to-dial');
+   * // ... the call ...
+   * await desk.release('alice', callId); // wrap-up, then available
+   */
+  async engage(
+    agentId: string,
+    callId: string,
+    kind: EngagementKind,
+    queueId?: string,
+  ): Promise<AgentState> {
+    const agent = parseInput(routingName, agentId, 'agentId');
+    const call = parseInput(contactIdSchema, callId, 'callId');
+    const how = parseInput(engagementKindSchema, kind, 'kind');
+    const queue = queueId === undefined ? '' : parseInput(routingName, queueId, 'queueId');
+    const reply = await this.commands.run<{ state: AgentState }>(
+      'engage-agent',
+      [this.commands.keys.agent(agent)],
+      [agent, call, how, queue],
+    );
+    return reply.state;
+  }
+
+  /**
+   * Ends the agent's engagement on `callId`: wrap-up (the queue's it came
+   * through, else the longest of the agent's queues) when configured, else
+   * available and matched at once, as completing a queue contact. `not_found`
+   * when the agent is not engaged on that call (already released).
+   */
+  async release(agentId: string, callId: string): Promise<CompletedContact> {
+    const agent = parseInput(routingName, agentId, 'agentId');
+    const call = parseInput(contactIdSchema, callId, 'callId');
+    const reply = await this.commands.run<CompletedContact>(
+      'release-agent',
+      [this.commands.keys.agent(agent)],
+      [agent, call],
     );
     return {
       talkMs: reply.talkMs,
@@ -162,9 +228,10 @@ export class AgentDesk {
     );
     // cjson encodes an empty list as {}.
     const offers: readonly StoredOffer[] = Array.isArray(reply.ringing) ? reply.ringing : [];
-    const contacts: readonly ConnectedContact[] = Array.isArray(reply.contacts)
-      ? reply.contacts
-      : [];
+    const stored: readonly StoredContact[] = Array.isArray(reply.contacts) ? reply.contacts : [];
+    const contacts = stored.map(({ engagement, ...contact }): ConnectedContact =>
+      engagement ? { ...contact, engagement } : contact,
+    );
     return {
       agentId: agent,
       state: reply.state,

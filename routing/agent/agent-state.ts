@@ -37,10 +37,23 @@ export interface RingingOffer {
 
 export interface ConnectedContact {
   readonly contactId: string;
+  /** '' for a call engaged on outside the queues that came through none. */
   readonly queueId: string;
   readonly channel: Channel;
   readonly acceptedAt: number;
+  /**
+   * Set for a call the agent is engaged on outside the queues
+   * (`AgentDesk.engage`): how it reached them. Absent for queue contacts.
+   */
+  readonly engagement?: EngagementKind;
 }
+
+/**
+ * How an agent came to be on a call that no queue offered them:
+ * `click-to-dial` (they dialled out), `transfer` (a blind transfer to them),
+ * `consult` (a colleague consulting them before a warm transfer).
+ */
+export type EngagementKind = 'click-to-dial' | 'transfer' | 'consult';
 
 export interface AgentStatus {
   readonly agentId: string;

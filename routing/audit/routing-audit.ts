@@ -198,6 +198,8 @@ export function auditRouting(
       case 'contact.requeued':
       case 'contact.callback-requested':
       case 'agent.state-changed':
+      case 'agent.engaged':
+      case 'agent.released':
       case 'agent.configured':
       case 'agent.repaired':
       case 'queue.configured':

@@ -67,14 +67,16 @@ export async function checkRoutingStore(redis: Redis, keys: AcdKeys): Promise<st
       }
       load[contact.channel ?? ''] = (load[contact.channel ?? ''] ?? 0) + 1;
     }
+    const engaged = (agent.engaged ?? '') !== '';
+    if (engaged) load.voice = (load.voice ?? 0) + 1;
     const present =
       agent.loggedIn === '1' && agent.onBreak !== '1' && (agent.wrapToken ?? '') === '';
     let derived = 'available';
     if (agent.loggedIn !== '1') derived = 'offline';
-    else if (agent.onBreak === '1') derived = 'break';
+    else if (agent.onBreak === '1') derived = engaged ? 'busy' : 'break';
     else if ((agent.wrapToken ?? '') !== '') derived = 'wrap-up';
     else if (offers.length > 0) derived = 'reserved';
-    else if (contacts.length > 0) derived = 'busy';
+    else if (contacts.length > 0 || engaged) derived = 'busy';
     const stored = agent.state ?? 'offline';
     agentState.set(a, stored);
     if (stored !== derived) problem(`agent ${a} is stored ${stored} but is ${derived}`);

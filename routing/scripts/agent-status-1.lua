@@ -1,6 +1,7 @@
 --[[
   An agent's desk view: state, break reason, wrap-up end, ringing offers with
-  their contacts, connected contacts. Read-only.
+  their contacts, connected contacts (a call the agent is engaged on outside
+  the queues among them, with `engagement` = its kind). Read-only.
     KEYS[1] agent hash
     ARGV[5] agent id
   Returns { state, stateSince, reason, wrapUpUntil, misses, voiceBackoffUntil, ringing = [...],
@@ -12,7 +13,7 @@
 
 local a = ARGV[5]
 local f = redis.call('HMGET', KEYS[1], 'configured', 'state', 'reason', 'wrapUntil', 'misses',
-  CH.voice.backoff, 'stateSince')
+  CH.voice.backoff, 'stateSince', 'engaged', 'engagedKind', 'engagedAt', 'engagedQueue')
 if f[1] ~= '1' then return fail('not_found', 'agent ' .. a .. ' has no profile') end
 local offers = {}
 for _, offerId in ipairs(redis.call('SMEMBERS', K.agentOffers(a))) do
@@ -30,6 +31,11 @@ for _, c in ipairs(redis.call('SMEMBERS', K.agentContacts(a))) do
   if o[1] then
     contacts[#contacts + 1] = { contactId = c, queueId = o[1], channel = o[2], acceptedAt = tonumber(o[3]) }
   end
+end
+-- A call engaged on outside the queues (engage-agent) is a connected contact to the desk.
+if f[8] and f[8] ~= '' then
+  contacts[#contacts + 1] = { contactId = f[8], queueId = f[11] or '', channel = 'voice',
+    acceptedAt = num(f[10], 0), engagement = f[9] or '' }
 end
 return done({ state = f[2] or 'offline', stateSince = num(f[7], 0), reason = f[3] or '', wrapUpUntil = num(f[4], 0),
   misses = num(f[5], 0), voiceBackoffUntil = num(f[6], 0), ringing = offers, contacts = contacts })

@@ -9,6 +9,8 @@
     ARGV[6] contact id
   Returns { talkMs, wrapUpUntil, offersRinging } (wrapUpUntil 0 when no wrap-up;
   offersRinging counts the agent's offers after the immediate re-match) or error not_found.
+  A call the agent is engaged on outside the queues (engage-agent) is
+  released instead: the desktop's "complete" ends one left behind by a crash.
 ]]
 --- @include "context"
 --- @include "keys"
@@ -16,10 +18,12 @@
 --- @include "agent"
 --- @include "contact"
 --- @include "match"
+--- @include "engagement"
 
 local a, c = ARGV[5], ARGV[6]
 local f = redis.call('HMGET', KEYS[1], 'agentId', 'state', 'queueId', 'channel', 'acceptedAt')
 if f[2] ~= 'connected' or f[1] ~= a then
+  if engagedCall(presence(a)) == c then return done(releaseEngagement(a)) end
   return fail('not_found', 'contact ' .. c .. ' is not connected to agent ' .. a)
 end
 local q, ch = f[3], f[4]
@@ -39,7 +43,7 @@ countDay(q, 'completed', 1)
 countDay(q, 'talkMs', talk)
 emit('contact.completed', 'contactId', c, 'queueId', q, 'channel', ch, 'agentId', a, 'talkMs', str(talk))
 local wrapUntil = 0
-if wrapMs > 0 and agent.loggedIn == '1' and agent.onBreak ~= '1'
+if wrapMs > 0 and agent.loggedIn == '1' and agent.onBreak ~= '1' and engagedCall(agent) == nil
     and redis.call('SCARD', K.agentContacts(a)) == 0 and redis.call('SCARD', K.agentOffers(a)) == 0 then
   wrapUntil = NOW + wrapMs
   aset(a, 'wrapToken', nextId('w'))

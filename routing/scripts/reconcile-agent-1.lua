@@ -44,6 +44,8 @@ for _, c in ipairs(redis.call('SMEMBERS', K.agentContacts(a))) do
   end
 end
 local f = hot(a)
+-- A call the agent is engaged on outside the queues holds one voice place.
+if engagedCall(f) then load.voice = load.voice + 1 end
 for _, ch in ipairs(CHANNELS) do
   if num(f[CH[ch].load], 0) ~= load[ch] then
     aset(a, CH[ch].load, str(load[ch]))

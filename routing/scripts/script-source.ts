@@ -32,7 +32,7 @@ export interface FunctionLibrary {
 const scriptsDir = new URL('./', import.meta.url);
 const includePattern = /^--- @include "([a-z-]+)"$/gm;
 /** Every include, in dependency order; the library holds them all. */
-const libraryIncludes = ['context', 'keys', 'events', 'agent', 'contact', 'match'];
+const libraryIncludes = ['context', 'keys', 'events', 'agent', 'contact', 'match', 'engagement'];
 
 function readInclude(name: string): string {
   if (name === 'keys') return renderLuaKeyBuilders();

@@ -1,8 +1,8 @@
 --[[
   An agent's own presence change: log in, log out, available, break. Ringing
   offers are withdrawn (not counted as misses) when the agent leaves; an
-  agent with a connected contact cannot log out or take a break until it is
-  completed. Becoming available matches the agent at once and starts the
+  agent with a connected contact (or engaged on a call, engage-agent) cannot
+  log out or take a break until it is completed. Becoming available matches the agent at once and starts the
   consecutive-miss count afresh (a 'missed-offers' break would otherwise
   come back at the first miss); logging in, out or becoming available ends
   a back-off after an unreachable device (the agent says the phone is back).
@@ -61,6 +61,9 @@ end
 
 if connected > 0 then
   return fail('conflict', 'agent ' .. a .. ' has ' .. connected .. ' connected contact(s); complete them first')
+end
+if engagedCall(f) then
+  return fail('conflict', 'agent ' .. a .. ' is on call ' .. f.engaged .. '; hang up first')
 end
 if action == 'log-out' then
   change({ 'loggedIn', '0', 'onBreak', '0', 'reason', '', CH.voice.backoff, '0' })

@@ -14,7 +14,7 @@
 -- Field groups read together: what state derivation needs, and what
 -- matching needs.
 local PRESENCE = { 'configured', 'loggedIn', 'onBreak', 'wrapToken', 'state', 'queues',
-  'calls', 'talkMs' }
+  'calls', 'talkMs', 'engaged' }
 local MATCHING = { 'skills', 'cap:voice', 'load:voice', 'in:voice', 'backoff:voice', 'cap:chat',
   'load:chat', 'in:chat', 'cap:email', 'load:email', 'in:email' }
 local BOTH = {}
@@ -47,7 +47,7 @@ local function record(a)
       ['load:voice'] = nil, ['in:voice'] = nil, ['backoff:voice'] = nil, ['cap:chat'] = nil,
       ['load:chat'] = nil, ['in:chat'] = nil, ['cap:email'] = nil, ['load:email'] = nil,
       ['in:email'] = nil,
-      idleSince = nil, misses = nil, reason = nil, wrapUntil = nil }
+      idleSince = nil, misses = nil, reason = nil, wrapUntil = nil, engaged = nil }
     rec = { f = f, presence = false, matching = false, w = {}, wl = {}, connected = false }
     AGENTS[a] = rec
     AGENT_ORDER[#AGENT_ORDER + 1] = a
@@ -166,15 +166,24 @@ local function markDirty(a)
   end
 end
 
+-- The call an agent is engaged on outside the queues (engage-agent), or nil.
+local function engagedCall(f)
+  if f.engaged and f.engaged ~= '' then return f.engaged end
+  return nil
+end
+
 local function deriveState(a)
   local f = presence(a)
   if f.loggedIn ~= '1' then return 'offline' end
-  if f.onBreak == '1' then return 'break' end
+  -- An agent on break may dial out: on the call they are busy, after it on break again.
+  if f.onBreak == '1' then return engagedCall(f) and 'busy' or 'break' end
   if f.wrapToken and f.wrapToken ~= '' then return 'wrap-up' end
   local offers = redis.call('SCARD', K.agentOffers(a))
   OFFER_COUNT[a] = offers
   if offers > 0 then return 'reserved' end
-  if AGENTS[a].connected or redis.call('SCARD', K.agentContacts(a)) > 0 then return 'busy' end
+  if AGENTS[a].connected or engagedCall(f) or redis.call('SCARD', K.agentContacts(a)) > 0 then
+    return 'busy'
+  end
   return 'available'
 end
 

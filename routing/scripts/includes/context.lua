@@ -123,11 +123,12 @@ end
 -- and writes the agent hashes changed in this call.
 local finishStates = function() end
 
-local function fail(code, message)
+-- `reason` (optional) is a stable word for why, carried to the API's error details.
+local function fail(code, message, reason)
   -- A refusal normally comes before any write; anything already changed
   -- (a repair on the way out) is still written and its states derived.
   finishStates()
-  return cjson.encode({ error = code, message = message })
+  return cjson.encode({ error = code, message = message, reason = reason })
 end
 
 local function done(result)
