@@ -225,6 +225,8 @@ export const en = {
         'This browser cannot use a microphone here (the page must be on HTTPS or localhost).',
     },
     offlineHelp: {
+      policy:
+        "This page's security policy does not allow the phone server (connect-src). Ask an administrator; retrying by itself (attempt {{attempt}}).",
       unreachable:
         'The phone server cannot be reached. Calls cannot ring this browser until it is back; retrying by itself (attempt {{attempt}}).',
       dropped:

@@ -220,6 +220,8 @@ export const zhCN: Messages = {
       unsupported: '此浏览器无法在此使用麦克风（页面须通过 HTTPS 或 localhost 打开）。',
     },
     offlineHelp: {
+      policy:
+        '本页面的安全策略（connect-src）不允许连接话机服务器。请联系管理员；正在自动重试（第 {{attempt}} 次）。',
       unreachable:
         '无法连接话机服务器。恢复之前来电无法在此浏览器振铃；正在自动重试（第 {{attempt}} 次）。',
       dropped: '与话机服务器的连接已断开。正在自动重连（第 {{attempt}} 次）。',

@@ -8,7 +8,9 @@ import type { MicrophoneProblem } from './microphone-problem.ts';
  * - `connecting`: the WebSocket is opening or the REGISTER is out;
  * - `registered`: calls ring here;
  * - `offline`: the SIP server cannot be reached (`unreachable`) or the
- *   connection dropped (`dropped`); attempt `attempt` is at `retryAt`;
+ *   connection dropped (`dropped`), or the page's Content-Security-Policy
+ *   does not allow its WebSocket (`policy`: the server's `connect-src` must
+ *   list it); attempt `attempt` is at `retryAt`;
  * - `micBlocked`: the microphone cannot be opened (nothing registers, so
  *   no call rings a browser that could not answer it);
  * - `error`: the registrar refused the credentials (`code`).
@@ -22,7 +24,7 @@ export type SoftphoneStatus =
   | { readonly kind: 'registered' }
   | {
       readonly kind: 'offline';
-      readonly reason: 'unreachable' | 'dropped';
+      readonly reason: 'unreachable' | 'dropped' | 'policy';
       readonly attempt: number;
       readonly retryAt: number;
     }

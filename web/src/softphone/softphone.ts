@@ -36,6 +36,48 @@ export class NoMicrophoneError extends Error {
 
 const audioOnly: MediaStreamConstraints = { audio: true, video: false };
 const dtmfDigit = /^[0-9A-D*#]$/;
+/** SIP.js's connection timeout is 5 s; past this the attempt counts as failed whatever SIP.js says. */
+const connectWithinMs = 7_000;
+
+const policyError = new Error('refused by the page policy');
+
+/**
+ * Fails when the page's Content-Security-Policy (`connect-src`) refuses a
+ * WebSocket to `server`: Chromium then neither opens nor closes it, so
+ * SIP.js would wait for ever; the agent is told it is the page's policy.
+ */
+function policyRefusal(server: string): { promise: Promise<never>; dispose: () => void } {
+  let onViolation: (event: SecurityPolicyViolationEvent) => void = () => undefined;
+  const promise = new Promise<never>((_, reject) => {
+    onViolation = (event) => {
+      if (server !== '' && event.blockedURI.replace(/\/$/, '') === server.replace(/\/$/, '')) {
+        reject(policyError);
+      }
+    };
+    document.addEventListener('securitypolicyviolation', onViolation);
+  });
+  promise.catch(() => undefined);
+  return {
+    promise,
+    dispose: () => document.removeEventListener('securitypolicyviolation', onViolation),
+  };
+}
+
+function settleWithin<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timed out')), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
 
 /**
  * The agent's browser as their phone: SIP.js over WebSocket registers the
@@ -254,23 +296,31 @@ export class Softphone {
       this.register(userAgent);
       return;
     }
+    const server = this.settings.wsServers[this.serverIndex] ?? '';
+    const refusedByPolicy = policyRefusal(server);
     try {
-      if (userAgent.state === UserAgentState.Started) await userAgent.reconnect();
-      else await userAgent.start();
-    } catch {
+      await settleWithin(
+        Promise.race([
+          userAgent.state === UserAgentState.Started ? userAgent.reconnect() : userAgent.start(),
+          refusedByPolicy.promise,
+        ]),
+        connectWithinMs,
+      );
+    } catch (error) {
       if (this.userAgent !== userAgent) return;
-      // The next server, if there are several: a new user agent for it.
-      if (this.settings.wsServers.length > 1) {
-        this.serverIndex = (this.serverIndex + 1) % this.settings.wsServers.length;
-        this.userAgent = undefined;
-        this.registerer = undefined;
-        void userAgent.stop().catch(() => undefined);
-      }
-      this.scheduleReconnect('unreachable');
+      // A fresh user agent for the next attempt (on the next server, if there are several):
+      // a WebSocket the browser refused outright (CSP) never settles SIP.js's own connect.
+      this.serverIndex = (this.serverIndex + 1) % this.settings.wsServers.length;
+      this.userAgent = undefined;
+      this.registerer = undefined;
+      void userAgent.stop().catch(() => undefined);
+      this.scheduleReconnect(error === policyError ? 'policy' : 'unreachable');
+    } finally {
+      refusedByPolicy.dispose();
     }
   }
 
-  private scheduleReconnect(reason: 'unreachable' | 'dropped'): void {
+  private scheduleReconnect(reason: 'unreachable' | 'dropped' | 'policy'): void {
     if (this.stopped) return;
     clearTimeout(this.retryTimer);
     this.attempt += 1;
