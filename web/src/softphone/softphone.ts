@@ -232,8 +232,7 @@ export class Softphone {
       throw new Error('That call is no longer ringing.');
     }
     this.preparedStream = stream;
-    this.ringer.stop(`invite:${key}`);
-    this.invitations.delete(key);
+    this.forget(key);
     this.current = held;
     this.update({ call: { ...held.call, established: false }, muted: false });
     await held.invitation.accept({ sessionDescriptionHandlerOptions: { constraints: audioOnly } });
@@ -381,18 +380,20 @@ export class Softphone {
     if (this.registerer === undefined) {
       const registerer = new Registerer(userAgent);
       registerer.stateChange.addListener((state) => {
-        if (this.registerer !== registerer || this.stopped) return;
-        if (state === RegistererState.Registered) {
-          this.attempt = 0;
-          this.update({ status: { kind: 'registered' } });
-          for (const waiter of [...this.waiters]) waiter();
+        if (this.registerer === registerer && state === RegistererState.Registered) {
+          this.registered();
         }
       });
       this.registerer = registerer;
     }
-    this.registerer
+    const registerer = this.registerer;
+    registerer
       .register({
         requestDelegate: {
+          // Again registered after a reconnection: the Registerer's state never left Registered.
+          onAccept: () => {
+            if (this.registerer === registerer) this.registered();
+          },
           onReject: (response) => {
             const code = response.message.statusCode ?? 0;
             this.update({ status: { kind: 'error', reason: 'rejected', code } });
@@ -401,6 +402,13 @@ export class Softphone {
       })
       // A REGISTER already under way, or the transport gone (onDisconnect reconnects).
       .catch(() => undefined);
+  }
+
+  private registered(): void {
+    if (this.stopped) return;
+    this.attempt = 0;
+    this.update({ status: { kind: 'registered' } });
+    for (const waiter of [...this.waiters]) waiter();
   }
 
   private onInvite(invitation: Invitation): void {
