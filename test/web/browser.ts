@@ -18,7 +18,13 @@ export const browserSkipReason = existsSync(chromiumPath)
 
 export const viewport = { width: 1440, height: 900 } as const;
 
-export function launchChromium(): Promise<Browser> {
+/**
+ * Chromium with fake audio and video devices (a beeping microphone, fake
+ * outputs). The microphone is allowed without a prompt unless
+ * `microphonePrompt` is set: then the page gets the browser's own answer
+ * (deny it with {@link denyMicrophone}).
+ */
+export function launchChromium(options: { microphonePrompt?: boolean } = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath,
     headless: true,
@@ -33,10 +39,25 @@ export function launchChromium(): Promise<Browser> {
       '--font-render-hinting=none',
       '--disable-lcd-text',
       '--force-color-profile=srgb',
-      '--use-fake-ui-for-media-stream',
+      ...(options.microphonePrompt === true ? [] : ['--use-fake-ui-for-media-stream']),
       '--use-fake-device-for-media-stream',
     ],
   });
+}
+
+/** The microphone denied to `origin` in the page's browser context, as a user blocking it would. */
+export async function denyMicrophone(page: Page, origin: string): Promise<void> {
+  const session = await page.context().newCDPSession(page);
+  const { targetInfo } = await session.send('Target.getTargetInfo');
+  const browserSession = await page.context().browser()!.newBrowserCDPSession();
+  await browserSession.send('Browser.setPermission', {
+    permission: { name: 'microphone' },
+    setting: 'denied',
+    origin,
+    browserContextId: targetInfo.browserContextId,
+  });
+  await browserSession.detach();
+  await session.detach();
 }
 
 export interface PageProblems {

@@ -1,13 +1,14 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App } from 'antd';
-import { useCallback, useMemo, useState, type ReactNode } from 'react';
+import { useCallback, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api } from '../api/api-client.ts';
 import type { AgentStatus, Offer } from '../api/api-types.ts';
 import { useSignedInUser } from '../auth/session.ts';
+import { NoMicrophoneError } from '../softphone/softphone.ts';
+import { useSoftphone } from '../softphone/softphone-context.ts';
 import { isCallId } from './call-queries.ts';
 import { DeskContext, type Desk } from './desk-context.ts';
-import { OfferAlert } from './offer-alert.ts';
 import { useDeskLiveEvents } from './use-desk-live-events.ts';
 import { useDeskShortcuts } from './use-desk-shortcuts.ts';
 import { useOfferAlerts } from './use-offer-alerts.ts';
@@ -30,7 +31,10 @@ export function DeskProvider(props: { children: ReactNode; onShortcutHelp: () =>
   const queryClient = useQueryClient();
   const [selectedContactId, select] = useState<string | null>(null);
   const [busyAction, setBusyAction] = useState<string | null>(null);
-  const alert = useMemo(() => new OfferAlert(), []);
+  const softphone = useSoftphone();
+  // One ring for offers and the browser phone's calls, on the agent's ringer device.
+  const alert = softphone.ringer;
+  const { answerOffer, declineOffer } = softphone;
 
   const status = useQuery({
     queryKey: statusKey,
@@ -61,6 +65,10 @@ export function DeskProvider(props: { children: ReactNode; onShortcutHelp: () =>
     onSettled: refresh,
     onError: (error) => {
       if (error instanceof ApiError && error.status === 401) return;
+      if (error instanceof NoMicrophoneError) {
+        void message.error(t(`softphone.mic.${error.problem}`));
+        return;
+      }
       void message.error(
         error instanceof ApiError
           ? t('errors.generic', { message: error.message })
@@ -75,22 +83,30 @@ export function DeskProvider(props: { children: ReactNode; onShortcutHelp: () =>
       act.mutate({
         name: `accept:${offer.offerId}`,
         run: async () => {
-          await api.post(`/agent/offers/${encodeURIComponent(offer.offerId)}/accept`);
+          // When the offer's INVITE rings the browser phone, answering it is the accept.
+          if (!(await answerOffer(offer.offerId))) {
+            await api.post(`/agent/offers/${encodeURIComponent(offer.offerId)}/accept`);
+          }
           select(offer.contactId);
         },
       });
     },
-    [act, alert],
+    [act, alert, answerOffer],
   );
   const reject = useCallback(
     (offer: Offer) => {
       alert.stop();
       act.mutate({
         name: `reject:${offer.offerId}`,
-        run: () => api.post(`/agent/offers/${encodeURIComponent(offer.offerId)}/reject`),
+        run: async () => {
+          // Declining the offer's INVITE (603) is the reject when it rings the browser phone.
+          if (!(await declineOffer(offer.offerId))) {
+            await api.post(`/agent/offers/${encodeURIComponent(offer.offerId)}/reject`);
+          }
+        },
       });
     },
-    [act, alert],
+    [act, alert, declineOffer],
   );
 
   useOfferAlerts({

@@ -203,6 +203,63 @@ export const en = {
     help: 'Show this list',
     close: 'Close',
   },
+  softphone: {
+    status: {
+      loading: 'Phone…',
+      notConfigured: 'Browser phone not set up',
+      unavailable: 'Browser phone unavailable',
+      connecting: 'Phone connecting…',
+      registered: 'Phone ready',
+      offline: 'Phone offline, reconnecting…',
+      micBlocked: 'Microphone blocked',
+      error: 'Phone refused',
+    },
+    openSettings: 'Browser phone settings',
+    notConfiguredHelp:
+      'Calls ring your desk phone. An administrator can make this browser your phone.',
+    retry: 'Retry',
+    mic: {
+      blocked: 'Your browser blocks the microphone: allow it for this site, then retry.',
+      missing: 'No microphone found: plug in a headset, then retry.',
+      busy: 'Another application is using the microphone: close it, then retry.',
+      unsupported:
+        'This browser cannot use a microphone here (the page must be on HTTPS or localhost).',
+    },
+    offlineHelp: {
+      policy:
+        "This page's security policy does not allow the phone server (connect-src). Ask an administrator; retrying by itself (attempt {{attempt}}).",
+      unreachable:
+        'The phone server cannot be reached. Calls cannot ring this browser until it is back; retrying by itself (attempt {{attempt}}).',
+      dropped:
+        'The connection to the phone server dropped. Reconnecting by itself (attempt {{attempt}}).',
+    },
+    rejected:
+      'The phone server refused this browser (SIP {{code}}). Retry, or ask an administrator.',
+    incoming: 'Incoming call: {{caller}}',
+    answer: 'Answer',
+    decline: 'Decline',
+    connectingCall: 'Connecting the call with {{caller}}…',
+    inCall: 'On the browser phone with {{caller}}',
+    mute: 'Mute',
+    unmute: 'Unmute',
+    hangUp: 'Hang up',
+    callFailed: 'The call could not be answered or ended. Try again.',
+    settings: {
+      title: 'Browser phone',
+      microphone: 'Microphone',
+      microphoneN: 'Microphone {{number}}',
+      speaker: 'Speaker (the call)',
+      speakerN: 'Output {{number}}',
+      ringer: 'Ringer (the ring)',
+      systemDefault: 'System default',
+      noOutputChoice: 'This browser plays through the system default output.',
+      level: 'Microphone level',
+      levelValue: '{{level}} percent',
+      levelBlocked: 'No level while the microphone is blocked.',
+      testRing: 'Test ring',
+      close: 'Close',
+    },
+  },
   errors: {
     generic: 'Something went wrong: {{message}}',
     network: 'The server cannot be reached. Check the connection.',
