@@ -31,6 +31,8 @@ export interface HttpAppOptions {
   readonly ids: IdGenerator;
   /** Mounted in order at the root (health) or under their own paths (api). */
   readonly routers: readonly { readonly path: string; readonly router: Router }[];
+  /** WebSocket servers pages may connect to besides this origin (the softphone's SIP_WS_URI). */
+  readonly connectSources?: readonly string[];
 }
 
 /** The express app: request logging, JSON bodies, the routers, then one error shape. */
@@ -39,7 +41,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   // First, so even a refused body or an unknown path carries them.
-  app.use(securityHeaders());
+  app.use(securityHeaders({ connectSources: options.connectSources ?? [] }));
   defineLazyLog(app, options.logger);
   app.use(requestLogger(options.logger, options.ids));
   // Size is bounded while reading (413), depth before JSON.parse (400).

@@ -19,7 +19,8 @@ export function styleNonceOf(res: { locals: Record<string, unknown> }): string |
  * The Content-Security-Policy of every response: what the same-origin web
  * desktop (a React app this server will serve) needs and nothing more.
  * Scripts, styles, fonts, API calls and the event WebSocket come from this
- * origin only (`'self'` covers same-origin `ws:`/`wss:` in CSP 3); images
+ * origin only (`'self'` covers same-origin `ws:`/`wss:` in CSP 3), and the
+ * browser softphone connects to drachtio-server's WebSocket too; images
  * and recordings may also be `data:`/`blob:` URLs the app makes itself; no
  * plugins, no `<base>` tricks, no framing by anyone (clickjacking an agent's
  * accept button), forms post only here. No `upgrade-insecure-requests`:
@@ -59,7 +60,19 @@ function styleSources(_req: IncomingMessage, res: ServerResponse): string {
  * cross-origin isolation of the window and resources, HSTS (ignored by
  * browsers over plain HTTP), and no `X-Powered-By`.
  */
-export function securityHeaders(): RequestHandler[] {
+export function securityHeaders(
+  options: {
+    /**
+     * Origins pages may connect to besides their own: the browser
+     * softphone's SIP-over-WebSocket servers (SIP_WS_URI).
+     */
+    readonly connectSources?: readonly string[];
+  } = {},
+): RequestHandler[] {
+  const connectSources = [
+    "'self'",
+    ...(options.connectSources ?? []).map((uri) => new URL(uri).origin),
+  ];
   return [
     (req, res, next) => {
       // Page loads only: API answers (the hot paths) make no nonce.
@@ -73,6 +86,7 @@ export function securityHeaders(): RequestHandler[] {
         useDefaults: false,
         directives: {
           ...contentSecurityPolicy,
+          'connect-src': connectSources,
           'style-src': [styleSources],
         },
       },

@@ -143,6 +143,7 @@ export async function startService(deps: ServiceDependencies): Promise<RunningSe
   const app = createHttpApp({
     logger,
     ids,
+    connectSources: config.sip.webSocketUris,
     routers: [
       {
         path: '/',

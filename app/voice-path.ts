@@ -1,3 +1,7 @@
+import {
+  callConnectedStreamNotice,
+  withConnectedNotices,
+} from '../media/call-record/call-connected-notice.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
@@ -208,12 +212,18 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
   });
   openCalls.start();
   const spool = openCallRecordSpool(config.media.callRecordSpoolDir, logger);
-  const records = new CallRecordWriter({
+  const writer = new CallRecordWriter({
     store: new CallRecordRepository(db, instanceId),
     clock,
     logger: logger.child({ component: 'call-records' }),
     ...(spool === undefined ? {} : { spool }),
   });
+  // Desktops learn from the stream when their agent's call is bridged.
+  const records = withConnectedNotices(
+    writer,
+    callConnectedStreamNotice(redis, routing.commands.keys.events()),
+    logger,
+  );
   const registrations = new RegistrationStore(redis, clock, prefix);
   const authenticator = new DigestAuthenticator({
     realm: config.sip.realm,
@@ -486,15 +496,15 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
   const close = (): Promise<void> => {
     closed ??= (async () => {
       await drain();
-      if (!(await records.drain())) {
+      if (!(await writer.drain())) {
         logger.error(
-          { pending: records.pending, spooled: spool !== undefined },
+          { pending: writer.pending, spooled: spool !== undefined },
           spool === undefined
             ? 'voice: call records left unwritten'
             : 'voice: call records left in the spool for the next start',
         );
       }
-      records.close();
+      writer.close();
       spool?.close();
       await openCalls.stop();
       freeswitch.close();

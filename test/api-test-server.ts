@@ -247,6 +247,7 @@ export async function startApiTestServer(
   const app = createHttpApp({
     logger,
     ids: new SequentialIdGenerator('req'),
+    connectSources: options.softphone?.webSocketUris ?? [],
     routers: [
       { path: apiBasePath, router: api.router },
       // The built web app, as `switchboard start` serves it (browser tests).

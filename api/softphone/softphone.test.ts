@@ -122,6 +122,14 @@ describe('the browser softphone registration', () => {
     expect(rows.map((r) => r.username)).not.toContain(softphoneUsername(bare.a.agentId));
   });
 
+  it("lets pages connect to the softphone's WebSocket server, and only there besides their own origin", async () => {
+    const page = await fetch(`${t.url}/desk`, { headers: { accept: 'text/html' } });
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("connect-src 'self' wss://pbx.example.com:8443;");
+    const without = await fetch(`${bare.url}/desk`, { headers: { accept: 'text/html' } });
+    expect(without.headers.get('content-security-policy')).toContain("connect-src 'self';");
+  });
+
   it('answers 401 without a session', async () => {
     expect((await t.request('post', '/me/softphone')).status).toBe(401);
   });

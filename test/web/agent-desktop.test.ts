@@ -27,6 +27,10 @@ const locales = [
       logIn: 'Log in',
       available: 'Available',
       accept: 'Accept',
+      mute: /\bMute\b/,
+      muted: 'Muted',
+      resume: /\bResume\b/,
+      dialpad: 'Dialpad',
       done: 'Done',
       reject: 'Reject',
       missed: 'Missed offer',
@@ -45,6 +49,10 @@ const locales = [
       logIn: '登录',
       available: '空闲',
       accept: '接受',
+      mute: /(^|\s)静音/,
+      muted: '已静音',
+      resume: /(^|\s)恢复通话/,
+      dialpad: '拨号盘',
       done: '完成',
       reject: '拒绝',
       missed: '未接分配',
@@ -138,8 +146,39 @@ describe.skipIf(browserSkipReason !== undefined)(
             await expect.poll(async () => (await world.statusOf(page)).state).toBe('busy');
             await world.bridged(callId);
             await expect.poll(() => stateButton.textContent()).toContain(words.onCall);
+            // Mute by click, hold by key (the customer hears music), keys from the dialpad.
+            await page.getByRole('button', { name: words.mute }).click();
+            await expect.poll(() => world.t.liveCalls.muted.has(callId)).toBe(true);
+            await page.getByText(words.muted, { exact: true }).waitFor();
+            await page.keyboard.press('h');
+            await expect.poll(() => world.t.liveCalls.held.has(callId)).toBe(true);
+            await page.getByRole('button', { name: words.resume }).waitFor();
+            await page.getByRole('button', { name: words.dialpad }).click();
+            await page
+              .getByRole('group', { name: words.dialpad })
+              .getByRole('button', { name: '5' })
+              .click();
+            await page.keyboard.press('#');
+            await expect
+              .poll(() =>
+                world.t.liveCalls.sentDigits
+                  .filter((sent) => sent.callId === callId)
+                  .map((sent) => sent.digits)
+                  .join(''),
+              )
+              .toBe('5#');
+            await page.getByRole('button', { name: words.dialpad }).click();
+            // The pointer and focus off the buttons: the reference shows them at rest.
+            await page.mouse.move(1, 1);
+            await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
             await page.clock.setFixedTime(world.now() + 65_000);
             await expectLooksRight(page, `desk-on-call-${locale}`, problems);
+            // Both keys at once: neither is lost while the other is on its way.
+            await page.keyboard.press('h');
+            await page.keyboard.press('m');
+            await expect
+              .poll(() => world.t.liveCalls.held.has(callId) || world.t.liveCalls.muted.has(callId))
+              .toBe(false);
 
             // The customer's last call was recorded: the agent plays it from the 360 view.
             await page

@@ -6,7 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
+import { Redis } from 'ioredis';
+import { callConnectedStreamNotice } from '../../media/call-record/call-connected-notice.ts';
 import { startApiTestServer, type ApiTestServer } from '../api-test-server.ts';
+import { testRedisUrl } from '../test-redis.ts';
 
 export interface DeskStatus {
   readonly state: string;
@@ -34,8 +37,11 @@ export interface DeskWorld {
   close(): Promise<void>;
 }
 
-export async function startDeskWorld(): Promise<DeskWorld> {
-  const t = await startApiTestServer();
+export async function startDeskWorld(
+  options: Parameters<typeof startApiTestServer>[0] = {},
+): Promise<DeskWorld> {
+  const t = await startApiTestServer(options);
+  const events = new Redis(testRedisUrl);
   const queued: string[] = [];
   // What an admin sets up: global codes, one of queue A's own, and a code required there.
   const admin = await t.login(t.emails.admin!);
@@ -103,6 +109,17 @@ export async function startDeskWorld(): Promise<DeskWorld> {
         .set({ agent_id: t.a.agentId, answered_at: at, bridged_at: at })
         .where('id', '=', callId)
         .execute();
+      // The voice layer holds the bridged call (hold, mute and keys work on it)
+      // and tells the desktop so, as app/voice-path.ts does.
+      t.liveCalls.connect(callId);
+      await callConnectedStreamNotice(
+        events,
+        t.streamKey,
+      )({
+        callId,
+        agentId: t.a.agentId,
+        at: at.getTime(),
+      });
     },
     async resetAgent() {
       const { desk } = t.routing;
@@ -131,6 +148,9 @@ export async function startDeskWorld(): Promise<DeskWorld> {
       t.routing.clock.advance(21_000);
       await t.routing.deadlines.fireDue();
     },
-    close: () => t.close(),
+    async close() {
+      events.disconnect();
+      await t.close();
+    },
   };
 }

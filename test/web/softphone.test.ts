@@ -4,11 +4,9 @@
  * keeps retrying), the microphone blocked (the actionable message and
  * Retry), and the settings dialog (Chromium's fake devices listed, the
  * microphone level moving, no serious accessibility finding).
- *
- * `GET /api/v1/me/softphone` is being built on the server separately: until
- * it lands, these tests answer that ONE JSON document with Playwright's
- * `page.route` (`softphoneSettings` below); everything else is the real
- * server. Switch them to the real endpoint when it is in main.
+ * Two worlds: one without SIP_WS_URI (not set up), one whose SIP_WS_URI is
+ * a port nothing listens on (the SIP server is down). The desktop asks the
+ * real `POST /api/v1/me/softphone` in both.
  */
 import { createServer } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
@@ -24,12 +22,20 @@ import {
 import { startDeskWorld, type DeskWorld } from './desk-world.ts';
 
 let world: DeskWorld;
+let unreachable: DeskWorld;
+let wsServer: string;
 let browser: Browser;
 let promptingBrowser: Browser;
 
 beforeAll(async () => {
   if (browserSkipReason !== undefined) return;
-  world = await startDeskWorld();
+  wsServer = `ws://127.0.0.1:${await closedPort()}`;
+  [world, unreachable] = await Promise.all([
+    startDeskWorld(),
+    startDeskWorld({
+      softphone: { realm: 'switchboard.test', webSocketUris: [wsServer], iceServerUrls: [] },
+    }),
+  ]);
   browser = await launchChromium();
   promptingBrowser = await launchChromium({ microphonePrompt: true });
 });
@@ -38,6 +44,7 @@ afterAll(async () => {
   await browser?.close();
   await promptingBrowser?.close();
   await world?.close();
+  await unreachable?.close();
 });
 
 /** A TCP port nothing listens on: the SIP server that is down. */
@@ -49,38 +56,14 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-function enabledSettings(wsServer: string) {
-  return {
-    enabled: true,
-    wsServers: [wsServer],
-    aor: 'sip:agent-a@switchboard.test',
-    username: 'agent-a',
-    realm: 'switchboard.test',
-    authorizationHa1: '0123456789abcdef0123456789abcdef',
-    displayName: 'Agent A',
-    iceServers: [],
-  };
+/** Agent A's English desktop in `on` (whose SIP_WS_URI decides the phone). */
+async function deskWith(on: DeskWorld, from: Browser = browser) {
+  return openPage(from, { locale: 'en', timezoneId: 'Europe/London', baseURL: on.t.url });
 }
 
-/**
- * Agent A's English desktop, with `/me/softphone` answering `settings`
- * (test-only: see the file's comment).
- */
-async function deskWith(settings: object, from: Browser = browser) {
-  const opened = await openPage(from, {
-    locale: 'en',
-    timezoneId: 'Europe/London',
-    baseURL: world.t.url,
-  });
-  const { page } = opened;
-  // The one document this file stands in for until the server's endpoint lands.
-  await page.route('**/api/v1/me/softphone', (route) => route.fulfill({ json: settings }));
-  return opened;
-}
-
-async function logIn(page: Page): Promise<void> {
+async function logIn(page: Page, on: DeskWorld): Promise<void> {
   await page.goto('/login');
-  await page.getByLabel('Email').fill(world.t.emails.agentA!);
+  await page.getByLabel('Email').fill(on.t.emails.agentA!);
   await page.getByLabel('Password').fill(testPassword);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.locator('.sb-state').waitFor();
@@ -89,27 +72,13 @@ async function logIn(page: Page): Promise<void> {
 /** The header's word for the phone (a status region inside the indicator button). */
 const phoneStatus = (page: Page) => page.locator('.sb-softphone [role="status"]');
 
-/**
- * The page's CSP violations and errors, less the refusal to open a
- * WebSocket to `wsServer`: the page's `connect-src 'self'` does not yet list
- * the SIP server (the server side adds its origin with the endpoint), so
- * Chromium refuses before TCP, which reaches the softphone as the same
- * failed connection a closed port is.
- */
-function problemsBesides(errors: readonly string[], wsServer: string): string[] {
-  return errors.filter((error) => !(error.includes(wsServer) && /connect-src/.test(error)));
-}
-
 describe.skipIf(browserSkipReason !== undefined)(
   `browser softphone${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`,
   () => {
     it('says in the header when the browser phone is not set up', { timeout: 60_000 }, async () => {
-      const { context, page, problems } = await deskWith({
-        enabled: false,
-        reason: 'not-configured',
-      });
+      const { context, page, problems } = await deskWith(world);
       try {
-        await logIn(page);
+        await logIn(page, world);
         await expect.poll(() => phoneStatus(page).textContent()).toBe('Browser phone not set up');
         await page.getByRole('button', { name: /Browser phone settings/ }).click();
         const dialog = page.getByRole('dialog', { name: 'Browser phone' });
@@ -125,20 +94,16 @@ describe.skipIf(browserSkipReason !== undefined)(
       'shows the phone offline while the SIP server cannot be reached, and keeps retrying',
       { timeout: 60_000 },
       async () => {
-        const wsServer = `ws://127.0.0.1:${await closedPort()}`;
-        const { context, page, problems } = await deskWith(enabledSettings(wsServer));
+        const { context, page, problems } = await deskWith(unreachable);
         try {
-          await logIn(page);
+          await logIn(page, unreachable);
           await expect
             .poll(() => phoneStatus(page).textContent(), { timeout: 15_000 })
             .toBe('Phone offline, reconnecting…');
           await page.getByRole('button', { name: /Browser phone settings/ }).click();
           const dialog = page.getByRole('dialog', { name: 'Browser phone' });
-          // Refused by the page's connect-src today (the dialog says so); "cannot be reached"
-          // once the server lists the SIP server there and the port itself refuses.
-          await dialog
-            .getByText(/(cannot be reached|does not allow the phone server).*\(attempt 1\)/)
-            .waitFor();
+          // The page's CSP lets it try (SIP_WS_URI is in connect-src); the port refuses.
+          await dialog.getByText(/cannot be reached.*\(attempt 1\)/).waitFor();
           // Backoff: 2 s (less up to a fifth), then 4 s; the attempt count shows each retry.
           await dialog.getByText(/\(attempt 2\)/).waitFor({ timeout: 10_000 });
           await dialog.getByText(/\(attempt 3\)/).waitFor({ timeout: 15_000 });
@@ -146,8 +111,14 @@ describe.skipIf(browserSkipReason !== undefined)(
           await dialog.getByRole('button', { name: 'Retry' }).click();
           await dialog.getByText(/\(attempt 1\)/).waitFor();
           // The credential never reaches the page's text.
-          expect(await page.content()).not.toContain('0123456789abcdef0123456789abcdef');
-          expect(problemsBesides(problems.errors, wsServer)).toEqual([]);
+          const { authorizationHa1 } = (
+            await unreachable.t.request('post', '/me/softphone', {
+              cookie: await unreachable.t.login(unreachable.t.emails.agentA!),
+            })
+          ).body as { authorizationHa1: string };
+          expect(authorizationHa1).toMatch(/^[0-9a-f]{32}$/);
+          expect(await page.content()).not.toContain(authorizationHa1);
+          expect(problems.errors).toEqual([]);
         } finally {
           await context.close();
         }
@@ -158,14 +129,10 @@ describe.skipIf(browserSkipReason !== undefined)(
       'says the browser blocks the microphone, and how to fix it, with Retry',
       { timeout: 60_000 },
       async () => {
-        const wsServer = `ws://127.0.0.1:${await closedPort()}`;
-        const { context, page, problems } = await deskWith(
-          enabledSettings(wsServer),
-          promptingBrowser,
-        );
+        const { context, page, problems } = await deskWith(unreachable, promptingBrowser);
         try {
-          await denyMicrophone(page, world.t.url);
-          await logIn(page);
+          await denyMicrophone(page, unreachable.t.url);
+          await logIn(page, unreachable);
           await expect.poll(() => phoneStatus(page).textContent()).toBe('Microphone blocked');
           const banner = page.locator('.sb-softphone-bar [role="alert"]');
           await expect
@@ -177,7 +144,7 @@ describe.skipIf(browserSkipReason !== undefined)(
           await page.getByRole('button', { name: /Browser phone settings/ }).click();
           const dialog = page.getByRole('dialog', { name: 'Browser phone' });
           await dialog.getByText('No level while the microphone is blocked.').waitFor();
-          expect(problemsBesides(problems.errors, wsServer)).toEqual([]);
+          expect(problems.errors).toEqual([]);
         } finally {
           await context.close();
         }
@@ -188,10 +155,9 @@ describe.skipIf(browserSkipReason !== undefined)(
       "lists the browser's devices, shows the microphone level moving, and passes axe",
       { timeout: 60_000 },
       async () => {
-        const wsServer = `ws://127.0.0.1:${await closedPort()}`;
-        const { context, page, problems } = await deskWith(enabledSettings(wsServer));
+        const { context, page, problems } = await deskWith(unreachable);
         try {
-          await logIn(page);
+          await logIn(page, unreachable);
           await expect.poll(() => phoneStatus(page).textContent()).not.toBe('Phone…');
           await page.getByRole('button', { name: /Browser phone settings/ }).click();
           const dialog = page.getByRole('dialog', { name: 'Browser phone' });
@@ -220,7 +186,7 @@ describe.skipIf(browserSkipReason !== undefined)(
           await expect.poll(() => options.allTextContents()).toContain('Fake Audio Input 1');
           await page.keyboard.press('Escape');
           await dialog.getByRole('button', { name: 'Test ring' }).click();
-          expect(problemsBesides(problems.errors, wsServer)).toEqual([]);
+          expect(problems.errors).toEqual([]);
         } finally {
           await context.close();
         }

@@ -1,4 +1,4 @@
-import { EyeOutlined, SwapOutlined } from '@ant-design/icons';
+import { EyeOutlined } from '@ant-design/icons';
 import { Alert, Button, Descriptions } from 'antd';
 import type { TFunction } from 'i18next';
 import { useState } from 'react';
@@ -8,6 +8,7 @@ import { clockDuration, timeOfDay } from '../format/formatters.ts';
 import { useLanguage } from '../i18n/language-context.ts';
 import { useCall } from './call-queries.ts';
 import { queueName, useDesk, type Supervision } from './desk-context.ts';
+import { CallControls } from './CallControls.tsx';
 import { TransferDialog } from './TransferDialog.tsx';
 import { useNow } from './use-now.ts';
 import { WrapUpForm } from './WrapUpForm.tsx';
@@ -91,20 +92,17 @@ export function InteractionPane() {
           {timeOfDay(contact.acceptedAt, language, userTimeZone(me))}
         </Descriptions.Item>
       </Descriptions>
-      {contact.channel === 'voice' && <p className="sb-muted">{t('interaction.phoneControls')}</p>}
+      {contact.channel === 'voice' && call.data !== undefined && (
+        <CallControls call={call.data} onTransfer={() => setTransferring(true)} />
+      )}
       <div className="sb-call-controls">
-        {contact.channel === 'voice' && call.data !== undefined && (
-          <Button icon={<SwapOutlined />} onClick={() => setTransferring(true)}>
-            {t('interaction.transfer')}
-          </Button>
-        )}
         <Button
           type="primary"
           danger
           onClick={() => desk.complete(contact.contactId)}
           loading={desk.busyAction === `complete:${contact.contactId}`}
         >
-          {t('interaction.complete')}
+          {t('interaction.complete')} <kbd className="sb-kbd-hint">E</kbd>
         </Button>
       </div>
       {call.data !== undefined && (

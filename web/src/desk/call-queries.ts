@@ -17,6 +17,8 @@ export interface CallDetail {
   readonly wrapUpNotes?: string | null;
   /** In the 360 view, with each recording's length. */
   readonly recordings?: readonly { id: string; durationMs: number }[];
+  /** While an agent is bridged: whether the customer is on hold and the agent muted. */
+  readonly controls?: { readonly held: boolean; readonly muted: boolean } | null;
 }
 
 export interface Customer360 {
@@ -48,7 +50,11 @@ export interface Customer360 {
 export const isCallId = (id: string) =>
   /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id);
 
-/** A voice contact's call record (its id is the call id); nothing for other channels. */
+/**
+ * A voice contact's call record (its id is the call id); nothing for other
+ * channels. Re-read on `call.connected` (the voice layer bridged the agent:
+ * hold, mute and keys work from then) and `call.controls` events.
+ */
 export function useCall(contactId: string | null) {
   return useQuery({
     queryKey: ['call', contactId],

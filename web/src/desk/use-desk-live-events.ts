@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { LiveEvents, type LiveConnection } from '../api/live-events.ts';
 import type { Supervision } from './desk-context.ts';
@@ -5,15 +6,26 @@ import type { Supervision } from './desk-context.ts';
 /**
  * The agent's event socket: `refresh` on every event about the agent and
  * after every (re)connection, supervisors on the agent's calls from the
- * `supervision.*` events, and the connection's state for the banner.
+ * `supervision.*` events, the call re-read on `call.connected` and
+ * `call.controls`, and the
+ * connection's state for the banner.
  */
 export function useDeskLiveEvents(agentId: string, refresh: () => void) {
   const [connection, setConnection] = useState<LiveConnection>('connecting');
   const [supervision, setSupervision] = useState<readonly Supervision[]>([]);
+  const queryClient = useQueryClient();
   useEffect(() => {
     const live = new LiveEvents({
-      topics: ['agent', 'offer', 'contact', 'supervision'],
+      topics: ['agent', 'offer', 'contact', 'supervision', 'call'],
       onEvent: (event) => {
+        if (event.topic === 'call') {
+          // The agent was bridged (controls work now), or hold and mute changed
+          // (here, in another tab, or by a supervisor).
+          if (event.data.callId !== undefined) {
+            void queryClient.invalidateQueries({ queryKey: ['call', event.data.callId] });
+          }
+          return;
+        }
         if (event.topic === 'supervision') {
           setSupervision((current) => nextSupervision(current, event.type, event.data));
           return;
@@ -26,7 +38,7 @@ export function useDeskLiveEvents(agentId: string, refresh: () => void) {
     });
     live.start();
     return () => live.stop();
-  }, [agentId, refresh]);
+  }, [agentId, refresh, queryClient]);
   return { connection, supervision };
 }
 

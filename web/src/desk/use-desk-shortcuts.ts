@@ -6,6 +6,8 @@ export const deskShortcuts = [
   { key: 'a', action: 'accept' },
   { key: 'r', action: 'reject' },
   { key: 'e', action: 'hangUp' },
+  { key: 'm', action: 'mute' },
+  { key: 'h', action: 'hold' },
   { key: 'v', action: 'available' },
   { key: 's', action: 'break' },
   { key: '?', action: 'help' },
@@ -53,6 +55,8 @@ export function useDeskShortcuts(desk: Desk): void {
           break;
         }
         case 'break':
+        case 'mute':
+        case 'hold':
           window.dispatchEvent(new CustomEvent(shortcutEvent, { detail: shortcut.action }));
           break;
       }

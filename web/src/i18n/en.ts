@@ -125,6 +125,9 @@ export const en = {
     hold: 'Hold',
     resume: 'Resume',
     onHold: 'On hold {{duration}}',
+    muted: 'Muted',
+    controls: 'Call controls',
+    keysSent: 'Keys sent',
     dialpad: 'Dialpad',
     transfer: 'Transfer',
     transferTo: 'Transfer to',
@@ -135,7 +138,6 @@ export const en = {
     coachedBy: 'Coached by {{name}}',
     bargedBy: '{{name}} joined the call',
     aSupervisor: 'a supervisor',
-    phoneControls: 'Use your phone for mute, hold and the dialpad.',
   },
   wrapUp: {
     title: 'Wrap-up',

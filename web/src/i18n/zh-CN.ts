@@ -122,6 +122,9 @@ export const zhCN: Messages = {
     hold: '保持',
     resume: '恢复通话',
     onHold: '保持中 {{duration}}',
+    muted: '已静音',
+    controls: '通话控制',
+    keysSent: '已发送按键',
     dialpad: '拨号盘',
     transfer: '转接',
     transferTo: '转接到',
@@ -132,7 +135,6 @@ export const zhCN: Messages = {
     coachedBy: '{{name}} 正在耳语指导',
     bargedBy: '{{name}} 已强插加入通话',
     aSupervisor: '班长',
-    phoneControls: '静音、保持和拨号请在话机上操作。',
   },
   wrapUp: {
     title: '话后处理',

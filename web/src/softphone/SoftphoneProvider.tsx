@@ -45,7 +45,7 @@ const canChooseOutput =
   typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
 
 /**
- * The browser phone for the signed-in user: reads `GET /me/softphone`; when
+ * The browser phone for the signed-in user: asks `POST /me/softphone`; when
  * enabled, registers a {@link Softphone} (stopped, so unregistered, when the
  * user logs out or the page goes), keeps the device lists current and the
  * agent's device choice (remembered per user in localStorage), and owns the
@@ -57,7 +57,7 @@ export function SoftphoneProvider(props: { children: ReactNode }) {
   const ringer = useMemo(() => new OfferAlert(), []);
   const settings = useQuery({
     queryKey: softphoneSettingsKey,
-    queryFn: () => api.get<SoftphoneSettings>('/me/softphone'),
+    queryFn: () => api.post<SoftphoneSettings>('/me/softphone'),
     staleTime: Infinity,
     retry: false,
   });

@@ -1,5 +1,5 @@
 /**
- * `GET /api/v1/me/softphone`: whether this user's browser is their phone,
+ * `POST /api/v1/me/softphone`: whether this user's browser is their phone,
  * and how it registers. `authorizationHa1` is a credential: it stays in
  * memory, is never logged and never shown.
  */
