@@ -1,3 +1,4 @@
+import { connectOfferThroughFsmrf } from '../media/freeswitch/browser-media.ts';
 import {
   callConnectedStreamNotice,
   withConnectedNotices,
@@ -243,7 +244,15 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
     logger: logger.child({ component: 'registrar' }),
   });
 
-  const ringer = new DeviceRinger({ sip: signalling.srf, mediaServer, clock, logger });
+  const ringer = new DeviceRinger({
+    sip: signalling.srf,
+    mediaServer,
+    clock,
+    logger,
+    // Ours like every other endpoint, for the orphan sweep.
+    connectBrowserOffer: async (server, offerSdp, sendAnswer) =>
+      owned.adopt(await connectOfferThroughFsmrf(server, offerSdp, sendAnswer)),
+  });
   const dialer = outboundDialer(
     new OutboundDialer({
       ringer,

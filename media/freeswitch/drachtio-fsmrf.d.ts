@@ -27,3 +27,18 @@ declare module 'drachtio-fsmrf' {
   }
   export = Mrf;
 }
+
+/** fsmrf's endpoint class, for joining a channel fsmrf did not set up itself (browser-media.ts). */
+declare module 'drachtio-fsmrf/lib/endpoint.js' {
+  import type { EventEmitter } from 'node:events';
+
+  class Endpoint extends EventEmitter {
+    constructor(
+      conn: unknown,
+      dialog: unknown,
+      mediaServer: unknown,
+      options: { customEvents?: string[] },
+    );
+  }
+  export = Endpoint;
+}

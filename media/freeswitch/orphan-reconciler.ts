@@ -12,24 +12,30 @@ export class OwnedEndpoints {
 
   /** `server` with every endpoint it creates recorded here until destroyed or ended. */
   track(server: MediaServer): MediaServer {
-    const owned = this.uuids;
-    const createEndpoint = async (options?: CreateEndpointOptions): Promise<MediaEndpoint> => {
-      const endpoint = await server.createEndpoint(options);
-      owned.add(endpoint.uuid);
-      endpoint.on('destroy', () => owned.delete(endpoint.uuid));
-      const destroy = endpoint.destroy.bind(endpoint);
-      endpoint.destroy = () => {
-        owned.delete(endpoint.uuid);
-        return destroy();
-      };
-      return endpoint;
-    };
+    const createEndpoint = async (options?: CreateEndpointOptions): Promise<MediaEndpoint> =>
+      this.adopt(await server.createEndpoint(options));
     return new Proxy(server, {
       get: (target, property, receiver) =>
         property === 'createEndpoint'
           ? createEndpoint
           : (Reflect.get(target, property, receiver) as unknown),
     });
+  }
+
+  /**
+   * Records an endpoint made some other way than `createEndpoint` (a
+   * browser's offer joined by browser-media.ts) until destroyed or ended.
+   */
+  adopt<Endpoint extends MediaEndpoint>(endpoint: Endpoint): Endpoint {
+    const owned = this.uuids;
+    owned.add(endpoint.uuid);
+    endpoint.on('destroy', () => owned.delete(endpoint.uuid));
+    const destroy = endpoint.destroy.bind(endpoint);
+    endpoint.destroy = () => {
+      owned.delete(endpoint.uuid);
+      return destroy();
+    };
+    return endpoint;
   }
 
   has(uuid: string): boolean {

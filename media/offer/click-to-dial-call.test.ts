@@ -85,6 +85,8 @@ describe('click-to-dial calls', () => {
     await t.clock.advance(0);
     const agentPhone = t.sip.ringing(alicePhone)[0];
     expect(agentPhone?.headers.From).toBe('"+15557654321" <sip:+15557654321@localhost>');
+    // The agent just clicked Call: a browser phone answers by itself.
+    expect(agentPhone?.headers['X-Switchboard-Auto-Answer']).toBe('true');
     // The call row exists from the first ring, under the id the API answered with.
     expect(t.calls()[0]).toMatchObject({
       id: callId,

@@ -134,7 +134,12 @@ export class ClickToDialCall implements ClickToDial {
     const outcome = await this.options.ringer.ring(phones, {
       timeoutMs: this.options.ringTimeoutMs ?? 30_000,
       // The number is E.164 (checked by the API): safe in a header, and what the agent's phone shows.
-      headers: { From: `"${number}" <sip:${number}@localhost>` },
+      // The agent just asked for this call: a browser phone answers it at once
+      // (desk phones ignore the header and ring).
+      headers: {
+        From: `"${number}" <sip:${number}@localhost>`,
+        'X-Switchboard-Auto-Answer': 'true',
+      },
       onDeviceFailed: (_uri, status) => {
         if (!isDecline(status)) gone += 1;
       },

@@ -1,5 +1,6 @@
 import type { CallClock } from '../../ivr/call-clock.ts';
 import type { Logger } from '../../platform/logger.ts';
+import { connectOfferDirectly, type ConnectBrowserOffer } from '../freeswitch/browser-media.ts';
 import { connectedLeg, type ConnectedLeg } from '../freeswitch/connected-leg.ts';
 import type { MediaEndpoint, MediaServer } from '../freeswitch/media-server.ts';
 import type { SipDialog } from '../sip/sip-message.ts';
@@ -46,6 +47,11 @@ export interface DeviceRingerOptions {
   readonly mediaServer: () => MediaServer | undefined;
   readonly clock: CallClock;
   readonly logger: Logger;
+  /**
+   * Joins a browser's WebRTC offer to FreeSWITCH ({@link connectOfferThroughFsmrf}
+   * on real servers); default {@link connectOfferDirectly}, for the twins.
+   */
+  readonly connectBrowserOffer?: ConnectBrowserOffer;
 }
 
 const declineStatuses = new Set([486, 600, 603]);
@@ -116,18 +122,21 @@ export class DeviceRinger {
   ): Promise<DeviceAnswer> {
     const { sip } = this.options;
     if (shared === undefined || isWebRtcContact(uri)) {
-      return inviteForOffer(sip, uri, options.headers, progress).then((offer) => ({
-        connect: async () => {
-          const endpoint = await server.createEndpoint({ remoteSdp: offer.sdp });
-          try {
-            return { dialog: await offer.ack(endpoint.local.sdp), endpoint };
-          } catch (error) {
-            await endpoint.destroy().catch(() => undefined);
-            throw error;
-          }
-        },
-        abandon: () => offer.destroy(),
-      }));
+      const connectOffer = this.options.connectBrowserOffer ?? connectOfferDirectly;
+      return inviteForOffer(sip, uri, options.headers, progress).then((offer) => {
+        let acked: SipDialog | undefined;
+        return {
+          connect: async () => {
+            const endpoint = await connectOffer(server, offer.sdp, async (answerSdp) => {
+              acked = await offer.ack(answerSdp);
+            });
+            if (acked === undefined) throw new Error('the browser was never sent the answer');
+            return { dialog: acked, endpoint };
+          },
+          // Once ACKed the dialog is confirmed: a BYE; before, the 200 OK is ACKed first.
+          abandon: () => (acked !== undefined ? acked.destroy() : offer.destroy()),
+        };
+      });
     }
     return sip
       .createUAC(uri, { localSdp: shared.local.sdp, headers: options.headers }, progress)

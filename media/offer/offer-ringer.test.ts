@@ -115,6 +115,21 @@ describe('voice offers', () => {
     expect(await rig.eventTypes()).not.toContain('offer.timed-out');
   });
 
+  it('passes the offer on, backing the agent off, when FreeSWITCH cannot set the ring up', async () => {
+    await rig.agent('carol', ['sip:carol@198.51.100.7']);
+    rig.server.failCreate = new Error('FreeSWITCH is out of channels');
+    await rig.routing.acd.enqueue(contact('call-fs'));
+    await rig.until(async () => expect(await rig.eventTypes()).toContain('offer.unreachable'));
+    const carol = await rig.routing.desk.status('carol');
+    // Not a miss, and not offered again at once (that failed the same way, in a loop).
+    expect([carol.consecutiveMisses, carol.voiceBackoffUntil]).toEqual([
+      0,
+      rig.clock.now() + 30_000,
+    ]);
+    expect(await rig.eventTypes()).not.toContain('offer.rejected');
+    rig.server.failCreate = undefined;
+  });
+
   it('cancels the ringing phone when the caller abandons in queue', async () => {
     await rig.agent('alice', ['sip:alice@198.51.100.7']);
     await rig.routing.acd.enqueue(contact('call-5'));

@@ -273,10 +273,15 @@ export class OfferRinger {
         log.info({ status: outcome.status }, 'offer rang out');
         await this.options.ringTimedOut(offerId);
         return;
-      case 'failed':
-        log.warn({ reason: outcome.reason }, 'could not ring the agent; offer returned');
-        await this.options.desk.reject(agentId, offerId).catch(() => undefined);
+      case 'failed': {
+        // FreeSWITCH could not set the ring up (not connected, out of channels):
+        // not the agent's miss, and offering them the call again at once would
+        // fail again in a tight loop. The caller goes to the next agent.
+        const backoffMs = this.options.unreachableBackoffMs ?? 30_000;
+        log.warn({ reason: outcome.reason, backoffMs }, 'could not ring the agent; passed on');
+        await this.options.desk.unreachable(agentId, offerId, backoffMs).catch(() => undefined);
         return;
+      }
       case 'cancelled':
         return;
     }

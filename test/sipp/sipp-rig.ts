@@ -297,6 +297,10 @@ type EslConnectionConstructor = new (
 export interface FreeSwitchWatch {
   /** Applications completed since the watch started (or since the last `clear`). */
   readonly executed: ExecutedApplication[];
+  /** Keys FreeSWITCH detected (DTMF events), with the channel they came in on. */
+  readonly keys: { readonly channel: string; readonly digit: string }[];
+  /** Channels that ended, with the variables FreeSWITCH kept of them (RTP counters, SRTP). */
+  readonly hangups: { readonly channel: string; variable(name: string): string | undefined }[];
   clear(): void;
   api(command: string, args?: string): Promise<string>;
   close(): void;
@@ -315,7 +319,9 @@ export async function watchFreeSwitch(): Promise<FreeSwitchWatch> {
   });
   const esl = connection as EslConnection;
   const executed: ExecutedApplication[] = [];
-  esl.events('plain', 'CHANNEL_EXECUTE_COMPLETE');
+  const keys: FreeSwitchWatch['keys'][number][] = [];
+  const hangups: FreeSwitchWatch['hangups'][number][] = [];
+  esl.events('plain', 'CHANNEL_EXECUTE_COMPLETE DTMF CHANNEL_HANGUP_COMPLETE');
   esl.on('esl::event::CHANNEL_EXECUTE_COMPLETE::*', (event) => {
     executed.push({
       application: event.getHeader('Application') ?? '',
@@ -323,9 +329,27 @@ export async function watchFreeSwitch(): Promise<FreeSwitchWatch> {
       response: event.getHeader('Application-Response') ?? '',
     });
   });
+  esl.on('esl::event::DTMF::*', (event) => {
+    keys.push({
+      channel: event.getHeader('Unique-ID') ?? '',
+      digit: event.getHeader('DTMF-Digit') ?? '',
+    });
+  });
+  esl.on('esl::event::CHANNEL_HANGUP_COMPLETE::*', (event) => {
+    hangups.push({
+      channel: event.getHeader('Unique-ID') ?? '',
+      variable: (name) => event.getHeader(`variable_${name}`),
+    });
+  });
   return {
     executed,
-    clear: () => executed.splice(0),
+    keys,
+    hangups,
+    clear: () => {
+      executed.splice(0);
+      keys.splice(0);
+      hangups.splice(0);
+    },
     api: (command, args = '') =>
       new Promise((resolve) => esl.api(command, args, (reply) => resolve(reply.getBody()))),
     close: () => esl.disconnect(),

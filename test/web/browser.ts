@@ -24,7 +24,17 @@ export const viewport = { width: 1440, height: 900 } as const;
  * `microphonePrompt` is set: then the page gets the browser's own answer
  * (deny it with {@link denyMicrophone}).
  */
-export function launchChromium(options: { microphonePrompt?: boolean } = {}): Promise<Browser> {
+export function launchChromium(
+  options: {
+    microphonePrompt?: boolean;
+    /**
+     * WebRTC with a media server on this host (the real-server softphone
+     * suite): loopback candidates allowed, real host addresses rather than
+     * mDNS names FreeSWITCH cannot resolve.
+     */
+    webRtcOnLoopback?: boolean;
+  } = {},
+): Promise<Browser> {
   return chromium.launch({
     executablePath: chromiumPath,
     headless: true,
@@ -41,6 +51,9 @@ export function launchChromium(options: { microphonePrompt?: boolean } = {}): Pr
       '--force-color-profile=srgb',
       ...(options.microphonePrompt === true ? [] : ['--use-fake-ui-for-media-stream']),
       '--use-fake-device-for-media-stream',
+      ...(options.webRtcOnLoopback === true
+        ? ['--allow-loopback-in-peer-connection', '--disable-features=WebRtcHideLocalIpsWithMdns']
+        : []),
     ],
   });
 }

@@ -15,19 +15,17 @@ import { useCallControl, useSendDigits } from './call-control-queries.ts';
 import { Dialpad } from './Dialpad.tsx';
 import { shortcutEvent } from './use-desk-shortcuts.ts';
 import { useNow } from './use-now.ts';
+import { useSoftphone } from '../softphone/softphone-context.ts';
 
 /**
  * The controls of the agent's live call: mute, hold (the customer hears
  * music), the dialpad and transfer. Hold and mute are the server's (shown
- * as it reports them, so a second tab agrees); M and H toggle them.
+ * as it reports them, so a second tab agrees, and they work whatever the
+ * agent's phone); M and H toggle them.
  */
-export function CallControls(props: {
-  call: CallDetail;
-  onTransfer: () => void;
-  /** Sends keys itself when the browser phone carries the call; the server sends them otherwise. */
-  sendKey?: (key: string) => void;
-}) {
+export function CallControls(props: { call: CallDetail; onTransfer: () => void }) {
   const { call, onTransfer } = props;
+  const softphone = useSoftphone();
   const { t } = useTranslation();
   // One each, so a quick M after H is not lost while the hold is on its way.
   const holdControl = useCallControl(call.id);
@@ -58,10 +56,16 @@ export function CallControls(props: {
     return () => window.removeEventListener(shortcutEvent, onShortcut);
   }, [toggleHold, toggleMute]);
 
-  const { sendKey } = props;
+  // The browser phone sends keys itself (RFC 2833 in its own media, as a
+  // desk phone's keypad would); for a desk phone the server sends them.
+  const inBrowser = softphone.call?.established === true;
+  const { sendDtmf } = softphone;
   const onKey = useCallback(
-    (key: string) => (sendKey !== undefined ? sendKey(key) : digits.mutate(key)),
-    [digits, sendKey],
+    (key: string) => {
+      if (inBrowser) void sendDtmf(key);
+      else digits.mutate(key);
+    },
+    [digits, inBrowser, sendDtmf],
   );
 
   return (

@@ -148,7 +148,12 @@ export function DeskProvider(props: { children: ReactNode; onShortcutHelp: () =>
     complete: (contactId) =>
       act.mutate({
         name: `complete:${contactId}`,
-        run: () => api.post(`/agent/contacts/${encodeURIComponent(contactId)}/complete`),
+        run: async () => {
+          // The browser phone carries the agent's voice call: End hangs it up
+          // (a desk phone is hung up on the phone).
+          if (isCallId(contactId) && softphone.call !== null) await softphone.hangUp();
+          await api.post(`/agent/contacts/${encodeURIComponent(contactId)}/complete`);
+        },
       }),
     finishWrapUp: async (form) => {
       const contactId = wrapping?.contactId ?? '';

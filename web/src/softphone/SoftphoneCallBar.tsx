@@ -9,7 +9,7 @@ import { SoftphoneProblem } from './SoftphoneProblem.tsx';
  * Under the header: what blocks the browser phone (microphone, account),
  * a call ringing the browser that is not a routing offer (a supervisor's
  * leg, a click-to-dial leg: offers are answered with the desk's Accept),
- * and the answered call's own controls (mute, hang up).
+ * and such a call's own controls once answered (mute, hang up).
  */
 export function SoftphoneCallBar() {
   const { t } = useTranslation();
@@ -43,7 +43,8 @@ export function SoftphoneCallBar() {
           }
         />
       ))}
-      {softphone.call !== null && (
+      {/* An offer's call has the desk's own controls (mute, hold, keys, end). */}
+      {softphone.call !== null && softphone.call.offerId === null && (
         <Alert
           type="success"
           title={t(softphone.call.established ? 'softphone.inCall' : 'softphone.connectingCall', {
