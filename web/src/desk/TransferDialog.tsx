@@ -94,6 +94,9 @@ export function TransferDialog(props: { callId: string; open: boolean; onClose: 
   };
 
   const kind = chosenNow?.named.target.kind;
+  // One consultation at a time: the banner has the one under way.
+  const phase = desk.consultations.get(props.callId)?.phase;
+  const consulting = phase === 'ringing' || phase === 'connected';
   return (
     <Modal
       open={props.open}
@@ -107,7 +110,7 @@ export function TransferDialog(props: { callId: string; open: boolean; onClose: 
         </Button>,
         <Button
           key="consult"
-          disabled={chosenNow === null || kind === 'queue' || transfer.isPending}
+          disabled={chosenNow === null || kind === 'queue' || consulting || transfer.isPending}
           loading={consult.isPending}
           onClick={() => chosenNow !== null && consult.mutate(chosenNow.named)}
         >
