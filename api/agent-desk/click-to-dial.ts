@@ -43,9 +43,12 @@ export function noPhone(): SwitchboardError {
   return new SwitchboardError(
     'conflict',
     'You have no registered phone to call from; register your softphone or desk phone first',
+    { reason: 'no-phone' },
   );
 }
 
 export function alreadyDialling(): SwitchboardError {
-  return new SwitchboardError('conflict', 'You already have a dialled call in progress');
+  return new SwitchboardError('conflict', 'You already have a dialled call in progress', {
+    reason: 'already-dialling',
+  });
 }

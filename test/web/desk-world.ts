@@ -8,6 +8,10 @@ import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { Redis } from 'ioredis';
 import { callConnectedStreamNotice } from '../../media/call-record/call-connected-notice.ts';
+import {
+  consultationStreamNotice,
+  type ConsultationChange,
+} from '../../media/transfer/consultation-notice.ts';
 import { startApiTestServer, type ApiTestServer } from '../api-test-server.ts';
 import { testRedisUrl } from '../test-redis.ts';
 
@@ -28,6 +32,18 @@ export interface DeskWorld {
   now(): number;
   /** What the voice layer writes when the agent's leg is bridged to the caller. */
   bridged(callId: string): Promise<void>;
+  /**
+   * A colleague of agent A: a member of queue A (so in A's directory and
+   * reachable for a transfer) whom routing offers no queue A call (routing
+   * has them in queue B only), logged in `available`, on `break`, or not.
+   * `resetAgent` puts them back in that state.
+   */
+  addColleague(
+    displayName: string,
+    state: 'available' | 'break' | 'offline',
+  ): Promise<{ agentId: string }>;
+  /** What the voice layer tells agent A's desktop about a consultation of their call. */
+  consultation(change: Omit<ConsultationChange, 'agentId' | 'at'>): Promise<void>;
   /** Agent A back to offline whatever the journey left: contacts completed, wrap-up ended. */
   resetAgent(): Promise<void>;
   /** Every caller this world queued leaves the queue (hung up). */
@@ -43,6 +59,24 @@ export async function startDeskWorld(
   const t = await startApiTestServer(options);
   const events = new Redis(testRedisUrl);
   const queued: string[] = [];
+  const colleagues: { agentId: string; state: 'available' | 'break' | 'offline' }[] = [];
+  const tellConsultation = consultationStreamNotice(events, t.streamKey, {
+    warn: (details, message) => {
+      throw new Error(`${message}: ${JSON.stringify(details)}`);
+    },
+  });
+  const putInState = async (agentId: string, state: 'available' | 'break' | 'offline') => {
+    const { desk } = t.routing;
+    for (const contact of (await desk.status(agentId)).contacts) {
+      await desk.complete(agentId, contact.contactId).catch(() => undefined);
+    }
+    await desk.finishWrapUp(agentId).catch(() => undefined);
+    await desk.logOut(agentId).catch(() => undefined);
+    if (state === 'offline') return;
+    await desk.logIn(agentId);
+    if (state === 'break') await desk.setState(agentId, 'break', 'lunch');
+    else await desk.setState(agentId, 'available');
+  };
   // What an admin sets up: global codes, one of queue A's own, and a code required there.
   const admin = await t.login(t.emails.admin!);
   for (const body of [
@@ -121,17 +155,50 @@ export async function startDeskWorld(
         at: at.getTime(),
       });
     },
+    async addColleague(displayName, state) {
+      const row = await t.db.db
+        .insertInto('users')
+        .values({
+          email: `${displayName.toLowerCase().replace(/\W+/g, '.')}@example.test`,
+          display_name: displayName,
+          role: 'agent',
+          password_hash: 'x',
+          team_id: t.a.teamId,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await t.db.db
+        .insertInto('queue_members')
+        .values({ queue_id: t.a.queueId, user_id: row.id })
+        .execute();
+      await t.routing.admin.configureAgent({
+        agentId: row.id,
+        skills: {},
+        queues: [{ queueId: t.b.queueId }],
+        capacity: { voice: 1, chat: 0, email: 0 },
+      });
+      await putInState(row.id, state);
+      colleagues.push({ agentId: row.id, state });
+      return { agentId: row.id };
+    },
+    async consultation(change) {
+      await tellConsultation.tell({ ...change, agentId: t.a.agentId, at: t.routing.clock.now() });
+    },
     async resetAgent() {
       const { desk } = t.routing;
       const agentId = t.a.agentId;
       for (const callId of queued.splice(0)) {
+        // The caller hangs up: whoever a transfer or consultation engaged is released.
+        t.liveCalls.hangUp(callId);
         await t.routing.acd.cancel(callId, 'abandoned').catch(() => undefined);
       }
+      for (const callId of [...t.clickToDial.calls.keys()]) await t.clickToDial.hangUp(callId);
       for (const contact of (await desk.status(agentId)).contacts) {
         await desk.complete(agentId, contact.contactId).catch(() => undefined);
       }
       await desk.finishWrapUp(agentId).catch(() => undefined);
       await desk.logOut(agentId);
+      for (const colleague of colleagues) await putInState(colleague.agentId, colleague.state);
     },
     async clearQueue() {
       for (const callId of queued.splice(0)) {

@@ -30,9 +30,12 @@ export interface Offer {
 
 export interface ConnectedContact {
   readonly contactId: string;
+  /** Empty for a call no queue offered (click-to-dial, a transfer or consultation to the agent). */
   readonly queueId: string;
   readonly channel: string;
   readonly acceptedAt: number;
+  /** How routing engaged the agent outside the queues: `click-to-dial`, `transfer`, `consult`. */
+  readonly engagement?: string;
 }
 
 export interface AgentStatus {
@@ -60,4 +63,29 @@ export interface LiveEventMessage {
   readonly type: string;
   readonly topic: string;
   readonly data: Readonly<Record<string, string>>;
+}
+
+/** `GET /directory?q=`: people and queues to transfer to, within the user's scope. */
+export interface Directory {
+  readonly agents: readonly DirectoryAgent[];
+  readonly queues: readonly DirectoryQueue[];
+}
+
+export interface DirectoryAgent {
+  readonly id: string;
+  readonly displayName: string;
+  readonly state: AgentState;
+  /** When the agent entered the state (ms since the epoch; 0: never). */
+  readonly stateSince: number;
+  readonly secondsInState: number | null;
+  /** Available now. */
+  readonly canTakeTransfer: boolean;
+}
+
+export interface DirectoryQueue {
+  readonly id: string;
+  readonly name: string;
+  readonly displayName: string;
+  /** Contacts waiting now; null when unknown. */
+  readonly waiting: number | null;
 }

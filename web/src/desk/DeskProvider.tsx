@@ -48,7 +48,10 @@ export function DeskProvider(props: { children: ReactNode; onShortcutHelp: () =>
     [queryClient],
   );
 
-  const { connection, supervision } = useDeskLiveEvents(me.id, refresh);
+  const { connection, supervision, consultations, noteConsultation } = useDeskLiveEvents(
+    me.id,
+    refresh,
+  );
 
   const current = status.data;
   const [wrapping, setWrapping] = useWrappingContact(current);
@@ -124,6 +127,9 @@ export function DeskProvider(props: { children: ReactNode; onShortcutHelp: () =>
     queues,
     connection,
     supervision,
+    consultations,
+    noteConsultation,
+    refresh,
     selectedContactId,
     select,
     wrapping,

@@ -7,7 +7,9 @@ import { userTimeZone, useSignedInUser } from '../auth/session.ts';
 import { clockDuration, timeOfDay } from '../format/formatters.ts';
 import { useLanguage } from '../i18n/language-context.ts';
 import { useCall } from './call-queries.ts';
-import { queueName, useDesk, type Supervision } from './desk-context.ts';
+import { ConsultationBanner } from './ConsultationBanner.tsx';
+import { contactTitle, useDesk, type Supervision } from './desk-context.ts';
+import { useDialledNumber } from './DialDialog.tsx';
 import { CallControls } from './CallControls.tsx';
 import { TransferDialog } from './TransferDialog.tsx';
 import { useNow } from './use-now.ts';
@@ -32,6 +34,7 @@ export function InteractionPane() {
   const contact =
     contacts.find((c) => c.contactId === desk.selectedContactId) ?? contacts[0] ?? undefined;
   const call = useCall(contact?.contactId ?? null);
+  const dialled = useDialledNumber(contact?.contactId ?? null);
 
   if (desk.wrapping !== null && contact === undefined) {
     return (
@@ -72,10 +75,15 @@ export function InteractionPane() {
           title={supervisionText(s, t)}
         />
       ))}
+      <ConsultationBanner callId={contact.contactId} />
       <div className="sb-call-head">
         <div>
-          <div className="sb-call-number sb-number">{call.data?.from ?? '—'}</div>
-          <div className="sb-muted">{queueName(desk.queues, contact.queueId)}</div>
+          <div className="sb-call-number sb-number">
+            {(call.data?.direction === 'outbound' ? call.data.to : call.data?.from) ??
+              dialled ??
+              '—'}
+          </div>
+          <div className="sb-muted">{contactTitle(contact, desk.queues, t)}</div>
         </div>
         <div
           className="sb-call-timer"
@@ -86,7 +94,9 @@ export function InteractionPane() {
       </div>
       <Descriptions size="small" column={1} className="sb-gap">
         <Descriptions.Item label={t('interaction.queue')}>
-          {queueName(desk.queues, contact.queueId)}
+          {contact.queueId === ''
+            ? t('interaction.noQueue')
+            : contactTitle(contact, desk.queues, t)}
         </Descriptions.Item>
         <Descriptions.Item label={t('interaction.started')}>
           {timeOfDay(contact.acceptedAt, language, userTimeZone(me))}

@@ -7,7 +7,8 @@ import { userTimeZone, useSignedInUser } from '../auth/session.ts';
 import { useLanguage } from '../i18n/language-context.ts';
 import { ChannelIcon } from './ChannelIcon.tsx';
 import { codeLabel } from './code-label.ts';
-import { queueName, useDesk } from './desk-context.ts';
+import { contactTitle, useDesk } from './desk-context.ts';
+import { DialButton } from './DialDialog.tsx';
 import { useNow } from './use-now.ts';
 
 export const interactionsKey = ['agent-interactions'] as const;
@@ -36,7 +37,10 @@ export function WorkList() {
   const selected = desk.selectedContactId ?? contacts[0]?.contactId ?? null;
   return (
     <nav className="sb-pane sb-worklist" aria-label={t('work.title')}>
-      <h2 className="sb-pane-title">{t('work.title')}</h2>
+      <div className="sb-pane-head">
+        <h2 className="sb-pane-title">{t('work.title')}</h2>
+        <DialButton />
+      </div>
       {contacts.length === 0 ? (
         <p className="sb-muted sb-pane-empty">
           {desk.status?.state === 'available' ? t('work.emptyBusy') : t('work.empty')}
@@ -52,7 +56,7 @@ export function WorkList() {
                 onClick={() => desk.select(contact.contactId)}
               >
                 <ChannelIcon channel={contact.channel} />
-                <span className="sb-tab-name">{queueName(desk.queues, contact.queueId)}</span>
+                <span className="sb-tab-name">{contactTitle(contact, desk.queues, t)}</span>
                 <span className="sb-tab-timer">{clockDuration(now - contact.acceptedAt)}</span>
               </button>
             </li>

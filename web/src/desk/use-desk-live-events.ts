@@ -1,23 +1,48 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { LiveEvents, type LiveConnection } from '../api/live-events.ts';
+import {
+  consultationFromEvent,
+  nextConsultations,
+  type Consultation,
+  type Consultations,
+} from './consultation-state.ts';
 import type { Supervision } from './desk-context.ts';
 
 /**
  * The agent's event socket: `refresh` on every event about the agent and
  * after every (re)connection, supervisors on the agent's calls from the
  * `supervision.*` events, the call re-read on `call.connected` and
- * `call.controls`, and the
- * connection's state for the banner.
+ * `call.controls`, the agent's warm transfers from the `consultation.*`
+ * events (kept per call id; `noteConsultation` adds the API's answers to
+ * the agent's own steps), and the connection's state for the banner.
  */
 export function useDeskLiveEvents(agentId: string, refresh: () => void) {
   const [connection, setConnection] = useState<LiveConnection>('connecting');
   const [supervision, setSupervision] = useState<readonly Supervision[]>([]);
+  const [consultations, setConsultations] = useState<Consultations>(() => new Map());
+  const noteConsultation = useCallback((callId: string, change: Consultation | null) => {
+    setConsultations((current) => {
+      if (change !== null) return nextConsultations(current, change, 'answer');
+      const next = new Map(current);
+      next.delete(callId);
+      return next;
+    });
+  }, []);
   const queryClient = useQueryClient();
   useEffect(() => {
     const live = new LiveEvents({
-      topics: ['agent', 'offer', 'contact', 'supervision', 'call'],
+      topics: ['agent', 'offer', 'contact', 'supervision', 'call', 'consultation'],
       onEvent: (event) => {
+        if (event.topic === 'consultation') {
+          const change = consultationFromEvent(event.type, event.data);
+          if (change === undefined || event.data.agentId !== agentId) return;
+          setConsultations((current) => nextConsultations(current, change, 'event'));
+          // Completed: the caller went to the target and routing ends the agent's part.
+          void queryClient.invalidateQueries({ queryKey: ['call', change.callId] });
+          refresh();
+          return;
+        }
         if (event.topic === 'call') {
           // The agent was bridged (controls work now), or hold and mute changed
           // (here, in another tab, or by a supervisor).
@@ -39,7 +64,7 @@ export function useDeskLiveEvents(agentId: string, refresh: () => void) {
     live.start();
     return () => live.stop();
   }, [agentId, refresh, queryClient]);
-  return { connection, supervision };
+  return { connection, supervision, consultations, noteConsultation };
 }
 
 function nextSupervision(
