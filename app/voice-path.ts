@@ -577,6 +577,7 @@ function disabledVoicePath(): VoicePath {
       mute: unavailable,
       unmute: unavailable,
       sendDtmf: unavailable,
+      hangUpAgent: unavailable,
       controls: () => Promise.resolve(undefined),
       consult: unavailable,
       completeConsultation: unavailable,

@@ -92,7 +92,13 @@ describe('hold and mute', () => {
     expect(t.liveCalls.held.has(t.b.callId)).toBe(false);
     expect(await status(supA, t.a.callId)).toBe(200);
     expect(await status(admin, t.b.callId, 'mute')).toBe(200);
-    t.liveCalls.hangUp(t.a.callId);
+    // Hanging up the agent's leg: another agent's call is not found; one's own is hung up, audited.
+    expect(await status(agentB, t.a.callId, 'hangup')).toBe(404);
+    expect(t.liveCalls.agentHangUps).not.toContain(t.a.callId);
+    expect(await status(agentA, t.a.callId, 'hangup')).toBe(200);
+    expect(t.liveCalls.agentHangUps).toContain(t.a.callId);
+    expect(await audit('call.hangup')).toHaveLength(1);
+    expect(await status(agentA, t.a.callId, 'hangup')).toBe(409);
     t.liveCalls.hangUp(t.b.callId);
   });
 

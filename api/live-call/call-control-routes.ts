@@ -92,6 +92,22 @@ export function callControlRoutes(deps: {
     ...actions.map(controlRoute),
     defineRoute({
       method: 'post',
+      path: '/calls/:callId/hangup',
+      tag: 'calls',
+      summary:
+        "Hang up the agent's leg from the desktop, as if the agent hung up their phone (a desk phone the agent cannot reach, End in the desktop)",
+      minimumRole: 'agent',
+      params,
+      response: z.object({ callId: uuid, hungUp: z.literal(true) }),
+      audit: { action: 'call.hangup', targetType: 'call' },
+      authorize,
+      handler: async ({ params: p }) => {
+        await deps.control.hangUpAgent(p.callId);
+        return { body: { callId: p.callId, hungUp: true as const } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
       path: '/calls/:callId/dtmf',
       tag: 'calls',
       summary:

@@ -1,6 +1,6 @@
 /**
- * What any {@link LiveCallControl} must do for an agent's hold, mute and
- * DTMF, run against the in-memory twin and the voice layer's
+ * What any {@link LiveCallControl} must do for an agent's hold, mute,
+ * DTMF and hang-up from the desktop, run against the in-memory twin and the voice layer's
  * (media/live-call/agent-call-controls.test.ts). Port behaviour only; how
  * FreeSWITCH is asked is the voice layer's own test.
  */
@@ -76,11 +76,20 @@ export function describeCallControlsContract(
           () => f.control.mute(callId),
           () => f.control.unmute(callId),
           () => f.control.sendDtmf(callId, '1'),
+          () => f.control.hangUpAgent(callId),
         ]) {
           await expect(act()).rejects.toMatchObject({ code: 'conflict' });
         }
         expect(await f.control.controls(callId)).toBeUndefined();
       }
+    });
+
+    it("hangs up the agent's leg from the desktop: no agent is bridged afterwards", async () => {
+      const f = await start();
+      await f.control.mute(f.callId);
+      await f.control.hangUpAgent(f.callId);
+      expect(await f.control.controls(f.callId)).toBeUndefined();
+      await expect(f.control.hangUpAgent(f.callId)).rejects.toMatchObject({ code: 'conflict' });
     });
 
     it('forgets hold and mute once the agent hangs up', async () => {

@@ -127,6 +127,17 @@ export class InMemoryLiveCallControl implements LiveCallControl {
     this.sentDigits.push({ callId, digits });
   }
 
+  /** Calls whose agent leg was hung up from the desktop, in order. */
+  readonly agentHangUps: string[] = [];
+
+  async hangUpAgent(callId: string): Promise<void> {
+    await Promise.resolve();
+    this.requireAgent(callId);
+    this.agentHangUps.push(callId);
+    // The agent's leg goes; with nobody else on it the call ends, as in the voice layer.
+    this.hangUp(callId);
+  }
+
   controls(callId: string): Promise<CallControls | undefined> {
     return Promise.resolve(
       this.live.has(callId) && !this.withoutAgent.has(callId) ? this.controlsOf(callId) : undefined,

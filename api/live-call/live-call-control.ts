@@ -86,6 +86,12 @@ export interface LiveCallControl {
    * the call is not bridged to an agent.
    */
   sendDtmf(callId: string, digits: string): Promise<void>;
+  /**
+   * Hangs up the agent's leg, as if the agent hung up their phone: the
+   * customer's side goes on as it does then (the call ends, or its flow
+   * continues). `conflict` when no agent is bridged to the call.
+   */
+  hangUpAgent(callId: string): Promise<void>;
   /** Hold and mute of the call when it is bridged to an agent here; undefined otherwise. */
   controls(callId: string): Promise<CallControls | undefined>;
   /**

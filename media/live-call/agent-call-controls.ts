@@ -116,6 +116,12 @@ export class AgentCallControls {
     await this.command(customer, 'uuid_send_dtmf', [customer.uuid, digits]);
   }
 
+  /** Hangs up the agent's leg (BYE to their phone, its FreeSWITCH channel released). */
+  async hangUpAgent(callId: string): Promise<void> {
+    const { controls } = this.current(callId);
+    await controls.agent.hangup();
+  }
+
   /** Hold and mute when the call is bridged to an agent here; undefined otherwise. */
   controls(callId: string): AgentCallControlState | undefined {
     const call = this.options.calls.connected(callId);

@@ -248,6 +248,10 @@ export class MediaLiveCallControl {
     return this.agentControls.unmute(callId);
   }
 
+  hangUpAgent(callId: string): Promise<void> {
+    return this.agentControls.hangUpAgent(callId);
+  }
+
   sendDtmf(callId: string, digits: string): Promise<void> {
     return this.agentControls.sendDtmf(callId, digits);
   }

@@ -205,6 +205,8 @@ describe.skipIf(browserSkipReason !== undefined)(
               })
               .click();
             await expect.poll(async () => (await world.statusOf(page)).state).toBe('wrap-up');
+            // End hung the call up too (a desk phone's, through the server).
+            expect(world.t.liveCalls.agentHangUps).toContain(callId);
             const notes = page.getByLabel(locale === 'en' ? 'Notes' : '备注');
             await notes.waitFor();
             await notes.fill(

@@ -24,6 +24,12 @@ export const statusKey = ['agent-status'] as const;
  * accepts them when the agent chose auto-accept, and tracks supervisors on
  * the agent's calls and the contact being wrapped up.
  */
+/** The call had already ended, or no agent was on it: End goes on to wrap-up. */
+function ignoreCallGone(error: unknown): void {
+  if (error instanceof ApiError && [404, 409, 503].includes(error.status)) return;
+  throw error;
+}
+
 export function DeskProvider(props: { children: ReactNode; onShortcutHelp: () => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
@@ -155,9 +161,12 @@ export function DeskProvider(props: { children: ReactNode; onShortcutHelp: () =>
       act.mutate({
         name: `complete:${contactId}`,
         run: async () => {
-          // The browser phone carries the agent's voice call: End hangs it up
-          // (a desk phone is hung up on the phone).
-          if (isCallId(contactId) && softphone.call !== null) await softphone.hangUp();
+          // End hangs the agent's voice call up: the browser phone's itself, a
+          // desk phone's through the server (nothing to hang up any more: fine).
+          if (isCallId(contactId)) {
+            if (softphone.call !== null) await softphone.hangUp();
+            else await api.post(`/calls/${contactId}/hangup`).catch(ignoreCallGone);
+          }
           await api.post(`/agent/contacts/${encodeURIComponent(contactId)}/complete`);
         },
       }),
