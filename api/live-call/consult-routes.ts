@@ -3,7 +3,7 @@ import type { CallRepository } from '../../sql/repositories/call-repository.ts';
 import { uuid } from '../routes/common-schemas.ts';
 import { defineRoute, type RouteDefinition } from '../routes/route-definition.ts';
 import { requireReachableAgent, type QueueMemberships } from './agent-reach.ts';
-import { onTheCallOrSupervising } from './call-access.ts';
+import { onTheCallOrSupervising } from './on-the-call.ts';
 import type { LiveCallControl } from './live-call-control.ts';
 
 const consultation = z.object({

@@ -2,12 +2,12 @@ import { z } from 'zod';
 import type { UserRepository } from '../../sql/repositories/user-repository.ts';
 import type { CallRepository } from '../../sql/repositories/call-repository.ts';
 import { requireVisible } from '../access/access-scope-resolver.ts';
-import { scopeCovers, type AccessScope } from '../access/access-scope.ts';
-import type { Principal } from '../access/principal.ts';
+import { scopeCovers } from '../access/access-scope.ts';
 import { uuid } from '../routes/common-schemas.ts';
 import { defineRoute, type RouteDefinition } from '../routes/route-definition.ts';
 import { requireReachableAgent, type QueueMemberships } from './agent-reach.ts';
 import type { LiveCallControl } from './live-call-control.ts';
+import { onTheCallOrSupervising } from './on-the-call.ts';
 
 /** Supervisor listen/whisper/barge and transfer of a call in progress. */
 export function liveCallRoutes(deps: {
@@ -18,25 +18,7 @@ export function liveCallRoutes(deps: {
   memberships: QueueMemberships;
 }): RouteDefinition[] {
   const params = z.object({ callId: uuid });
-  // An agent acts only on the call they are on, not any call of their queues;
-  // a supervisor on calls of their teams' agents and queues.
-  const onTheCallOrSupervising = async ({
-    params: p,
-    scope,
-    principal,
-  }: {
-    params: { callId: string };
-    scope: () => Promise<AccessScope>;
-    principal: Principal;
-  }): Promise<void> => {
-    const call = await deps.calls.findById(p.callId);
-    const allowed =
-      call !== undefined &&
-      (principal.role === 'agent'
-        ? call.agent_id === principal.userId
-        : scopeCovers(await scope(), { agentId: call.agent_id, queueId: call.queue_id }));
-    requireVisible(allowed, 'Call');
-  };
+  const onTheCall = onTheCallOrSupervising(deps.calls);
   const recordingRoute = (action: 'pause' | 'resume') =>
     defineRoute({
       method: 'post',
@@ -50,7 +32,7 @@ export function liveCallRoutes(deps: {
       params,
       response: z.object({ callId: uuid, recording: z.enum(['paused', 'recording']) }),
       audit: { action: `recording.${action}`, targetType: 'call' },
-      authorize: onTheCallOrSupervising,
+      authorize: onTheCall,
       handler: async ({ params: p }) => {
         if (action === 'pause') await deps.control.pauseRecording(p.callId);
         else await deps.control.resumeRecording(p.callId);
@@ -115,7 +97,7 @@ export function liveCallRoutes(deps: {
       }),
       response: z.object({ callId: uuid, transferred: z.literal(true) }),
       audit: { action: 'call.transfer', targetType: 'call' },
-      authorize: onTheCallOrSupervising,
+      authorize: onTheCall,
       handler: async ({ params: p, body, principal, scope, auditDetails }) => {
         if (body.target.kind === 'agent') {
           await requireReachableAgent(deps.memberships, await scope(), body.target.agentId);

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { appendLiveEvent } from '../live-call/live-event-stream.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { CallRecordSink } from './call-record.ts';
 
@@ -53,22 +54,16 @@ export function withConnectedNotices(
 /** Appends `call.connected` to the live event stream (ids only: nothing to mask). */
 export function callConnectedStreamNotice(redis: Redis, streamKey: string, maxLength = 1_000_000) {
   return async (change: CallConnected): Promise<void> => {
-    await redis.xadd(
+    await appendLiveEvent(
+      redis,
       streamKey,
-      'MAXLEN',
-      '~',
+      {
+        id: `${callConnectedEventType}:${change.callId}:${change.agentId}:${change.at}`,
+        type: callConnectedEventType,
+        at: change.at,
+        fields: { callId: change.callId, agentId: change.agentId },
+      },
       maxLength,
-      '*',
-      'id',
-      `${callConnectedEventType}:${change.callId}:${change.agentId}:${change.at}`,
-      'type',
-      callConnectedEventType,
-      'at',
-      String(change.at),
-      'callId',
-      change.callId,
-      'agentId',
-      change.agentId,
     );
   };
 }

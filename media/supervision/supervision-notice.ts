@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { appendLiveEvent } from '../live-call/live-event-stream.ts';
 import type { AuditRepository } from '../../sql/repositories/audit-repository.ts';
 import type { SupervisionMode } from './supervision-mode.ts';
 
@@ -63,30 +64,23 @@ export function auditLogNotice(audit: Pick<AuditRepository, 'insert'>) {
  */
 export function eventStreamNotice(redis: Redis, streamKey: string, maxLength = 1_000_000) {
   return async (change: SupervisionChange) => {
-    await redis.xadd(
+    await appendLiveEvent(
+      redis,
       streamKey,
-      'MAXLEN',
-      '~',
+      {
+        id: `${change.type}:${change.callId}:${change.supervisorId}:${change.at}`,
+        type: change.type,
+        at: change.at,
+        fields: {
+          callId: change.callId,
+          agentId: change.agentId,
+          supervisorId: change.supervisorId,
+          supervisorName: change.supervisorName,
+          mode: change.mode,
+          via: change.via,
+        },
+      },
       maxLength,
-      '*',
-      'id',
-      `${change.type}:${change.callId}:${change.supervisorId}:${change.at}`,
-      'type',
-      change.type,
-      'at',
-      String(change.at),
-      'callId',
-      change.callId,
-      'agentId',
-      change.agentId,
-      'supervisorId',
-      change.supervisorId,
-      'supervisorName',
-      change.supervisorName,
-      'mode',
-      change.mode,
-      'via',
-      change.via,
     );
   };
 }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { appendLiveEvent } from '../live-call/live-event-stream.ts';
 
 /** One step of a consultation, as the transferring agent's desktop shows it. */
 export interface ConsultationChange {
@@ -38,26 +39,24 @@ export function consultationStreamNotice(
 ): ConsultationNotice {
   return {
     async tell(change) {
-      const fields = [
-        'id',
-        `${change.type}:${change.callId}:${change.at}`,
-        'type',
-        change.type,
-        'at',
-        String(change.at),
-        'callId',
-        change.callId,
-        'agentId',
-        change.agentId,
-        'targetKind',
-        change.targetKind,
-        ...(change.targetAgentId === undefined ? [] : ['targetAgentId', change.targetAgentId]),
-        ...(change.number === undefined ? [] : ['number', change.number]),
-        ...(change.reason === undefined ? [] : ['reason', change.reason]),
-      ];
-      await redis
-        .xadd(streamKey, 'MAXLEN', '~', maxLength, '*', ...fields)
-        .catch((error: unknown) => logger.warn({ err: error, change }, 'consultation not told'));
+      await appendLiveEvent(
+        redis,
+        streamKey,
+        {
+          id: `${change.type}:${change.callId}:${change.at}`,
+          type: change.type,
+          at: change.at,
+          fields: {
+            callId: change.callId,
+            agentId: change.agentId,
+            targetKind: change.targetKind,
+            targetAgentId: change.targetAgentId,
+            number: change.number,
+            reason: change.reason,
+          },
+        },
+        maxLength,
+      ).catch((error: unknown) => logger.warn({ err: error, change }, 'consultation not told'));
     },
   };
 }

@@ -141,20 +141,18 @@ export interface RealVoicePath {
 }
 
 /**
- * Starts routing and the voice path against the real servers, once the test
- * database holds the flows, numbers, queues and people a suite needs; resolves
- * when drachtio and FreeSWITCH are both connected.
+ * The settings (environment variables) of a Switchboard on the real servers
+ * for a suite: its test database and Redis prefix, recordings in
+ * `recordings`, prompts from the repository, a fresh nonce secret.
  */
-export async function startRealVoicePath(options: {
+export function realServerSettings(options: {
   readonly database: TestDatabase;
   readonly testRedis: TestRedis;
   readonly realm: string;
-}): Promise<RealVoicePath> {
-  const { database, testRedis } = options;
-  const logger = createLogger({ level: (env.SIPP_LOG_LEVEL as 'warn' | undefined) ?? 'warn' });
-  const { routing, redis } = await startTestRouting(database.db, testRedis, logger);
-  const recordings = await mkdtemp(path.join(tmpdir(), 'sipp-recordings-'));
-  const config = loadConfig({
+  readonly recordings: string;
+}): Record<string, string | undefined> {
+  const { database, testRedis, recordings } = options;
+  return {
     DATABASE_URL: database.url,
     REDIS_URL: testRedis.url,
     REDIS_KEY_PREFIX: testRedis.keyPrefix,
@@ -179,7 +177,26 @@ export async function startRealVoicePath(options: {
     // would; floods come from elsewhere (127.0.0.2) and meet the limit.
     SIP_TRUSTED_SOURCES: '127.0.0.1',
     LOG_LEVEL: 'warn',
-  });
+  };
+}
+
+/**
+ * Starts routing and the voice path against the real servers, once the test
+ * database holds the flows, numbers, queues and people a suite needs; resolves
+ * when drachtio and FreeSWITCH are both connected.
+ */
+export async function startRealVoicePath(options: {
+  readonly database: TestDatabase;
+  readonly testRedis: TestRedis;
+  readonly realm: string;
+}): Promise<RealVoicePath> {
+  const { database, testRedis } = options;
+  const logger = createLogger({ level: (env.SIPP_LOG_LEVEL as 'warn' | undefined) ?? 'warn' });
+  const { routing, redis } = await startTestRouting(database.db, testRedis, logger);
+  const recordings = await mkdtemp(path.join(tmpdir(), 'sipp-recordings-'));
+  const config = loadConfig(
+    realServerSettings({ database, testRedis, realm: options.realm, recordings }),
+  );
   const voice = startVoicePath({
     config,
     logger,

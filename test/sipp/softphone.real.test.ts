@@ -12,7 +12,6 @@
  * contact in docker/drachtio/drachtio.conf.xml) besides the sipp rig's
  * settings.
  */
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -33,6 +32,7 @@ import { createTestRedis, type TestRedis } from '../test-redis.ts';
 import { browserSkipReason, launchChromium, openPage } from '../web/browser.ts';
 import {
   callTo,
+  realServerSettings,
   repository,
   sipp,
   sippSkipReason,
@@ -151,30 +151,11 @@ describe.skipIf(skipReason !== undefined)(
         .execute();
       const recordings = await mkdtemp(path.join(tmpdir(), 'softphone-recordings-'));
       const config = loadConfig({
-        DATABASE_URL: database.url,
-        REDIS_URL: testRedis.url,
-        REDIS_KEY_PREFIX: testRedis.keyPrefix,
+        ...realServerSettings({ database, testRedis, realm, recordings }),
         HTTP_HOST: '127.0.0.1',
         HTTP_PORT: '0',
-        DRACHTIO_HOST: env.DRACHTIO_HOST,
-        DRACHTIO_PORT: env.DRACHTIO_PORT,
-        DRACHTIO_SECRET: env.DRACHTIO_SECRET,
-        FREESWITCH_HOST: env.FREESWITCH_HOST,
-        FREESWITCH_PORT: env.FREESWITCH_PORT,
-        FREESWITCH_SECRET: env.FREESWITCH_SECRET,
-        FSMRF_LISTEN_ADDRESS: env.FSMRF_LISTEN_ADDRESS ?? '127.0.0.1',
-        FREESWITCH_PROMPTS_DIR: path.join(repository, 'flows/prompts'),
-        FREESWITCH_RECORDINGS_DIR: recordings,
-        RECORDINGS_DIR: recordings,
-        CALL_RECORD_SPOOL_DIR: path.join(recordings, 'spool'),
         FLOWS_DIR: flowsDir,
-        SIP_REALM: realm,
-        SIP_NONCE_SECRET: randomUUID(),
         SIP_WS_URI: env.SIP_WS_URI ?? 'ws://127.0.0.1:5066',
-        SIP_TRUSTED_SOURCES: '127.0.0.1',
-        MEDIA_MIN_IDLE_CPU: '0',
-        SHUTDOWN_DRAIN_SECONDS: '2',
-        LOG_LEVEL: 'warn',
       });
       service = await startService({
         config,
