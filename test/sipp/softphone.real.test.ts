@@ -6,7 +6,8 @@
  * into the queue and talks, the offer ringing the browser, Accept answering
  * it (WebRTC, DTLS-SRTP, through FreeSWITCH), audio both ways by the
  * browser's own getStats counters and FreeSWITCH's view of the agent's
- * channel, a key from the dialpad reaching FreeSWITCH, and End hanging the
+ * channel, a key from the dialpad reaching FreeSWITCH, mute and hold (with
+ * FreeSWITCH playing the hold music) from the keyboard, and End hanging the
  * caller up. Runs with `npm run test:sip` (SWITCHBOARD_REAL_SIP=1, sipp and
  * Chromium present); reads SIP_WS_URI (default ws://127.0.0.1:5066, the
  * contact in docker/drachtio/drachtio.conf.xml) besides the sipp rig's
@@ -229,6 +230,25 @@ describe.skipIf(skipReason !== undefined)(
           .poll(() => freeswitch.keys.map((key) => key.digit).join(''), { timeout: 10_000 })
           .toContain('5');
         await page.getByRole('button', { name: /\bDialpad\b/ }).click();
+
+        // Mute and hold work on FreeSWITCH too: the state comes back from the server, and
+        // the held caller hears the hold music until Resume.
+        await page.keyboard.press('m');
+        await page.getByRole('button', { name: /\bUnmute\b/ }).waitFor();
+        await page.keyboard.press('h');
+        await page.getByRole('button', { name: /\bResume\b/ }).waitFor();
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        await page.keyboard.press('h');
+        await page.getByRole('button', { name: /\bHold\b/ }).waitFor();
+        await expect
+          .poll(() =>
+            freeswitch.executed.some(
+              (app) => app.application === 'playback' && app.data.includes('local_stream://'),
+            ),
+          )
+          .toBe(true);
+        await page.keyboard.press('m');
+        await page.getByRole('button', { name: /\bMute\b/ }).waitFor();
 
         // End: the caller gets the BYE (sipp succeeds), the call closes as completed.
         await page.getByRole('button', { name: /End and wrap up/ }).click();
