@@ -115,6 +115,12 @@ const environmentSchema = z.object({
     .int('must be a whole number')
     .min(1, 'must be at least 1')
     .default(30),
+  // Phones registered from one source address at once (every user); more get 403. SIP_TRUSTED_SOURCES are exempt.
+  SIP_REGISTRATIONS_PER_SOURCE: z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .default(200),
   // Addresses or CIDR ranges never limited, e.g. the carrier's SBCs that send every call: 203.0.113.0/28,198.51.100.7.
   SIP_TRUSTED_SOURCES: z
     .string()
@@ -213,6 +219,8 @@ export interface Config {
     readonly whisperLanguage: string;
     /** New INVITEs per second one source address may send. */
     readonly invitesPerSource: number;
+    /** Phones registered from one source address at once. */
+    readonly registrationsPerSource: number;
     /** Addresses and CIDR ranges never limited (carrier SBCs). */
     readonly trustedSources: readonly string[];
     /** Number prefixes REFER from an agent's phone may dial (`+1`, `+44`); empty: none. */
@@ -287,6 +295,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       whisperLanguage: e.OFFER_WHISPER_LANGUAGE,
       transferNumberPrefixes: e.SIP_TRANSFER_NUMBERS?.split(',') ?? [],
       invitesPerSource: e.SIP_INVITES_PER_SOURCE,
+      registrationsPerSource: e.SIP_REGISTRATIONS_PER_SOURCE,
       trustedSources: e.SIP_TRUSTED_SOURCES?.split(',') ?? [],
     },
     flowsDir: e.FLOWS_DIR,

@@ -1,3 +1,4 @@
+import { trustedSources } from '../media/sip/trusted-sources.ts';
 import { connectOfferThroughFsmrf } from '../media/freeswitch/browser-media.ts';
 import {
   callConnectedStreamNotice,
@@ -242,6 +243,8 @@ export function startVoicePath(deps: VoicePathDependencies): VoicePath {
     }),
     clock,
     logger: logger.child({ component: 'registrar' }),
+    registrationsPerSource: config.voice.registrationsPerSource,
+    trustedSource: trustedSources(config.voice.trustedSources),
   });
 
   const ringer = new DeviceRinger({

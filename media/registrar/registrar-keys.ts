@@ -7,11 +7,14 @@ export interface RegistrarKeys {
   bindings(userId: string): string;
   /** Counter of failed authentications from one source address. */
   failures(sourceAddress: string): string;
+  /** Sorted set of the bindings registered from one source address (`userId contact`, by expiry). */
+  source(sourceAddress: string): string;
 }
 
 export function registrarKeys(prefix: string): RegistrarKeys {
   return {
     bindings: (userId) => `${prefix}registrar:bindings:${userId}`,
     failures: (sourceAddress) => `${prefix}registrar:failures:${sourceAddress}`,
+    source: (sourceAddress) => `${prefix}registrar:source:${sourceAddress}`,
   };
 }

@@ -320,6 +320,52 @@ describe('Registrar against replay and device floods', () => {
   });
 });
 
+describe('Registrar, registrations per source address', () => {
+  function limitedTo(limit: number) {
+    const keyPrefix = `${testRedis.keyPrefix}source${prefixCount}:`;
+    store = new RegistrationStore(redis, clock, keyPrefix);
+    registrar = new Registrar({
+      authenticator: new DigestAuthenticator({ realm, secret: 'test-secret', clock }),
+      credentials: new SipCredentialRepository(database.db),
+      store,
+      throttle: new RegistrationThrottle(redis, { keyPrefix, maxFailures: 3 }),
+      nonceUses: new NonceUses(redis, { keyPrefix, lifetimeMs: 5 * 60_000 }),
+      maxDevicesPerUser: 10,
+      registrationsPerSource: limit,
+      trustedSource: (address) => address === '203.0.113.9',
+      clock,
+      logger: createLogger({ level: 'silent' }),
+    });
+  }
+
+  it('refuses a registration past the limit from one address, counting refreshes and removals right', async () => {
+    limitedTo(2);
+    const [first, second, third] = [5061, 5062, 5063].map((port) => phone('198.51.100.20', port));
+    expect((await register(first!, { expires: 600 })).status).toBe(200);
+    expect((await register(second!, { expires: 600 })).status).toBe(200);
+    const refused = await register(third!, { expires: 600 });
+    expect(refused.status).toBe(403);
+    expect(refused.reason).toBe('Too Many Registrations From This Address');
+    // A refresh is not a new registration; another address is not this one.
+    expect((await register(first!, { expires: 600 })).status).toBe(200);
+    expect((await register(phone('198.51.100.21'), { expires: 600 })).status).toBe(200);
+    // One phone leaves: the place is free again.
+    expect((await register(second!, { expires: 0 })).status).toBe(200);
+    expect((await register(third!, { expires: 600 })).status).toBe(200);
+    // Lapsed registrations (first and third) stop counting: two new ones fit.
+    clock.advance(601_000);
+    expect((await register(second!, { expires: 600 })).status).toBe(200);
+    expect((await register(phone('198.51.100.20', 5064), { expires: 600 })).status).toBe(200);
+  });
+
+  it('lets a trusted address (an office gateway) register past the limit', async () => {
+    limitedTo(1);
+    for (const port of [5061, 5062, 5063]) {
+      expect((await register(phone('203.0.113.9', port), { expires: 600 })).status).toBe(200);
+    }
+  });
+});
+
 describe('Registrar logs', () => {
   /** A registrar whose log lines are kept, over `credentials` (the test database by default). */
   function logged(credentials = new SipCredentialRepository(database.db)) {

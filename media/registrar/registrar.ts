@@ -39,6 +39,13 @@ export interface RegistrarOptions {
   readonly maxExpiresSeconds?: number;
   /** Devices one user may have registered at once; more are refused with 403. Default 10. */
   readonly maxDevicesPerUser?: number;
+  /**
+   * Registrations from one source address at once (all users); more are
+   * refused with 403, unless `trustedSource` says the address is exempt (an
+   * office NAT, an SBC). Default 200.
+   */
+  readonly registrationsPerSource?: number;
+  readonly trustedSource?: (address: string) => boolean;
 }
 
 /**
@@ -199,6 +206,10 @@ export class Registrar {
         response.send(403, `Too Many Devices (at most ${maxDevices})`);
         return;
       }
+      if (await this.tooManyFrom(request.source_address, userId, added)) {
+        response.send(403, 'Too Many Registrations From This Address');
+        return;
+      }
     }
     const current =
       added.length === 0 && removed.length === 0
@@ -210,6 +221,20 @@ export class Registrar {
       .join(', ');
     response.send(200, { headers: contactHeader === '' ? {} : { Contact: contactHeader } });
     this.options.logger.info({ userId, devices: current.length }, 'registered');
+  }
+
+  /** One address registering more phones than allowed: a takeover or a scan, not an office. */
+  private async tooManyFrom(source: string, userId: string, added: readonly Binding[]) {
+    if (this.options.trustedSource?.(source) === true) return false;
+    const limit = this.options.registrationsPerSource ?? 200;
+    const contacts = added.map((binding) => binding.contact);
+    const others = await this.options.store.registeredFrom(source, { userId, contacts });
+    if (others + contacts.length <= limit) return false;
+    this.options.logger.info(
+      { source, registrations: others, limit },
+      'register refused: too many registrations from this address',
+    );
+    return true;
   }
 
   private challenge(response: SipResponse, stale = false): void {

@@ -80,8 +80,11 @@ export class RegistrationStore {
     const key = this.keys.bindings(userId);
     const current = new Map((await this.bindings(userId)).map((b) => [b.contact, b]));
     const transaction = this.redis.multi();
+    const removedBindings: Binding[] = [];
     for (const contact of removed) {
       transaction.hdel(key, contact);
+      const gone = current.get(contact);
+      if (gone !== undefined) removedBindings.push(gone);
       current.delete(contact);
     }
     for (const binding of added) {
@@ -94,6 +97,7 @@ export class RegistrationStore {
     const ttlMs = latest - this.clock.now();
     if (ttlMs > 0) transaction.pexpire(key, ttlMs);
     else transaction.del(key);
+    this.indexBySource(transaction, userId, added, removedBindings);
     await transaction.exec();
     return [...current.values()].sort((a, b) => b.expiresAt - a.expiresAt);
   }
@@ -109,16 +113,70 @@ export class RegistrationStore {
    */
   async forget(userId: string, stale: readonly Binding[]): Promise<void> {
     if (stale.length === 0) return;
-    await this.redis.eval(
+    const dropped = await this.redis.eval(
       forgetUnchangedScript,
       1,
       this.keys.bindings(userId),
       ...stale.flatMap((binding) => [binding.contact, JSON.stringify(binding)]),
     );
+    if (dropped === 0) return;
+    const transaction = this.redis.multi();
+    this.indexBySource(transaction, userId, [], stale);
+    await transaction.exec();
   }
 
   /** Removes every binding of `userId` (`Contact: *` with `Expires: 0`). */
   async clear(userId: string): Promise<void> {
-    await this.redis.del(this.keys.bindings(userId));
+    const gone = await this.bindings(userId);
+    const transaction = this.redis.multi();
+    transaction.del(this.keys.bindings(userId));
+    this.indexBySource(transaction, userId, [], gone);
+    await transaction.exec();
   }
+
+  /**
+   * How many live bindings were registered from `sourceAddress`, leaving
+   * out those of `userId` at `contacts` (a refresh is not a new one).
+   */
+  async registeredFrom(
+    sourceAddress: string,
+    except: { readonly userId: string; readonly contacts: readonly string[] },
+  ): Promise<number> {
+    const key = this.keys.source(sourceAddress);
+    const [, live] = (await this.redis
+      .multi()
+      .zremrangebyscore(key, '-inf', this.clock.now())
+      .zrange(key, 0, -1)
+      .exec()) as [[Error | null, number], [Error | null, string[]]];
+    const refreshed = new Set(
+      except.contacts.map((contact) => sourceMember(except.userId, contact)),
+    );
+    return (live[1] ?? []).filter((member) => !refreshed.has(member)).length;
+  }
+
+  /** Keeps the per-address index (registrations per source address) in step. */
+  private indexBySource(
+    transaction: ReturnType<Redis['multi']>,
+    userId: string,
+    added: readonly Binding[],
+    removed: readonly Binding[],
+  ): void {
+    for (const binding of removed) {
+      transaction.zrem(
+        this.keys.source(binding.sourceAddress),
+        sourceMember(userId, binding.contact),
+      );
+    }
+    for (const binding of added) {
+      const key = this.keys.source(binding.sourceAddress);
+      transaction.zadd(key, binding.expiresAt, sourceMember(userId, binding.contact));
+      transaction.pexpireat(key, binding.expiresAt, 'GT');
+      // A key made by this ZADD has no TTL, which GT does not count as greater.
+      transaction.pexpireat(key, binding.expiresAt, 'NX');
+    }
+  }
+}
+
+function sourceMember(userId: string, contact: string): string {
+  return `${userId} ${contact}`;
 }

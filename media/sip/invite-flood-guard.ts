@@ -1,4 +1,4 @@
-import { BlockList, isIP } from 'node:net';
+import { trustedSources } from './trusted-sources.ts';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 
 export interface InviteFloodGuardOptions {
@@ -34,7 +34,7 @@ export type FloodDecision =
  */
 export class InviteFloodGuard {
   private readonly limiter: RateLimiterMemory;
-  private readonly trusted = new BlockList();
+  private readonly trusted: (address: string) => boolean;
   private readonly points: number;
 
   constructor(options: InviteFloodGuardOptions) {
@@ -44,19 +44,11 @@ export class InviteFloodGuard {
       duration: 1,
       blockDuration: options.blockSeconds ?? 60,
     });
-    for (const source of options.trustedSources ?? []) {
-      const [address = '', prefix] = source.split('/');
-      const type = isIP(address) === 6 ? 'ipv6' : 'ipv4';
-      if (prefix === undefined) this.trusted.addAddress(address, type);
-      else this.trusted.addSubnet(address, Number(prefix), type);
-    }
+    this.trusted = trustedSources(options.trustedSources ?? []);
   }
 
   async admit(sourceAddress: string): Promise<FloodDecision> {
-    const type = isIP(sourceAddress) === 6 ? 'ipv6' : 'ipv4';
-    if (isIP(sourceAddress) !== 0 && this.trusted.check(sourceAddress, type)) {
-      return { admitted: true };
-    }
+    if (this.trusted(sourceAddress)) return { admitted: true };
     try {
       await this.limiter.consume(sourceAddress);
       return { admitted: true };
