@@ -130,6 +130,7 @@ export function baseBodies(
       { target: { kind: 'number', number: '+15550100100' } },
       { target: { kind: 'agent', agentId: t.a.agentId } },
     ],
+    'post /calls/:callId/dtmf': [{ digits: '12#' }],
     'put /agent/state': [{ state: 'break', reason: 'lunch' }],
     'post /agent/wrap-up': [
       { code: 'resolved', callId: t.a.callId },

@@ -175,7 +175,10 @@ describe.skipIf(browserSkipReason !== undefined)(
             await dialog.getByRole('button', { name: 'Save' }).click();
             await dialog.waitFor({ state: 'hidden' });
             await world.queueCaller();
-            await expect.poll(async () => (await world.statusOf(page)).state).toBe('busy');
+            // Event, re-read, accept: a few round trips, slow on a loaded CI machine.
+            await expect
+              .poll(async () => (await world.statusOf(page)).state, { timeout: 15_000 })
+              .toBe('busy');
             await expect.poll(() => page.locator('.sb-tab').count()).toBe(1);
           },
           async () => {
