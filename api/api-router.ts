@@ -199,6 +199,7 @@ export function createApi(deps: ApiDependencies): Api {
       await auth.userChanged(userId);
     },
   };
+  const directory = new DirectoryRepository(db);
   const routes: RouteDefinition[] = [
     ...authRoutes({
       auth,
@@ -227,7 +228,23 @@ export function createApi(deps: ApiDependencies): Api {
         clock,
       ),
     }),
-    ...consultRoutes({ calls, memberships: scopeRepository, control: deps.liveCalls }),
+    ...consultRoutes({
+      calls,
+      memberships: scopeRepository,
+      control: deps.liveCalls,
+      queueAgents: {
+        members: async (queueId) =>
+          (
+            await directory.people({
+              text: '',
+              reach: { agentIds: [], queueIds: [queueId] },
+              exceptUserId: '00000000-0000-0000-0000-000000000000',
+              limit: 500,
+            })
+          ).map((person) => person.id),
+        status: (agentId) => deps.desk.status(agentId),
+      },
+    }),
     ...recordingRoutes({ calls, audit, recordingsDir: deps.recordingsDir }),
     ...contactRoutes({ contacts, calls, conversations, tickets }),
     ...conversationRoutes({ conversations, redactStoredMessages: deps.redactStoredMessages }),
@@ -239,7 +256,7 @@ export function createApi(deps: ApiDependencies): Api {
     ...interactionRoutes({ calls }),
     ...clickToDialRoutes({ desk: deps.desk, dialer: deps.clickToDial }),
     ...directoryRoutes({
-      directory: new DirectoryRepository(db),
+      directory,
       desk: deps.desk,
       insight: deps.queueInsight,
       clock,

@@ -61,6 +61,30 @@ describe('consult', () => {
     expect((await consult(undefined, admin, '/cancel')).status).toBe(409);
   });
 
+  it("consults a queue's agent available longest, 409 when nobody is, 404 outside the caller's queues", async () => {
+    const res = await consult({ target: { kind: 'queue', queueId: t.b.queueId } });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toEqual({
+      callId: t.a.callId,
+      consultation: 'ringing',
+      agentId: t.b.agentId,
+    });
+    expect(t.liveCalls.consultations.get(t.a.callId)?.target).toEqual({
+      kind: 'agent',
+      agentId: t.b.agentId,
+    });
+    await consult(undefined, admin, '/cancel');
+    await expect
+      .poll(async () => (await t.routing.desk.status(t.b.agentId)).state)
+      .toBe('available');
+    await t.routing.desk.setState(t.b.agentId, 'break', 'lunch');
+    const nobody = await consult({ target: { kind: 'queue', queueId: t.b.queueId } });
+    expect(nobody.status).toBe(409);
+    expect((nobody.body as Refusal).error.details?.reason).toBe('nobody-available');
+    const outside = await consult({ target: { kind: 'queue', queueId: t.b.queueId } }, agentA);
+    expect(outside.status).toBe(404);
+  });
+
   it('answers 409 naming why when the agent is not available', async () => {
     await t.routing.desk.setState(t.b.agentId, 'break', 'lunch');
     const res = await consult({ target: { kind: 'agent', agentId: t.b.agentId } });

@@ -59,19 +59,22 @@ export function TransferDialog(props: { callId: string; open: boolean; onClose: 
   });
   const consult = useMutation({
     mutationFn: (named: NamedTarget) =>
-      api.post<{ consultation: 'ringing' }>(`/calls/${props.callId}/consult`, {
+      api.post<{ consultation: 'ringing'; agentId?: string }>(`/calls/${props.callId}/consult`, {
         target: named.target,
       }),
-    onSuccess: (_answer, named) => {
+    onSuccess: (answer, named) => {
       const { target } = named;
-      if (target.kind === 'queue') return;
+      // A queue: the server chose its agent available longest; the banner names the queue.
+      const agentId = target.kind === 'queue' ? answer.agentId : undefined;
       desk.noteConsultation(props.callId, {
         callId: props.callId,
         phase: 'ringing',
-        targetKind: target.kind,
+        targetKind: target.kind === 'number' ? 'number' : 'agent',
         ...(target.kind === 'agent'
           ? { targetAgentId: target.agentId }
-          : { number: target.number }),
+          : target.kind === 'queue'
+            ? { targetAgentId: agentId ?? '' }
+            : { number: target.number }),
         targetName: named.name,
       });
       close();
@@ -93,7 +96,6 @@ export function TransferDialog(props: { callId: string; open: boolean; onClose: 
     }
   };
 
-  const kind = chosenNow?.named.target.kind;
   // One consultation at a time: the banner has the one under way.
   const phase = desk.consultations.get(props.callId)?.phase;
   const consulting = phase === 'ringing' || phase === 'connected';
@@ -110,7 +112,7 @@ export function TransferDialog(props: { callId: string; open: boolean; onClose: 
         </Button>,
         <Button
           key="consult"
-          disabled={chosenNow === null || kind === 'queue' || consulting || transfer.isPending}
+          disabled={chosenNow === null || consulting || transfer.isPending}
           loading={consult.isPending}
           onClick={() => chosenNow !== null && consult.mutate(chosenNow.named)}
         >

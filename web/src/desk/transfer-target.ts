@@ -1,7 +1,7 @@
 import type { TFunction } from 'i18next';
 import { ApiError } from '../api/api-client.ts';
 
-/** Where a call goes: `POST /calls/:id/transfer` takes any; `/consult` an agent or a number. */
+/** Where a call goes: `POST /calls/:id/transfer` and `/consult` take any (a queue: its agent available longest). */
 export type TransferTarget =
   | { readonly kind: 'agent'; readonly agentId: string }
   | { readonly kind: 'queue'; readonly queueId: string }
@@ -26,7 +26,15 @@ export function dialNumber(text: string): string | null {
 }
 
 /** Why routing would not engage an agent (`details.reason` of a 409). */
-const targetReasons = ['offline', 'break', 'wrap-up', 'ringing', 'on-contact', 'engaged'];
+const targetReasons = [
+  'offline',
+  'break',
+  'wrap-up',
+  'ringing',
+  'on-contact',
+  'engaged',
+  'nobody-available',
+];
 
 /** Why the API would not dial out for the agent (`details.reason` of a 409 or 503). */
 const dialReasons = [

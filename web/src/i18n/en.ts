@@ -159,6 +159,8 @@ export const en = {
       'follow-up': 'Follow-up needed',
       escalated: 'Escalated',
       'wrong-number': 'Wrong number',
+      'nobody-available':
+        'Nobody in that queue is available now; transfer the caller to wait there instead.',
       'no-answer': 'No answer',
       sale: 'Sale',
     },

@@ -156,6 +156,7 @@ export const zhCN: Messages = {
       'follow-up': '需要跟进',
       escalated: '已升级',
       'wrong-number': '打错电话',
+      'nobody-available': '该队列当前没有空闲坐席；可改为直接转接，让客户在该队列等待。',
       'no-answer': '无人应答',
       sale: '已成交',
     },
