@@ -65,10 +65,30 @@ describe('loadConfig', () => {
       whisperLanguage: 'en',
       transferNumberPrefixes: [],
       invitesPerSource: 30,
+      registrationsPerSource: 200,
       trustedSources: [],
     });
     expect(config.media.orphanSweepMs).toBe(30_000);
     expect(loadConfig({ VOICE_ENABLED: 'false' }).voice.enabled).toBe(false);
+  });
+
+  it("reads the browser softphone's WebSocket servers and ICE servers, naming a bad one", () => {
+    expect(loadConfig({}).sip.webSocketUris).toEqual([]);
+    const config = loadConfig({
+      SIP_WS_URI: 'wss://sip.example.com:8443,ws://127.0.0.1:5066',
+      WEBRTC_ICE_SERVERS: 'stun:stun.example.com:3478',
+      SIP_REGISTRATIONS_PER_SOURCE: '50',
+    });
+    expect(config.sip.webSocketUris).toEqual(['wss://sip.example.com:8443', 'ws://127.0.0.1:5066']);
+    expect(config.sip.iceServerUrls).toEqual(['stun:stun.example.com:3478']);
+    expect(config.voice.registrationsPerSource).toBe(50);
+    expect(() => loadConfig({ SIP_WS_URI: 'https://sip.example.com' })).toThrow(
+      /SIP_WS_URI.*ws:\/\/ or wss:\/\//,
+    );
+    expect(() => loadConfig({ WEBRTC_ICE_SERVERS: 'http://x' })).toThrow(/WEBRTC_ICE_SERVERS/);
+    expect(() => loadConfig({ SIP_REGISTRATIONS_PER_SOURCE: '0' })).toThrow(
+      /SIP_REGISTRATIONS_PER_SOURCE.*at least 1/,
+    );
   });
 
   it('reads the number prefixes REFER transfers may dial, and refuses anything else', () => {
