@@ -238,7 +238,6 @@ export function createApi(deps: ApiDependencies): Api {
             await directory.people({
               text: '',
               reach: { agentIds: [], queueIds: [queueId] },
-              exceptUserId: '00000000-0000-0000-0000-000000000000',
               limit: 500,
             })
           ).map((person) => person.id),

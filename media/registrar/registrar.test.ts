@@ -13,7 +13,7 @@ import { createTestDatabase, type TestDatabase } from '../../test/test-database.
 import { createTestRedis, type TestRedis } from '../../test/test-redis.ts';
 import { RecordedResponse, sipRequestFromText } from '../sip/sip-request-from-text.ts';
 import { DigestAuthenticator, digestHa1, expectedDigestResponse } from './digest-auth.ts';
-import { Registrar } from './registrar.ts';
+import { Registrar, type RegistrarOptions } from './registrar.ts';
 import { RegistrationStore } from './registration-store.ts';
 import { NonceUses } from './nonce-uses.ts';
 import { RegistrationThrottle } from './registration-throttle.ts';
@@ -68,10 +68,11 @@ let clock: ManualClock;
 let registrar: Registrar;
 let store: RegistrationStore;
 
-beforeEach(() => {
-  clock = new ManualClock(1_800_000_000_000);
-  prefixCount += 1;
-  const keyPrefix = `${testRedis.keyPrefix}${prefixCount}:`;
+/** A registrar (and its store) on keys of its own, over the test database; `limits` as options. */
+function useRegistrar(
+  keyPrefix: string,
+  limits: Pick<RegistrarOptions, 'maxDevicesPerUser' | 'registrationsPerSource' | 'trustedSource'>,
+): void {
   store = new RegistrationStore(redis, clock, keyPrefix);
   registrar = new Registrar({
     authenticator: new DigestAuthenticator({ realm, secret: 'test-secret', clock }),
@@ -79,10 +80,16 @@ beforeEach(() => {
     store,
     throttle: new RegistrationThrottle(redis, { keyPrefix, maxFailures: 3 }),
     nonceUses: new NonceUses(redis, { keyPrefix, lifetimeMs: 5 * 60_000 }),
-    maxDevicesPerUser: 3,
+    ...limits,
     clock,
     logger: createLogger({ level: 'silent' }),
   });
+}
+
+beforeEach(() => {
+  clock = new ManualClock(1_800_000_000_000);
+  prefixCount += 1;
+  useRegistrar(`${testRedis.keyPrefix}${prefixCount}:`, { maxDevicesPerUser: 3 });
 });
 
 function phone(address: string, port = 5060): Phone {
@@ -322,19 +329,10 @@ describe('Registrar against replay and device floods', () => {
 
 describe('Registrar, registrations per source address', () => {
   function limitedTo(limit: number) {
-    const keyPrefix = `${testRedis.keyPrefix}source${prefixCount}:`;
-    store = new RegistrationStore(redis, clock, keyPrefix);
-    registrar = new Registrar({
-      authenticator: new DigestAuthenticator({ realm, secret: 'test-secret', clock }),
-      credentials: new SipCredentialRepository(database.db),
-      store,
-      throttle: new RegistrationThrottle(redis, { keyPrefix, maxFailures: 3 }),
-      nonceUses: new NonceUses(redis, { keyPrefix, lifetimeMs: 5 * 60_000 }),
+    useRegistrar(`${testRedis.keyPrefix}source${prefixCount}:`, {
       maxDevicesPerUser: 10,
       registrationsPerSource: limit,
       trustedSource: (address) => address === '203.0.113.9',
-      clock,
-      logger: createLogger({ level: 'silent' }),
     });
   }
 

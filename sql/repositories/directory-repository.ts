@@ -16,20 +16,20 @@ export class DirectoryRepository {
   /**
    * Enabled users whose display name contains `text` (any case), who are in
    * `reach.agentIds` or members of a queue of `reach.queueIds` (`all`: of
-   * any queue), by name, at most `limit`, without `exceptUserId`.
+   * any queue), by name, at most `limit`, without `exceptUserId` when given.
    */
   async people(search: {
     readonly text: string;
     readonly reach: DirectoryReach;
-    readonly exceptUserId: string;
+    readonly exceptUserId?: string;
     readonly limit: number;
   }): Promise<{ id: string; displayName: string }[]> {
-    const { reach } = search;
+    const { reach, exceptUserId } = search;
     const rows = await this.db
       .selectFrom('users')
       .select(['users.id', 'users.display_name'])
       .where('users.disabled_at', 'is', null)
-      .where('users.id', '!=', search.exceptUserId)
+      .$if(exceptUserId !== undefined, (query) => query.where('users.id', '!=', exceptUserId!))
       .where('users.display_name', 'ilike', containing(search.text))
       .where((eb) => {
         const members = eb
