@@ -345,6 +345,10 @@ describe.skipIf(browserSkipReason !== undefined)(
 
           // A second one while it lasts: refused, said in words.
           await page.getByRole('button', { name: /\bCall a number\b/ }).click();
+          // The dialog open again (the field focused) before typing, as for the first call.
+          await expect
+            .poll(() => dialog.getByLabel('Number').evaluate((el) => el === document.activeElement))
+            .toBe(true);
           await dialog.getByLabel('Number').fill('+442071234568');
           await dialog.getByRole('button', { name: /^Call$/ }).click();
           await dialog
